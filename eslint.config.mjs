@@ -1,0 +1,45 @@
+import nextCoreWebVitals from 'eslint-config-next/core-web-vitals';
+import nextTypescript from 'eslint-config-next/typescript';
+
+/** Imports flow one way: app → domains → fuse. Domains never import each other or the app. */
+const DOMAINS = ['clients', 'finance', 'settings', 'team'];
+
+export default [
+  ...nextCoreWebVitals,
+  ...nextTypescript,
+  {
+    ignores: ['.next/**', 'node_modules/**', 'bench/node_modules/**', 'drizzle/**', 'next-env.d.ts', 'coverage/**'],
+  },
+  {
+    files: ['src/fuse/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@/domains/*', '@/app/*'], message: 'src/fuse knows no domain and no route.' }] }],
+    },
+  },
+  ...DOMAINS.map((domain) => ({
+    files: [`src/domains/${domain}/**/*.{ts,tsx}`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@/app/*'], message: 'Domains do not import routes.' },
+            {
+              group: DOMAINS.filter((d) => d !== domain).map((d) => `@/domains/${d}/*`),
+              message: 'Domains never import each other; share through src/fuse.',
+            },
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    files: ['src/app/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@/fuse/db/*', 'drizzle-orm', 'drizzle-orm/*', 'pg'], message: 'Routes stay thin: read data through a domain query.' }] },
+      ],
+    },
+  },
+];

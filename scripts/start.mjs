@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Entry point of `npm start` and the other `fuse` scripts on a fresh machine: installs dependencies
+// when they are missing, then hands over to the TypeScript CLI (src/cli/fuse.ts).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 20) {
+  console.error(`fuse: Node.js 20 or newer is required (this is ${process.versions.node}).`);
+  process.exit(1);
+}
+if (!existsSync('node_modules/.package-lock.json') || !existsSync('node_modules/next') || !existsSync('node_modules/tsx')) {
+  console.log('fuse: installing dependencies (first run)');
+  const install = spawnSync('npm', [existsSync('package-lock.json') ? 'ci' : 'install', '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  if (install.status !== 0) process.exit(install.status ?? 1);
+}
+const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/fuse.ts', ...process.argv.slice(2)], { stdio: 'inherit' });
+process.exit(result.status ?? 1);

@@ -1,0 +1,16 @@
+import Link from 'next/link';
+
+export default function HomePage() {
+  return (
+    <main className="hero">
+      <h1>FUSE</h1>
+      <p>
+        Multi-tenant business apps that never show a loading state: the first HTML already holds your data, and every
+        open page stays current as it changes.
+      </p>
+      <p>
+        <Link href="/sign-up">Create a business</Link> · <Link href="/sign-in">Sign in</Link>
+      </p>
+    </main>
+  );
+}

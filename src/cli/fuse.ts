@@ -1,0 +1,178 @@
+/**
+ * The `fuse` command: migrate, seed, start, dev. Without DATABASE_URL it runs the embedded database
+ * (PGlite under `.fuse/`) in a child process and points the app at it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { startEmbeddedDatabase } from '@/fuse/db/embedded';
+import { migrateDatabase } from '@/fuse/db/migrate';
+import { DEMO, seedDemo } from './demo-data';
+
+const DATA_DIR = path.resolve(process.env.FUSE_DATA_DIR ?? '.fuse');
+const EMBEDDED_DIR = path.join(DATA_DIR, 'pglite');
+const EMBEDDED_INFO = path.join(DATA_DIR, 'embedded.json');
+
+function say(message: string) {
+  process.stdout.write(`fuse: ${message}\n`);
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The database URL to use, starting the embedded database when DATABASE_URL is not set. */
+async function database(): Promise<{ url: string; embedded: boolean; stop: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, embedded: false, stop: async () => {} };
+  if (existsSync(EMBEDDED_INFO)) {
+    // Another fuse process already serves the embedded database: share it rather than open the files twice.
+    const info = JSON.parse(readFileSync(EMBEDDED_INFO, 'utf8')) as { pid: number; port: number; url: string };
+    if (alive(info.pid) && (await portOpen(info.port))) return { url: info.url, embedded: true, stop: async () => {} };
+    unlinkSync(EMBEDDED_INFO);
+  }
+  say(`starting the embedded database in ${path.relative(process.cwd(), EMBEDDED_DIR) || EMBEDDED_DIR}`);
+  const db = await startEmbeddedDatabase(EMBEDDED_DIR);
+  writeFileSync(EMBEDDED_INFO, JSON.stringify({ pid: db.child.pid, port: db.port, url: db.url }));
+  return {
+    url: db.url,
+    embedded: true,
+    stop: async () => {
+      if (existsSync(EMBEDDED_INFO)) unlinkSync(EMBEDDED_INFO);
+      await db.stop();
+    },
+  };
+}
+
+async function withDb<T>(url: string, run: (db: ReturnType<typeof drizzle>) => Promise<T>): Promise<T> {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    return await run(drizzle({ client: pool }));
+  } finally {
+    await pool.end();
+  }
+}
+
+async function migrateAndSeed(url: string, seed: boolean) {
+  say('applying migrations');
+  await migrateDatabase(url);
+  if (seed) {
+    const loaded = await withDb(url, seedDemo);
+    say(loaded ? `loaded the demo business "${DEMO.business}" with ${DEMO.clientCount} clients` : 'demo data already loaded');
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIfNeeded() {
+  const buildId = path.resolve('.next/BUILD_ID');
+  const sources = ['src', 'drizzle', 'public'].filter((d) => existsSync(d)).map(newestMtime);
+  const configs = ['next.config.ts', 'package.json'].filter((f) => existsSync(f)).map((f) => statSync(f).mtimeMs);
+  if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...sources, ...configs)) return;
+  say('building the production bundle (first start, or sources changed)');
+  const result = spawnSync(process.execPath, [path.resolve('node_modules/next/dist/bin/next'), 'build'], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (result.status !== 0) throw new Error('next build failed');
+}
+
+function printSignIn(port: number) {
+  const url = `http://localhost:${port}`;
+  say('');
+  say(`FUSE is running on ${url}`);
+  say(`  sign in at ${url}/sign-in`);
+  say(`  captain: ${DEMO.captain.email} / ${DEMO.password}`);
+  say(`  crew:    ${DEMO.crew.email} / ${DEMO.password}`);
+  say(`  admiral: ${DEMO.admiral.email} / ${DEMO.password}`);
+  say('');
+}
+
+async function serve(mode: 'start' | 'dev') {
+  const port = Number(process.env.PORT ?? 3000);
+  if (mode === 'start') buildIfNeeded();
+  const db = await database();
+  await migrateAndSeed(db.url, process.env.FUSE_SEED_DEMO !== '0');
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+  if (db.embedded) {
+    env.FUSE_EMBEDDED_DATABASE_URL = db.url;
+    if (mode === 'start') env.FUSE_ALLOW_EMBEDDED ??= '1';
+  }
+  const next = spawn(process.execPath, [path.resolve('node_modules/next/dist/bin/next'), mode, '-p', String(port)], {
+    stdio: ['inherit', 'pipe', 'inherit'],
+    env,
+  });
+  let announced = false;
+  next.stdout!.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    if (!announced && /Ready|ready/.test(chunk.toString())) {
+      announced = true;
+      printSignIn(port);
+    }
+  });
+  const shutdown = (signal: NodeJS.Signals) => {
+    next.kill(signal);
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const code = await new Promise<number>((resolve) => next.once('exit', (c) => resolve(c ?? 0)));
+  await db.stop();
+  process.exit(code);
+}
+
+async function main() {
+  const [command, ...args] = process.argv.slice(2);
+  switch (command) {
+    case 'migrate': {
+      const db = await database();
+      await migrateAndSeed(db.url, false);
+      await db.stop();
+      break;
+    }
+    case 'seed': {
+      const db = await database();
+      await migrateAndSeed(db.url, true);
+      await db.stop();
+      break;
+    }
+    case 'start':
+    case 'dev':
+      await serve(command);
+      break;
+    default:
+      process.stderr.write(
+        `usage: fuse <command>\n  migrate   apply database migrations\n  seed      load the demo business\n  start     build if needed and serve the production app\n  dev       serve the development app\n${command ? `\nunknown command: ${command} ${args.join(' ')}\n` : ''}`,
+      );
+      process.exit(command ? 2 : 0);
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`fuse: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

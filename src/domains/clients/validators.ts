@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { CLIENT_STATUSES } from './schema';
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Use at most ${max} characters.`)
+    .nullish()
+    .transform((v) => (v ? v : null));
+
+export const clientInput = z.object({
+  email: z.string({ error: 'Enter an email address.' }).trim().toLowerCase().max(254).email('Enter a valid email address.'),
+  firstName: z.string({ error: 'Enter a first name.' }).trim().min(1, 'Enter a first name.').max(100),
+  lastName: z.string({ error: 'Enter a last name.' }).trim().min(1, 'Enter a last name.').max(100),
+  status: z.enum(CLIENT_STATUSES, { error: `Status is one of ${CLIENT_STATUSES.join(', ')}.` }).default('active'),
+  phone: optionalText(40),
+  company: optionalText(200),
+  notes: optionalText(5000),
+});
+
+export const clientPatch = clientInput.partial().strict().refine((v) => Object.keys(v).length > 0, {
+  message: 'Nothing to change.',
+});
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+export const clientListParams = z.object({
+  status: z.enum(CLIENT_STATUSES, { error: `Status is one of ${CLIENT_STATUSES.join(', ')}.` }).optional(),
+  q: z.string().trim().max(100, 'Search with at most 100 characters.').optional().transform((v) => v || undefined),
+  cursor: z.string().max(256).optional().transform((v) => v || undefined),
+  limit: z.coerce
+    .number({ error: 'Limit is a number.' })
+    .int('Limit is a whole number.')
+    .min(1, 'Limit is at least 1.')
+    .max(MAX_PAGE_SIZE, `Limit is at most ${MAX_PAGE_SIZE}.`)
+    .default(DEFAULT_PAGE_SIZE),
+});
+
+export const clientIdParam = z.coerce.number({ error: 'Not found.' }).int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export type ClientInput = z.input<typeof clientInput>;
+export type ClientPatch = z.input<typeof clientPatch>;
+export type ClientListParams = z.input<typeof clientListParams>;

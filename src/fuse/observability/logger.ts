@@ -1,0 +1,42 @@
+import pino, { type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
+
+/**
+ * One structured logger: JSON lines in production, readable lines in development. Secrets never
+ * reach a log line: the paths below are redacted wherever they appear.
+ */
+export const REDACT_PATHS = [
+  'password',
+  '*.password',
+  'newPassword',
+  '*.newPassword',
+  'passwordHash',
+  '*.passwordHash',
+  'token',
+  '*.token',
+  'cookie',
+  '*.cookie',
+  'headers.cookie',
+  'headers.authorization',
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'authorization',
+  '*.authorization',
+  'secret',
+  '*.secret',
+];
+
+export function createLogger(options: { level?: string; pretty?: boolean; destination?: pino.DestinationStream } = {}): Logger {
+  const level = options.level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info');
+  const base = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined };
+  if (options.destination) return pino(base, options.destination);
+  const pretty = options.pretty ?? process.env.NODE_ENV === 'development';
+  if (pretty) {
+    // pino-pretty in-process (not as a worker transport): bundlers cannot resolve transport targets.
+    return pino(base, pinoPretty({ colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }));
+  }
+  return pino(base);
+}
+
+const globalForLogger = globalThis as unknown as { fuseLogger?: Logger };
+export const logger: Logger = (globalForLogger.fuseLogger ??= createLogger());
