@@ -3,6 +3,7 @@
  * (PGlite under `.fuse/`) in a child process and points the app at it.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -102,6 +103,12 @@ function buildIfNeeded() {
   if (result.status !== 0) throw new Error('next build failed');
 }
 
+function localSecret(): string {
+  const file = path.join(DATA_DIR, 'session-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url') + '\n', { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
 function printSignIn(port: number) {
   const url = `http://localhost:${port}`;
   say('');
@@ -121,7 +128,11 @@ async function serve(mode: 'start' | 'dev') {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
   if (db.embedded) {
     env.FUSE_EMBEDDED_DATABASE_URL = db.url;
-    if (mode === 'start') env.FUSE_ALLOW_EMBEDDED ??= '1';
+    if (mode === 'start') {
+      // The one-machine demo: a production build on the embedded database, with a secret kept in .fuse/.
+      env.FUSE_ALLOW_EMBEDDED ??= '1';
+      env.SESSION_SECRET ??= localSecret();
+    }
   }
   const next = spawn(process.execPath, [path.resolve('node_modules/next/dist/bin/next'), mode, '-p', String(port)], {
     stdio: ['inherit', 'pipe', 'inherit'],
