@@ -4,7 +4,7 @@ import nextTypescript from 'eslint-config-next/typescript';
 /** Imports flow one way: app → domains → fuse. Domains never import each other or the app. */
 const DOMAINS = ['clients', 'finance', 'settings', 'team'];
 
-export default [
+const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
@@ -43,3 +43,5 @@ export default [
     },
   },
 ];
+
+export default config;

@@ -2,6 +2,8 @@ import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
+  // Tests and parallel work build into their own directory so they never share one build.
+  distDir: process.env.FUSE_DIST_DIR || '.next',
   poweredByHeader: false,
   // Native and WASM packages load from node_modules at run time instead of being bundled.
   serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', '@node-rs/argon2', 'pino', 'pino-pretty', 'pg'],

@@ -1,13 +1,17 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
+
 export function SignOutButton() {
+  const router = useRouter();
   return (
     <button
       type="button"
       className="link"
       onClick={async () => {
         await fetch('/api/auth/sign-out', { method: 'POST' });
-        window.location.assign('/sign-in');
+        router.replace('/sign-in');
+        router.refresh();
       }}
     >
       Sign out
