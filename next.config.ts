@@ -1,10 +1,28 @@
 import type { NextConfig } from 'next';
+import { staticAssetHeaders } from './src/fuse/security/headers';
+
+// Static assets from a CDN in front of the app (build time). Validated with the rest in src/fuse/config.ts.
+const cdnUrl = process.env.CDN_URL?.replace(/\/+$/, '') || undefined;
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   // Tests and parallel work build into their own directory so they never share one build.
   distDir: process.env.FUSE_DIST_DIR || '.next',
   poweredByHeader: false,
+  // A self-contained server (.next/standalone) for the Docker image and systemd installs.
+  output: 'standalone',
+  assetPrefix: cdnUrl,
+  // The proxy sets security headers (with a per-request CSP nonce) on everything it handles; these
+  // cover what it never sees: static files, image optimisation, favicon.
+  async headers() {
+    const base = staticAssetHeaders();
+    const hsts = { key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains; preload' };
+    const overHttps = [{ type: 'header' as const, key: 'x-forwarded-proto', value: 'https' }];
+    return ['/_next/static/:path*', '/_next/image', '/favicon.ico'].flatMap((source) => [
+      { source, headers: base },
+      { source, has: overHttps, headers: [hsts] },
+    ]);
+  },
   // Native and WASM packages load from node_modules at run time instead of being bundled.
   serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', '@node-rs/argon2', 'pino', 'pino-pretty', 'pg'],
   images: {

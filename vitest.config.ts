@@ -30,6 +30,9 @@ export default defineConfig({
           globalSetup: ['tests/setup/db-global.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // The shared embedded PGlite accepts one connection at a time: a second file's pool would be
+          // refused (ECONNRESET) while another file holds it, so db files run one after another.
+          fileParallelism: false,
         },
       },
       {

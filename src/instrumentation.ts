@@ -1,3 +1,5 @@
+import type { Instrumentation } from 'next';
+
 /**
  * Runs once when the server starts. Configuration is validated here so a bad or missing variable
  * stops the process at start with a message naming it, not at the first request.
@@ -6,5 +8,29 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { startServer } = await import('./fuse/startup');
     await startServer();
+    // Socket address for the rate limiter, request tracking and SIGTERM handling (src/fuse/security/peer-address.ts).
+    const [{ installPeerAddress, onHttpRequest }, { installGracefulShutdown, onShutdown, trackRequest }] = await Promise.all([
+      import('./fuse/security/peer-address'),
+      import('./fuse/shutdown'),
+    ]);
+    installPeerAddress();
+    onHttpRequest((server, _req, res) => trackRequest(server, res));
+    installGracefulShutdown();
+    onShutdown(async () => (await import('./fuse/db/client')).closeDb(), { after: 'requests' });
   }
 }
+
+/**
+ * Every error Next catches while handling a request (pages, layouts, Server Actions, route handlers
+ * that throw): stored grouped by fingerprint and forwarded to Sentry when SENTRY_DSN is set.
+ */
+export const onRequestError: Instrumentation.onRequestError = async (error, request, context) => {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { captureServerError } = await import('./fuse/observability/errors');
+  const requestId = request.headers['x-request-id'];
+  await captureServerError(error, {
+    path: context.routePath || request.path.split('?')[0],
+    method: request.method,
+    requestId: typeof requestId === 'string' ? requestId : null,
+  });
+};

@@ -1,5 +1,8 @@
 import Link from 'next/link';
 
+/** Public and prerendered: regenerated at most hourly; its CSP allows its inline scripts by hash (docs/security.md). */
+export const revalidate = 3600;
+
 export default function HomePage() {
   return (
     <main className="hero">

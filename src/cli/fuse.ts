@@ -167,8 +167,50 @@ async function main() {
     }
     case 'seed': {
       const db = await database();
-      await migrateAndSeed(db.url, true);
+      if (args.includes('--kkk')) {
+        // The KKK data set (100K users, 1M+ clients): src/cli/kkk-seed.ts.
+        const { seedKkk, describeKkkResult } = await import('./kkk-seed');
+        const scaleArg = args.indexOf('--scale');
+        const scale = scaleArg >= 0 ? Number(args[scaleArg + 1]) : 1;
+        await migrateAndSeed(db.url, false);
+        const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+        try {
+          const result = await seedKkk(pool, { scale, force: args.includes('--force') });
+          for (const line of describeKkkResult(result)) say(line);
+        } finally {
+          await pool.end();
+        }
+      } else await migrateAndSeed(db.url, true);
       await db.stop();
+      break;
+    }
+    case 'backup':
+    case 'restore': {
+      // src/cli/backup.ts and restore.ts; embedded: starts the database here or shares the running one.
+      const db = await database();
+      try {
+        if (command === 'backup') await (await import('./backup')).runBackup(db, args);
+        else await (await import('./restore')).runRestore(db, args);
+      } finally {
+        await db.stop();
+      }
+      break;
+    }
+    case 'create-admiral': {
+      // src/cli/admiral.ts: create (or promote) the platform operator for a real deployment.
+      const flag = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
+      const email = flag('--email');
+      if (!email) throw new Error('usage: fuse create-admiral --email you@example.com [--name "Your Name"] (password: FUSE_ADMIRAL_PASSWORD or standard input)');
+      const { createAdmiral, readAdmiralPassword } = await import('./admiral');
+      const password = await readAdmiralPassword();
+      const db = await database();
+      await migrateAndSeed(db.url, false);
+      try {
+        const result = await withDb(db.url, (d) => createAdmiral(d, { email, name: flag('--name'), password }));
+        say(result.created ? `created the admiral ${email}` : `${email} is now an admiral (signed out everywhere)`);
+      } finally {
+        await db.stop();
+      }
       break;
     }
     case 'start':
@@ -177,7 +219,7 @@ async function main() {
       break;
     default:
       process.stderr.write(
-        `usage: fuse <command>\n  migrate   apply database migrations\n  seed      load the demo business\n  start     build if needed and serve the production app\n  dev       serve the development app\n${command ? `\nunknown command: ${command} ${args.join(' ')}\n` : ''}`,
+        `usage: fuse <command>\n  migrate   apply database migrations\n  seed      load the demo business (--kkk [--scale 0.01] [--force]: the KKK data set)\n  start     build if needed and serve the production app\n  dev       serve the development app\n  backup    write a verified snapshot of every table (--out FILE; default backups/)\n  restore   verify a backup FILE, then restore it into an empty database\n  create-admiral --email E [--name N]   create or promote the platform admiral (password: FUSE_ADMIRAL_PASSWORD or stdin)\n${command ? `\nunknown command: ${command} ${args.join(' ')}\n` : ''}`,
       );
       process.exit(command ? 2 : 0);
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Cron } from 'croner';
 import { z } from 'zod';
 
 /**
@@ -22,6 +23,15 @@ const numberFrom = (fallback: number) =>
       return n;
     });
 
+function validCron(pattern: string): boolean {
+  try {
+    new Cron(pattern, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const flag = z
   .string()
   .optional()
@@ -40,9 +50,30 @@ const envSchema = z.object({
   RATE_LIMIT_MAX: numberFrom(100),
   RATE_LIMIT_WINDOW_SECONDS: numberFrom(10),
   TRUSTED_PROXIES: z.string().default(''),
+  AUTH_RATE_LIMIT_MAX: numberFrom(10),
+  AUTH_ACCOUNT_RATE_LIMIT_MAX: numberFrom(10),
+  REDIS_PREFIX: z.string().default('fuse:'),
+  CDN_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  SHUTDOWN_GRACE_SECONDS: numberFrom(25),
   SLOW_QUERY_MS: numberFrom(1000),
   DB_POOL_MAX: numberFrom(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  BACKUP_DIR: z.string().optional().transform((v) => v || undefined),
+  BACKUP_CRON: z
+    .string()
+    .optional()
+    .transform((v) => v || '0 3 * * *')
+    .refine(validCron, { message: 'must be a cron expression, e.g. "0 3 * * *" (daily at 03:00)' }),
+  BACKUP_KEEP: numberFrom(14).pipe(z.number().int('must be a whole number').min(1, 'must be at least 1')),
+  METRICS_TOKEN: z.string().optional(),
+  SENTRY_DSN: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  VITALS_SAMPLE_RATE: numberFrom(1).pipe(z.number().max(1, 'must be between 0 and 1')),
+  OUTBOX_RETENTION_DAYS: numberFrom(7),
+  LIVE_HEARTBEAT_SECONDS: numberFrom(10),
+  LIVE_MAX_REPLAY: numberFrom(1000),
+  SMTP_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  MAIL_FROM: z.string().default('FUSE <no-reply@fuse.local>'),
+  FUSE_PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
 });
 
 export type FuseConfig = {
@@ -53,10 +84,27 @@ export type FuseConfig = {
   database: { url: string | null; embedded: boolean; poolMax: number };
   session: { secret: Uint8Array; previousSecret: Uint8Array | null; refreshSeconds: number };
   redisUrl: string | null;
-  rateLimit: { max: number; windowSeconds: number };
+  rateLimit: { max: number; windowSeconds: number; authMax: number; authAccountMax: number };
+  /** Prefix of every Redis key FUSE writes (several deployments or test runs can share a server). */
+  redisPrefix: string;
+  cdnUrl: string | null;
+  shutdownGraceSeconds: number;
   trustedProxies: string[];
   slowQueryMs: number;
   logLevel: string;
+  /** Scheduled backups (src/fuse/backup/scheduler.ts): off while `dir` is null. */
+  backup: { dir: string | null; cron: string; keep: number };
+  /** Bearer token for /api/metrics (admirals may read it with their session); null: session only. */
+  metricsToken: string | null;
+  sentryDsn: string | null;
+  /** Share of page loads (0..1) whose web vitals are reported. */
+  vitalsSampleRate: number;
+  /** Live changes: outbox retention, stream heartbeat, and how far behind a stream may replay. */
+  live: { retentionDays: number; heartbeatSeconds: number; maxReplay: number };
+  /** Outgoing mail (team invites): without `smtpUrl` the invite link is shown and logged instead. */
+  mail: { smtpUrl: string | null; from: string };
+  /** The app's public origin, for links in emails; null: the origin of the request. */
+  publicUrl: string | null;
 };
 
 export class ConfigError extends Error {
@@ -128,12 +176,32 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
       refreshSeconds: e.SESSION_REFRESH_SECONDS,
     },
     redisUrl: e.REDIS_URL || null,
-    rateLimit: { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+    rateLimit: {
+      max: Math.max(1, Math.floor(e.RATE_LIMIT_MAX)),
+      windowSeconds: Math.max(1, e.RATE_LIMIT_WINDOW_SECONDS),
+      authMax: Math.max(1, Math.floor(e.AUTH_RATE_LIMIT_MAX)),
+      authAccountMax: Math.max(1, Math.floor(e.AUTH_ACCOUNT_RATE_LIMIT_MAX)),
+    },
+    redisPrefix: e.REDIS_PREFIX,
+    cdnUrl: e.CDN_URL ?? null,
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     trustedProxies: e.TRUSTED_PROXIES.split(',')
       .map((s) => s.trim())
       .filter(Boolean),
     slowQueryMs: e.SLOW_QUERY_MS,
     logLevel: e.LOG_LEVEL ?? (production ? 'info' : e.NODE_ENV === 'test' ? 'warn' : 'info'),
+    backup: { dir: e.BACKUP_DIR ? path.resolve(e.BACKUP_DIR) : null, cron: e.BACKUP_CRON, keep: e.BACKUP_KEEP },
+    metricsToken: e.METRICS_TOKEN || null,
+    sentryDsn: e.SENTRY_DSN ?? null,
+    vitalsSampleRate: e.VITALS_SAMPLE_RATE,
+    live: {
+      retentionDays: Math.max(1, e.OUTBOX_RETENTION_DAYS),
+      // Proxies close idle connections; a heartbeat every 15 s at most keeps streams open.
+      heartbeatSeconds: Math.min(15, Math.max(1, e.LIVE_HEARTBEAT_SECONDS)),
+      maxReplay: Math.max(1, Math.floor(e.LIVE_MAX_REPLAY)),
+    },
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+    publicUrl: e.FUSE_PUBLIC_URL ? e.FUSE_PUBLIC_URL.replace(/\/+$/, '') : null,
   };
 }
 

@@ -12,4 +12,15 @@ export async function startServer(): Promise<void> {
     }
     throw err;
   }
+  // Metrics: the process registry and the data-layer hook (query time, slow queries).
+  await import('./observability/metrics');
+  // Live changes: outbox retention, run by one instance at a time (advisory lock).
+  const [{ config }, { getDb }, { startOutboxRetention }] = await Promise.all([
+    import('./config'),
+    import('./db/client'),
+    import('./live/retention'),
+  ]);
+  if (config().database.url) startOutboxRetention(getDb, config().live.retentionDays);
+  // Scheduled backups when BACKUP_DIR is set (one instance per run: advisory lock).
+  (await import('./backup/scheduler')).startConfiguredBackups();
 }

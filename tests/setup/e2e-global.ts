@@ -20,6 +20,8 @@ export default async function setup(project: TestProject) {
     DATABASE_URL: '',
     // The suite sends many requests from one address; the rate-limit tests start their own servers.
     RATE_LIMIT_MAX: '100000',
+    AUTH_RATE_LIMIT_MAX: '100000',
+    AUTH_ACCOUNT_RATE_LIMIT_MAX: '100000',
   });
   project.provide('baseUrl', server.url);
   return async () => {

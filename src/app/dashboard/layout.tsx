@@ -3,17 +3,28 @@ import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { SignOutButton } from '@/fuse/auth/components/sign-out-button';
 import { getSession } from '@/fuse/session/server';
+import { InstantLink, InstantNavigation, type PreloadTarget } from '@/fuse/store/instant-navigation';
+import { sessionSlice } from '@/fuse/store/slices';
+import { DashboardOutlet } from './instant-previews';
+import { dashboardNav } from './navigation';
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const session = await getSession();
   if (!session) redirect('/sign-in?next=/dashboard');
+  const nav = dashboardNav(session.rank);
+  const preload = nav.flatMap((item) => (item.preload ? [item.preload] : [] as PreloadTarget[]));
   return (
     <div className="shell" data-theme={session.theme}>
+      <InstantNavigation targets={preload} session={sessionSlice(session).session}>
       <aside className="sidebar">
         <span className="brand">FUSE</span>
         <nav>
-          <Link href="/dashboard">Overview</Link>
-          <Link href="/dashboard/clients">Clients</Link>
+          {nav.map((item) => (
+            <InstantLink key={item.href} href={item.href}>
+              {item.label}
+            </InstantLink>
+          ))}
+          {session.rank === 'admiral' && <Link href="/dashboard/admin">Admin</Link>}
         </nav>
         <div className="who">
           {session.name}
@@ -23,7 +34,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <SignOutButton />
         </div>
       </aside>
-      <main>{children}</main>
+      <main>
+        <DashboardOutlet>{children}</DashboardOutlet>
+      </main>
+      </InstantNavigation>
     </div>
   );
 }

@@ -9,17 +9,23 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null));
 
-export const clientInput = z.object({
+const clientStatus = z.enum(CLIENT_STATUSES, { error: `Status is one of ${CLIENT_STATUSES.join(', ')}.` });
+
+const clientFields = z.object({
   email: z.string({ error: 'Enter an email address.' }).trim().toLowerCase().max(254).email('Enter a valid email address.'),
   firstName: z.string({ error: 'Enter a first name.' }).trim().min(1, 'Enter a first name.').max(100),
   lastName: z.string({ error: 'Enter a last name.' }).trim().min(1, 'Enter a last name.').max(100),
-  status: z.enum(CLIENT_STATUSES, { error: `Status is one of ${CLIENT_STATUSES.join(', ')}.` }).default('active'),
+  status: clientStatus,
   phone: optionalText(40),
   company: optionalText(200),
   notes: optionalText(5000),
 });
 
-export const clientPatch = clientInput.partial().strict().refine((v) => Object.keys(v).length > 0, {
+export const clientInput = clientFields.extend({ status: clientStatus.default('active') });
+
+// Built from the fields without defaults: `.partial()` keeps a default, so a patch that leaves out
+// `status` would otherwise reset it to `active`.
+export const clientPatch = clientFields.partial().strict().refine((v) => Object.keys(v).length > 0, {
   message: 'Nothing to change.',
 });
 

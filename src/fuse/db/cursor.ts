@@ -28,8 +28,10 @@ export function decodeCursor(cursor: string, ctx: CursorContext, secret: Uint8Ar
   if (cursor.length > MAX_CURSOR_LENGTH) throw invalid();
   const [body, signature, ...rest] = cursor.split('.');
   if (!body || !signature || rest.length > 0) throw invalid();
-  const given = Buffer.from(signature, 'base64url');
-  const expected = mac(secret, body);
+  // Compare the text, not the decoded bytes: base64url decoding ignores the last character's unused
+  // bits and stray padding, so several spellings decode to the same MAC. A cursor has exactly one.
+  const given = Buffer.from(signature, 'utf8');
+  const expected = Buffer.from(mac(secret, body).toString('base64url'), 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
   let parsed: unknown;
   try {

@@ -2,7 +2,13 @@ import 'server-only';
 import { NextResponse } from 'next/server';
 import { rankAtLeast, type Rank } from '@/fuse/auth/schema-types';
 import { getDb, type Database } from '@/fuse/db/client';
+import { crossSiteRefusal, isMutationMethod } from '@/fuse/security/origin';
+import { recheckSession } from '@/fuse/session/revocation';
+import type { Logger } from 'pino';
+import { captureServerError } from '@/fuse/observability/errors';
 import { logger } from '@/fuse/observability/logger';
+import { recordRequest, recordSessionRead, routeLabel } from '@/fuse/observability/metrics';
+import { loggerFor, requestIdFrom } from '@/fuse/observability/request';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
 import { getSession } from '@/fuse/session/server';
 import type { Session } from '@/fuse/session/token';
@@ -16,18 +22,26 @@ export function json(body: unknown, init: ResponseInit = {}): NextResponse {
   return NextResponse.json(body, { ...init, headers });
 }
 
-/** Maps the errors the data layer throws to HTTP answers; anything else is a logged 500. */
-export function errorResponse(err: unknown): NextResponse {
+/** Maps the errors the data layer throws to HTTP answers; anything else is a logged, captured 500. */
+export function errorResponse(err: unknown, request?: Request, log: Logger = logger): NextResponse {
   if (err instanceof ValidationError) return json({ error: err.message, fields: err.fields }, { status: 400 });
   if (err instanceof UnauthorizedError) return json({ error: err.message }, { status: 401 });
   if (err instanceof ForbiddenError) return json({ error: err.message }, { status: 403 });
   if (err instanceof NotFoundError) return json({ error: err.message }, { status: 404 });
   if (err instanceof ConflictError) return json({ error: err.message }, { status: 409 });
   const status = (err as { status?: number })?.status;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return json({ error: (err as Error).message }, { status });
+  if (typeof status === 'number' && ((status >= 400 && status < 500) || status === 503)) {
+    // Rate-limit errors carry Retry-After / RateLimit-* headers.
+    const headers = (err as { headers?: Record<string, string> }).headers;
+    return json({ error: (err as Error).message }, { status, headers });
   }
-  logger.error({ err }, 'unhandled error in route handler');
+  log.error({ err }, 'unhandled error in route handler');
+  // Caught here, so Next's onRequestError never sees it: capture it (errors table, Sentry) now.
+  void captureServerError(err, {
+    path: request ? new URL(request.url).pathname : null,
+    method: request?.method ?? null,
+    requestId: request ? requestIdFrom(request.headers) : null,
+  });
   return json({ error: 'Something went wrong.' }, { status: 500 });
 }
 
@@ -47,6 +61,11 @@ export async function readJson(request: Request): Promise<unknown> {
 }
 
 type Context<P> = { params: Promise<P> };
+
+/** Request duration by route pattern (ids folded), method and status. */
+function observe(request: Request, response: Response, start: number): void {
+  recordRequest(routeLabel(new URL(request.url).pathname), request.method, response.status, (performance.now() - start) / 1000);
+}
 type SessionHandler<P> = (args: { request: Request; session: Session; db: Database; params: P }) => Promise<Response>;
 
 /**
@@ -55,14 +74,29 @@ type SessionHandler<P> = (args: { request: Request; session: Session; db: Databa
  */
 export function withSession<P = Record<string, never>>(handler: SessionHandler<P>, options: { minimumRank?: Rank } = {}) {
   return async (request: Request, context: Context<P>): Promise<Response> => {
+    const start = performance.now();
+    let log = loggerFor({ requestId: requestIdFrom(request.headers) });
+    let response: Response;
     try {
-      const session = await getSession();
+      if (crossSiteRefusal(request)) throw new ForbiddenError('Cross-site requests cannot change data.');
+      let session = await getSession();
+      recordSessionRead((performance.now() - start) / 1000, session !== null);
       if (!session) throw new UnauthorizedError();
+      log = loggerFor({ requestId: requestIdFrom(request.headers), userId: session.userId, businessId: session.businessId });
+      const db = getDb();
+      // A mutation checks the cookie against the database: session version (revocation) and the
+      // current rank (a demoted user cannot act with an old cookie), in one primary-key query.
+      if (isMutationMethod(request.method)) {
+        session = await recheckSession(db, session);
+        if (!session) throw new UnauthorizedError('Your session has ended. Sign in again.');
+      }
       if (!rankAtLeast(session.rank, options.minimumRank ?? 'crew')) throw new ForbiddenError();
-      return await handler({ request, session, db: getDb(), params: await context.params });
+      response = await handler({ request, session, db, params: await context.params });
     } catch (err) {
-      return errorResponse(err);
+      response = errorResponse(err, request, log);
     }
+    observe(request, response, start);
+    return response;
   };
 }
 
@@ -70,10 +104,15 @@ export function publicHandler<P = Record<string, never>>(
   handler: (args: { request: Request; db: Database; params: P }) => Promise<Response>,
 ) {
   return async (request: Request, context: Context<P>): Promise<Response> => {
+    const start = performance.now();
+    let response: Response;
     try {
-      return await handler({ request, db: getDb(), params: await context.params });
+      if (crossSiteRefusal(request)) throw new ForbiddenError('Cross-site requests cannot change data.');
+      response = await handler({ request, db: getDb(), params: await context.params });
     } catch (err) {
-      return errorResponse(err);
+      response = errorResponse(err, request, loggerFor({ requestId: requestIdFrom(request.headers) }));
     }
+    observe(request, response, start);
+    return response;
   };
 }

@@ -24,11 +24,22 @@ export const REDACT_PATHS = [
   '*.authorization',
   'secret',
   '*.secret',
+  'sessionToken',
+  '*.sessionToken',
+  'headers["set-cookie"]',
+  'req.headers["set-cookie"]',
+  'headers["x-metrics-token"]',
 ];
 
 export function createLogger(options: { level?: string; pretty?: boolean; destination?: pino.DestinationStream } = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info');
-  const base = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined };
+  const base: pino.LoggerOptions = {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: undefined,
+    // "level":"warn" rather than pino's numbers, so log search needs no lookup table.
+    formatters: { level: (label) => ({ level: label }) },
+  };
   if (options.destination) return pino(base, options.destination);
   const pretty = options.pretty ?? process.env.NODE_ENV === 'development';
   if (pretty) {

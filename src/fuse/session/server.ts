@@ -39,6 +39,10 @@ export async function setSessionCookie(input: SessionInput): Promise<void> {
 
 export async function clearSessionCookie(): Promise<void> {
   const jar = await cookies();
-  jar.delete(sessionCookieName(true));
-  jar.delete(sessionCookieName(false));
+  // Browsers ignore a `__Host-` Set-Cookie that lacks Secure and Path=/, so the deletion must carry
+  // the same attributes the cookie was set with, or the session would outlive sign-out over HTTPS.
+  for (const secure of [true, false]) {
+    const { httpOnly, sameSite, path } = sessionCookieOptions(secure);
+    jar.delete({ name: sessionCookieName(secure), httpOnly, sameSite, path, secure });
+  }
 }

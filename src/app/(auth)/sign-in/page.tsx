@@ -1,5 +1,6 @@
 import Link from 'next/link';
-import { AuthForm, safeNext } from '@/fuse/auth/components/auth-form';
+import { AuthForm } from '@/fuse/auth/components/auth-form';
+import { safeNext } from '@/fuse/auth/next-path';
 
 export const metadata = { title: 'Sign in' };
 

@@ -51,10 +51,3 @@ export function AuthForm({ action, fields, submitLabel, next }: { action: string
     </form>
   );
 }
-
-/** Only same-site paths may be a destination after signing in (no open redirect). */
-export function safeNext(value: string | string[] | undefined): string {
-  const next = Array.isArray(value) ? value[0] : value;
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/dashboard';
-  return next;
-}

@@ -1,0 +1,199 @@
+/**
+ * What the benchmark, the load test and the scale demo share: the KKK database, the production
+ * build, an app server started on it, and a signed-in session cookie.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { migrateDatabase } from '../src/fuse/db/migrate';
+import { seedKkk, describeKkkResult, type KkkResult } from '../src/cli/kkk-seed';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const DIST_DIR = process.env.FUSE_DIST_DIR || '.next-h7';
+export const BENCH_SECRET = process.env.SESSION_SECRET || 'bench-session-secret-that-is-long-enough-0123456789abcdef';
+export const PG_SERVER = process.env.BENCH_PG_SERVER || `postgres://${os.userInfo().username}@127.0.0.1:5432/postgres`;
+export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
+export function log(message: string) {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+export function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+export const flag = (name: string) => process.argv.includes(name);
+
+/** Creates the benchmark database if needed, migrates it and loads the KKK set (skipped when present). */
+export async function ensureKkkDatabase(name: string, scale: number): Promise<{ url: string; seed: KkkResult }> {
+  const admin = new pg.Client({ connectionString: PG_SERVER });
+  await admin.connect();
+  const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+  if (exists.rowCount === 0) await admin.query(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(PG_SERVER);
+  url.pathname = `/${name}`;
+  await migrateDatabase(url.toString());
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+  try {
+    const seed = await seedKkk(pool, { scale });
+    for (const line of describeKkkResult(seed)) log(line);
+    return { url: url.toString(), seed };
+  } finally {
+    await pool.end();
+  }
+}
+
+function newest(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const f = path.join(dir, e.name);
+    n = Math.max(n, e.isDirectory() ? newest(f) : statSync(f).mtimeMs);
+  }
+  return n;
+}
+
+/** `next build` into the benchmark's own build directory, unless that build is newer than every source. */
+export function buildIfNeeded(): void {
+  const buildId = path.join(ROOT, DIST_DIR, 'BUILD_ID');
+  const inputs = [newest(path.join(ROOT, 'src')), ...['next.config.ts', 'package.json'].map((f) => statSync(path.join(ROOT, f)).mtimeMs)];
+  if (existsSync(buildId) && (process.argv.includes('--no-build') || statSync(buildId).mtimeMs > Math.max(...inputs))) {
+    log(`reusing the production build in ${DIST_DIR}`);
+    return;
+  }
+  log(`next build → ${DIST_DIR}`);
+  const t = Date.now();
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production', FUSE_DIST_DIR: DIST_DIR },
+  });
+  if (r.status !== 0) throw new Error('next build failed');
+  log(`built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export type Server = { url: string; port: number; child: ChildProcess; output: () => string; stop: () => Promise<void> };
+
+async function waitFor(url: string, child: ChildProcess, output: () => string, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output()}`);
+    try {
+      // Up when it answers: /api/health where it exists, else the given page.
+      const health = await fetch(new URL('/api/health', url), { redirect: 'manual' });
+      if (health.status === 200) return;
+      const res = await fetch(url, { redirect: 'manual' });
+      if (res.status < 500) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`server did not answer within ${timeoutMs / 1000} s:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+}
+
+/** `next start` from the benchmark build on the KKK database, with the rate limit lifted for load. */
+export async function startApp(databaseUrl: string, env: Record<string, string> = {}, port?: number): Promise<Server> {
+  const p = port ?? (await freePort());
+  let out = '';
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(p), '-H', '127.0.0.1'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      FUSE_DIST_DIR: DIST_DIR,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      SESSION_SECRET: BENCH_SECRET,
+      // The benchmark measures FUSE, not its limiter: lift the per-IP limits (every request comes
+      // from 127.0.0.1). scale:demo keeps the real limits and proves they hold across instances.
+      RATE_LIMIT_MAX: '100000000',
+      AUTH_RATE_LIMIT_MAX: '100000000',
+      AUTH_ACCOUNT_RATE_LIMIT_MAX: '100000000',
+      REDIS_PREFIX: `fuse-bench-${process.pid}:`,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+  });
+  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  const url = `http://127.0.0.1:${p}`;
+  await waitFor(`${url}/sign-in`, child, () => out);
+  return { url, port: p, child, output: () => out, stop: stopper(child) };
+}
+
+/** A bare node:http server answering a small JSON body: the floor no framework can beat. */
+export async function startRawFloor(): Promise<Server> {
+  const p = await freePort();
+  const code = `require('node:http').createServer((q, s) => { s.writeHead(200, {'content-type': 'application/json'}); s.end('{"ok":true}'); }).listen(${p}, '127.0.0.1')`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${p}`;
+  await waitFor(url, child, () => '');
+  return { url, port: p, child, output: () => '', stop: stopper(child) };
+}
+
+/** Signs in through the real endpoint and returns the Cookie header value. */
+export async function signInCookie(baseUrl: string, email: string, password: string): Promise<string> {
+  let res: Response;
+  for (let attempt = 1; ; attempt++) {
+    res = await fetch(`${baseUrl}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: baseUrl },
+      body: JSON.stringify({ email, password }),
+      redirect: 'manual',
+    });
+    // 503: the sign-in limiter fails closed while the server's Redis connection is still opening.
+    if (res.status !== 503 || attempt >= 10) break;
+    await res.arrayBuffer();
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status} ${await res.text()}`);
+  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+  if (cookies.length === 0) throw new Error('sign-in returned no cookie');
+  return cookies.join('; ');
+}
+
+export function machine(postgres: string) {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.versions.node,
+    postgres,
+  };
+}
+
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}

@@ -1,0 +1,70 @@
+/**
+ * Lighthouse 12.2.3 (pinned: 13 needs Node 22) on a signed-in page with Debian's Chromium, desktop
+ * and mobile presets. The session cookie goes in as an extra header, so no browser automation is
+ * needed to sign in. `npx tsx bench/lighthouse.ts <url> <cookie>` runs it alone.
+ */
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+import desktopConfig from 'lighthouse/core/config/desktop-config.js';
+import type { LighthouseResult } from './report';
+
+export const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
+export const CHROME_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export async function runLighthouse(url: string, cookie: string): Promise<LighthouseResult[]> {
+  const results: LighthouseResult[] = [];
+  for (const preset of ['desktop', 'mobile'] as const) {
+    const chrome = await chromeLauncher.launch({ chromePath: CHROME_PATH, chromeFlags: CHROME_FLAGS });
+    try {
+      const runner = await lighthouse(
+        url,
+        {
+          port: chrome.port,
+          output: 'json',
+          logLevel: 'error',
+          onlyCategories: ['performance', 'accessibility', 'best-practices'],
+          extraHeaders: { Cookie: cookie },
+        },
+        preset === 'desktop' ? desktopConfig : undefined,
+      );
+      if (!runner) throw new Error('lighthouse returned no result');
+      const lhr = runner.lhr;
+      if (lhr.runtimeError) throw new Error(`lighthouse: ${lhr.runtimeError.message}`);
+      if (lhr.finalDisplayedUrl && !lhr.finalDisplayedUrl.includes('/dashboard')) {
+        throw new Error(`lighthouse was redirected to ${lhr.finalDisplayedUrl}: the cookie did not sign it in`);
+      }
+      const scores: Record<string, number> = {};
+      for (const [id, cat] of Object.entries(lhr.categories)) scores[id] = Math.round((cat.score ?? 0) * 100);
+      const num = (id: string) => Number(lhr.audits[id]?.numericValue ?? Number.NaN);
+      results.push({
+        preset,
+        scores,
+        fcpMs: num('first-contentful-paint'),
+        lcpMs: num('largest-contentful-paint'),
+        tbtMs: num('total-blocking-time'),
+        cls: num('cumulative-layout-shift'),
+      });
+      process.stderr.write(`bench:   lighthouse ${preset}: ${JSON.stringify(results[results.length - 1])}\n`);
+    } finally {
+      chrome.kill();
+    }
+  }
+  return results;
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  const [url, cookie] = process.argv.slice(2);
+  if (!url || !cookie) {
+    process.stderr.write('usage: tsx bench/lighthouse.ts <url> <cookie>\n');
+    process.exit(2);
+  }
+  runLighthouse(url, cookie).then((r) => process.stdout.write(JSON.stringify(r, null, 2) + '\n'));
+}

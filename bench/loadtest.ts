@@ -1,0 +1,166 @@
+/**
+ * `npm run loadtest` — the seed's Artillery load test (artillery.yml) against a local production
+ * server on the KKK database, reporting p95 / p99 and errors. Goal: 0 errors, p99 < 200 ms.
+ *
+ *   --short         the ~30 s profile (CI)
+ *   --target URL    run against a server that is already up (no build, no server start)
+ *   --scale N       KKK scale of the database to start on (default 1; 0.01 with --short)
+ *   --label NAME    result file name suffix
+ * Writes bench/results/loadtest-<date>[-short|-label].{json,md}. Exits 1 when the goal is missed.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { arg, buildIfNeeded, ensureKkkDatabase, flag, log, ROOT, startApp, today, type Server } from './lib';
+
+export type LoadtestSummary = {
+  target: string;
+  profile: 'seed' | 'short';
+  requests: number;
+  codes: Record<string, number>;
+  errors: Record<string, number>;
+  errorCount: number;
+  vusersCreated: number;
+  vusersFailed: number;
+  signIns: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  byEndpoint: Record<string, { p50: number; p95: number; p99: number; count: number }>;
+  goalMet: boolean;
+};
+
+type Summary = { median?: number; p50?: number; p95: number; p99: number; max: number; count: number };
+type ArtilleryReport = {
+  aggregate: {
+    counters: Record<string, number>;
+    rates?: Record<string, number>;
+    summaries: Record<string, Summary>;
+  };
+};
+
+/** Reads an Artillery JSON report into the numbers the load test reports. */
+export function summarize(report: ArtilleryReport, target: string, profile: 'seed' | 'short'): LoadtestSummary {
+  const { counters, summaries, rates } = report.aggregate;
+  const codes: Record<string, number> = {};
+  const errors: Record<string, number> = {};
+  for (const [k, v] of Object.entries(counters)) {
+    if (k.startsWith('http.codes.')) codes[k.slice('http.codes.'.length)] = v;
+    else if (k.startsWith('errors.')) errors[k.slice('errors.'.length)] = v;
+    else if (k.startsWith('fuse.not_served.') || k === 'fuse.sign_in_failed') errors[k] = v;
+  }
+  const badCodes = Object.entries(codes)
+    .filter(([code]) => Number(code) >= 400)
+    .reduce((a, [, v]) => a + v, 0);
+  const errorCount = Object.values(errors).reduce((a, b) => a + b, 0) + badCodes;
+  const rt = summaries['http.response_time'] ?? { p95: NaN, p99: NaN, max: NaN, count: 0 };
+  const byEndpoint: LoadtestSummary['byEndpoint'] = {};
+  for (const [k, s] of Object.entries(summaries)) {
+    const m = /^plugins\.metrics-by-endpoint\.response_time\.(.+)$/.exec(k);
+    if (m) byEndpoint[m[1]!] = { p50: s.median ?? s.p50 ?? NaN, p95: s.p95, p99: s.p99, count: s.count };
+  }
+  const summary: LoadtestSummary = {
+    target,
+    profile,
+    requests: counters['http.requests'] ?? 0,
+    codes,
+    errors,
+    errorCount,
+    vusersCreated: counters['vusers.created'] ?? 0,
+    vusersFailed: counters['vusers.failed'] ?? 0,
+    signIns: counters['fuse.sign_ins'] ?? 0,
+    rps: rates?.['http.request_rate'] ?? NaN,
+    p50: rt.median ?? rt.p50 ?? NaN,
+    p95: rt.p95,
+    p99: rt.p99,
+    max: rt.max,
+    byEndpoint,
+    goalMet: false,
+  };
+  summary.goalMet = summary.errorCount === 0 && summary.vusersFailed === 0 && summary.p99 < 200;
+  return summary;
+}
+
+export function loadtestMarkdown(s: LoadtestSummary, when: string): string {
+  return [
+    `# FUSE load test — ${when} (${s.profile} profile)`,
+    '',
+    `Target ${s.target}. Seed goal: 0 errors, p99 < 200 ms. **${s.goalMet ? 'met' : 'missed'}**.`,
+    '',
+    `| Requests | Virtual users | Sign-ins | Errors | p50 ms | p95 ms | p99 ms | max ms |`,
+    `|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| ${s.requests} | ${s.vusersCreated} (${s.vusersFailed} failed) | ${s.signIns} | ${s.errorCount} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} |`,
+    '',
+    '| Endpoint | count | p50 ms | p95 ms | p99 ms |',
+    '|---|---:|---:|---:|---:|',
+    ...Object.entries(s.byEndpoint).map(([k, v]) => `| ${k} | ${v.count} | ${v.p50} | ${v.p95} | ${v.p99} |`),
+    '',
+    `Status codes: ${JSON.stringify(s.codes)}. Errors: ${JSON.stringify(s.errors)}.`,
+    '',
+  ].join('\n');
+}
+
+/** Runs artillery.yml against `target`, returning the parsed summary. */
+export async function runArtillery(target: string, short: boolean, outFile: string): Promise<LoadtestSummary> {
+  const bin = path.join(ROOT, 'bench/node_modules/.bin/artillery');
+  const args = ['run', '--target', target, '--output', outFile, ...(short ? ['-e', 'short'] : []), path.join(ROOT, 'artillery.yml')];
+  log(`artillery ${args.join(' ')}`);
+  const child = spawn(bin, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: '1' },
+  });
+  // Artillery prints a report every 10 s; keep only the summary lines on the console.
+  child.stdout!.on('data', (d: Buffer) => {
+    for (const line of d.toString().split('\n')) if (/http\.codes|response_time\.p99|vusers\.failed|errors\./.test(line)) process.stderr.write(`  ${line.trim()}\n`);
+  });
+  const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)));
+  let report: ArtilleryReport;
+  try {
+    report = JSON.parse(readFileSync(outFile, 'utf8')) as ArtilleryReport;
+  } catch {
+    throw new Error(`artillery exited ${code} without a report`);
+  }
+  return summarize(report, target, short ? 'short' : 'seed');
+}
+
+async function main() {
+  const short = flag('--short');
+  let target = arg('--target');
+  const servers: Server[] = [];
+  try {
+    if (!target) {
+      const scale = Number(arg('--scale') ?? (short ? 0.01 : 1));
+      const dbName = arg('--db') ?? (scale === 1 ? 'fuse_kkk' : `fuse_kkk_${String(scale).replace(/\W/g, '_')}`);
+      const { url } = await ensureKkkDatabase(dbName, scale);
+      buildIfNeeded();
+      const app = await startApp(url);
+      servers.push(app);
+      target = app.url;
+      // Warm the routes the flow visits (the first render of each compiles its server chunks).
+      for (const p of ['/', '/sign-in', '/dashboard', '/dashboard/clients']) await fetch(`${target}${p}`, { redirect: 'manual' }).then((r) => r.arrayBuffer());
+    }
+    const dir = path.join(ROOT, 'bench/results');
+    mkdirSync(dir, { recursive: true });
+    const label = arg('--label') ?? (short ? 'short' : '');
+    const base = `loadtest-${today()}${label ? `-${label}` : ''}`;
+    const summary = await runArtillery(target, short, path.join(dir, `${base}.artillery.json`));
+    writeFileSync(path.join(dir, `${base}.json`), JSON.stringify(summary, null, 2) + '\n');
+    const md = loadtestMarkdown(summary, new Date().toISOString());
+    writeFileSync(path.join(dir, `${base}.md`), md);
+    process.stdout.write(md);
+    log(`wrote bench/results/${base}.{json,md}`);
+    process.exitCode = summary.goalMet ? 0 : 1;
+  } finally {
+    for (const s of servers) await s.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  main().catch((err) => {
+    process.stderr.write(`loadtest: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

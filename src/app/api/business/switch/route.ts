@@ -1,0 +1,13 @@
+import { switchBusiness } from '@/domains/team/mutations';
+import { json, readJson, withSession } from '@/fuse/http/handler';
+import { setSessionCookie } from '@/fuse/session/server';
+
+/**
+ * Switches the active business without signing in again: a new session for a business the user
+ * belongs to (or, for the admiral, any business, read-only), checked against the database.
+ */
+export const POST = withSession(async ({ request, session, db }) => {
+  const next = await switchBusiness(db, session, await readJson(request));
+  await setSessionCookie(next);
+  return json({ businessId: next.businessId, rank: next.rank });
+});

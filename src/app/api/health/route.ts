@@ -1,0 +1,6 @@
+export const dynamic = 'force-dynamic';
+
+/** Liveness: the process answers. No dependency is checked (that is /api/ready). */
+export function GET() {
+  return Response.json({ status: 'ok' }, { headers: { 'Cache-Control': 'no-store' } });
+}

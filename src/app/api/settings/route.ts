@@ -1,0 +1,26 @@
+import { updateSettings } from '@/domains/settings/mutations';
+import { loadSettings } from '@/domains/settings/queries';
+import { json, readJson, withSession } from '@/fuse/http/handler';
+import { setSessionCookie } from '@/fuse/session/server';
+
+export const GET = withSession(async ({ session, db }) => json(await loadSettings(db, session)));
+
+/**
+ * `{ name?, theme?, businessName?, timezone? }`. Name and theme live in the session too, so the
+ * cookie is minted again: the next page's first HTML already has the new theme.
+ */
+export const PATCH = withSession(async ({ request, session, db }) => {
+  const saved = await updateSettings(db, session, await readJson(request));
+  if (saved.name !== session.name || saved.theme !== session.theme) {
+    await setSessionCookie({
+      userId: session.userId,
+      businessId: session.businessId,
+      rank: session.rank,
+      email: session.email,
+      sessionVersion: session.sessionVersion,
+      name: saved.name,
+      theme: saved.theme,
+    });
+  }
+  return json(saved);
+});

@@ -1,0 +1,140 @@
+import 'server-only';
+import { sql } from 'drizzle-orm';
+import type { Database } from '@/fuse/db/client';
+import { timed } from '@/fuse/db/timed';
+import { NotFoundError } from '@/fuse/http/errors';
+import { liveStreamsOpen, metricTotal, rateLimitedTotal, slowestQueries, type QueryStat } from '@/fuse/observability/metrics';
+import type { Session } from '@/fuse/session/token';
+
+/**
+ * The admiral's operations page: the KKK targets (100K users, 10K paying subscribers, 1K joins a
+ * month), web vitals, slow queries, errors and live load. Platform-wide data, so only the admiral
+ * rank may read it; anyone else gets "not found" (the page's existence is not revealed).
+ */
+export type Scope = Pick<Session, 'rank' | 'userId'>;
+
+export const KKK_TARGETS = { users: 100_000, payingSubscribers: 10_000, joinsThisMonth: 1_000 } as const;
+
+export type VitalSeries = { page: string; name: string; points: { day: string; p75: number; samples: number }[] };
+export type VitalSummary = { page: string; name: string; p75: number; samples: number };
+export type RecentError = { fingerprint: string; source: string; name: string; message: string; path: string | null; count: number; firstSeen: string; lastSeen: string };
+
+export type OperationsOverview = {
+  totals: { users: number; payingSubscribers: number; joinsThisMonth: number };
+  joinsByMonth: { month: string; joins: number }[];
+  vitals: VitalSummary[];
+  vitalSeries: VitalSeries[];
+  recentErrors: RecentError[];
+  slowestQueries: QueryStat[];
+  liveStreamsOpen: number;
+  rateLimited: number;
+};
+
+export function assertAdmiral(scope: Scope): void {
+  if (scope.rank !== 'admiral') throw new NotFoundError();
+}
+
+type Row = Record<string, unknown>;
+const rowsOf = (result: { rows: Row[] }) => result.rows;
+
+export async function kkkTotals(db: Database, scope: Scope): Promise<OperationsOverview['totals']> {
+  assertAdmiral(scope);
+  const [row] = rowsOf(
+    await timed('operations.kkkTotals', () =>
+      db.execute(sql`
+        select
+          (select count(*) from users)::int as users,
+          (select count(distinct business_id) from subscriptions where plan <> 'free' and status = 'active')::int as paying,
+          (select count(*) from users where created_at >= date_trunc('month', now()))::int as joins`),
+    ),
+  );
+  return { users: Number(row!.users), payingSubscribers: Number(row!.paying), joinsThisMonth: Number(row!.joins) };
+}
+
+/** Sign-ups per calendar month, the current month and the eleven before it (empty months are 0). */
+export async function joinsByMonth(db: Database, scope: Scope): Promise<OperationsOverview['joinsByMonth']> {
+  assertAdmiral(scope);
+  const rows = rowsOf(
+    await timed('operations.joinsByMonth', () =>
+      db.execute(sql`
+        select to_char(m, 'YYYY-MM') as month, count(u.id)::int as joins
+        from generate_series(date_trunc('month', now()) - interval '11 months', date_trunc('month', now()), interval '1 month') as m
+        left join users u on u.created_at >= m and u.created_at < m + interval '1 month'
+        group by m
+        order by m`),
+    ),
+  );
+  return rows.map((r) => ({ month: String(r.month), joins: Number(r.joins) }));
+}
+
+/** p75 per page and metric over the last 30 days (the twelve busiest pages), and per day. */
+export async function webVitalsP75(db: Database, scope: Scope, days = 30): Promise<{ vitals: VitalSummary[]; vitalSeries: VitalSeries[] }> {
+  assertAdmiral(scope);
+  const since = sql`now() - make_interval(days => ${days})`;
+  const [summary, daily] = await timed('operations.webVitalsP75', async () => {
+    const top = sql`select page from web_vitals where at >= ${since} group by page order by count(*) desc limit 12`;
+    const a = await db.execute(sql`
+      select page, name, percentile_cont(0.75) within group (order by value) as p75, count(*)::int as samples
+      from web_vitals where at >= ${since} and page in (${top})
+      group by page, name order by page, name`);
+    const b = await db.execute(sql`
+      select page, name, to_char(date_trunc('day', at), 'YYYY-MM-DD') as day,
+             percentile_cont(0.75) within group (order by value) as p75, count(*)::int as samples
+      from web_vitals where at >= ${since} and page in (${top})
+      group by page, name, date_trunc('day', at) order by page, name, date_trunc('day', at)`);
+    return [rowsOf(a), rowsOf(b)] as const;
+  });
+  const vitals = summary.map((r) => ({ page: String(r.page), name: String(r.name), p75: Number(r.p75), samples: Number(r.samples) }));
+  const series = new Map<string, VitalSeries>();
+  for (const r of daily) {
+    const key = `${String(r.page)}\u0000${String(r.name)}`;
+    let s = series.get(key);
+    if (!s) series.set(key, (s = { page: String(r.page), name: String(r.name), points: [] }));
+    s.points.push({ day: String(r.day), p75: Number(r.p75), samples: Number(r.samples) });
+  }
+  return { vitals, vitalSeries: [...series.values()] };
+}
+
+export async function recentErrors(db: Database, scope: Scope, limit = 20): Promise<RecentError[]> {
+  assertAdmiral(scope);
+  const rows = rowsOf(
+    await timed('operations.recentErrors', () =>
+      db.execute(sql`
+        select fingerprint, source, name, message, path, count, first_seen, last_seen
+        from error_groups order by last_seen desc limit ${limit}`),
+    ),
+  );
+  return rows.map((r) => ({
+    fingerprint: String(r.fingerprint),
+    source: String(r.source),
+    name: String(r.name),
+    message: String(r.message),
+    path: r.path == null ? null : String(r.path),
+    count: Number(r.count),
+    firstSeen: new Date(r.first_seen as string).toISOString(),
+    lastSeen: new Date(r.last_seen as string).toISOString(),
+  }));
+}
+
+/** Everything the operations page shows, read in parallel (admiral only). */
+export async function operationsOverview(db: Database, scope: Scope): Promise<OperationsOverview> {
+  assertAdmiral(scope);
+  const [totals, joins, vitals, errors, streams, rateLimited] = await Promise.all([
+    kkkTotals(db, scope),
+    joinsByMonth(db, scope),
+    webVitalsP75(db, scope),
+    recentErrors(db, scope),
+    metricTotal(liveStreamsOpen),
+    metricTotal(rateLimitedTotal),
+  ]);
+  return {
+    totals,
+    joinsByMonth: joins,
+    vitals: vitals.vitals,
+    vitalSeries: vitals.vitalSeries,
+    recentErrors: errors,
+    slowestQueries: slowestQueries(10),
+    liveStreamsOpen: streams,
+    rateLimited,
+  };
+}

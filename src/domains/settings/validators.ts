@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+export const THEMES = ['light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+
+/** An IANA time zone the runtime knows (PostgreSQL checks it again when it is saved). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/.test(tz);
+  } catch {
+    return false;
+  }
+}
+
+/** Personal settings: any signed-in user, for themselves. */
+export const profileInput = z
+  .object({
+    name: z.string().trim().min(1, 'Enter your name.').max(120, 'Use at most 120 characters.').optional(),
+    theme: z.enum(THEMES, { error: 'Theme is light or dark.' }).optional(),
+  })
+  .strict();
+
+/** Business settings: captains and above. */
+export const businessInput = z
+  .object({
+    businessName: z.string().trim().min(1, 'Enter the business name.').max(120, 'Use at most 120 characters.').optional(),
+    timezone: z.string().trim().max(64).refine(isTimeZone, 'Choose a time zone such as Europe/Berlin.').optional(),
+  })
+  .strict();
+
+export const settingsPatch = z
+  .object({ ...profileInput.shape, ...businessInput.shape })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'Nothing to change.' });
+
+export type SettingsPatch = z.input<typeof settingsPatch>;

@@ -1,0 +1,241 @@
+import 'server-only';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { sessionForUser } from '@/fuse/auth/accounts';
+import { hashPassword, verifyPassword } from '@/fuse/auth/passwords';
+import { businesses, memberships, users } from '@/fuse/auth/schema';
+import type { Database } from '@/fuse/db/client';
+import { timed } from '@/fuse/db/timed';
+import { ConflictError, NotFoundError, ValidationError } from '@/fuse/http/errors';
+import { recordChange } from '@/fuse/live/outbox';
+import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
+import type { Session, SessionInput } from '@/fuse/session/token';
+import { deliverInvite, type InviteDelivery } from './mailer';
+import { assignableRanks, mayChangeRankOf, type InviteView, type MemberView, type Scope } from './queries';
+import { invites } from './schema';
+import { acceptInviteInput, inviteInput, inviteToken, newMemberPassword, rankChangeInput, switchBusinessInput } from './validators';
+
+export const TEAM_DOMAIN = 'team';
+const INVITE_DAYS = 7;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function parseToken(token: string): { businessId: string; id: number; secret: string } {
+  const [businessId, id, secret] = token.split('.');
+  return { businessId: businessId!, id: Number(id), secret: secret! };
+}
+
+export type CreatedInvite = { invite: InviteView; delivery: InviteDelivery; /** Only when not emailed. */ link: string | null };
+
+/** A captain (or commodore) invites someone by email with a rank up to their own. */
+export async function createInvite(db: Database, scope: Scope & Pick<Session, 'name'>, raw: unknown, origin: string): Promise<CreatedInvite> {
+  const parsed = inviteInput.safeParse(raw);
+  const allowed = assignableRanks(scope.rank);
+  if (allowed.length === 0) throw new ForbiddenError('Only a captain can invite members.');
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  const { email, rank } = parsed.data;
+  if (!allowed.includes(rank)) throw new ForbiddenError(`You can invite ${allowed.join(' or ')} members.`);
+  const secret = randomBytes(32).toString('base64url');
+  const { invite, businessName } = await timed('team.createInvite', () =>
+    db.transaction(async (tx) => {
+      const [member] = await tx
+        .select({ userId: memberships.userId })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(and(eq(memberships.businessId, scope.businessId), sql`lower(${users.email}) = ${email}`))
+        .limit(1);
+      if (member) throw new ValidationError({ email: 'This person is already a member.' });
+      const [row] = await tx
+        .insert(invites)
+        .values({
+          businessId: scope.businessId,
+          email,
+          rank,
+          secretHash: sha256(secret),
+          invitedBy: scope.userId,
+          expiresAt: sql`now() + make_interval(days => ${INVITE_DAYS})`,
+        })
+        .returning();
+      const [business] = await tx.select({ name: businesses.name }).from(businesses).where(eq(businesses.id, scope.businessId));
+      const view: InviteView = { id: row!.id, email: row!.email, rank: row!.rank, createdAt: row!.createdAt.toISOString(), expiresAt: row!.expiresAt.toISOString() };
+      await recordChange(tx, { businessId: scope.businessId, domain: TEAM_DOMAIN, kind: 'invite', entityId: view.id, data: view });
+      return { invite: view, businessName: business?.name ?? '' };
+    }),
+  );
+  const link = `${origin}/join?token=${encodeURIComponent(`${scope.businessId}.${invite.id}.${secret}`)}`;
+  const delivery = await deliverInvite({ to: email, businessName, inviterName: scope.name, rank, link });
+  return { invite, delivery, link: delivery === 'shown' ? link : null };
+}
+
+export async function revokeInvite(db: Database, scope: Scope, id: number): Promise<void> {
+  if (assignableRanks(scope.rank).length === 0) throw new ForbiddenError('Only a captain can revoke invites.');
+  await timed('team.revokeInvite', () =>
+    db.transaction(async (tx) => {
+      const rows = await tx
+        .update(invites)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(invites.businessId, scope.businessId), eq(invites.id, id), sql`${invites.acceptedAt} is null`))
+        .returning({ id: invites.id });
+      if (rows.length === 0) throw new NotFoundError('Invite not found.');
+      await recordChange(tx, { businessId: scope.businessId, domain: TEAM_DOMAIN, kind: 'invite-revoked', entityId: id, data: { id } });
+    }),
+  );
+}
+
+/**
+ * Changes a member's rank: only for members below the actor, to a rank up to the actor's own. The
+ * member's session version is bumped, so a session still carrying the old rank stops working.
+ */
+export async function changeMemberRank(db: Database, scope: Scope, userId: string, raw: unknown): Promise<MemberView> {
+  const parsed = rankChangeInput.safeParse(raw);
+  if (assignableRanks(scope.rank).length === 0) throw new ForbiddenError('Only a captain can change ranks.');
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  const { rank } = parsed.data;
+  if (!assignableRanks(scope.rank).includes(rank)) throw new ForbiddenError('You cannot give a rank above your own.');
+  return timed('team.changeRank', () =>
+    db.transaction(async (tx) => {
+      const [target] = await tx
+        .select({ userId: users.id, name: users.name, email: users.email, rank: memberships.rank, joinedAt: memberships.createdAt })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)))
+        .for('update', { of: memberships })
+        .limit(1);
+      if (!target) throw new NotFoundError('Member not found.');
+      if (!mayChangeRankOf(scope, target)) throw new ForbiddenError('You can change the rank of members below your own rank only.');
+      await tx.update(memberships).set({ rank }).where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)));
+      await tx.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
+      const view: MemberView = {
+        userId: target.userId,
+        name: target.name,
+        email: target.email,
+        rank,
+        joinedAt: target.joinedAt.toISOString(),
+        isYou: false,
+        canChangeRank: mayChangeRankOf(scope, { userId: target.userId, rank }),
+      };
+      await recordChange(tx, { businessId: scope.businessId, domain: TEAM_DOMAIN, kind: 'member', entityId: userId, data: view });
+      return view;
+    }),
+  );
+}
+
+export type InviteInfo = { businessName: string; email: string; rank: string; existingAccount: boolean };
+
+type LiveInvite = { businessId: string; id: number; email: string; rank: (typeof invites.$inferSelect)['rank'] };
+
+async function findLiveInvite(db: Pick<Database, 'select'>, token: string): Promise<LiveInvite & { businessName: string }> {
+  const invalid = () => new NotFoundError('This invite link is not valid or has expired.');
+  const parsed = inviteToken.safeParse(token);
+  if (!parsed.success) throw invalid();
+  const { businessId, id, secret } = parseToken(parsed.data);
+  const [row] = await db
+    .select({
+      businessId: invites.businessId,
+      id: invites.id,
+      email: invites.email,
+      rank: invites.rank,
+      secretHash: invites.secretHash,
+      live: sql<boolean>`${invites.acceptedAt} is null and ${invites.revokedAt} is null and ${invites.expiresAt} > now()`,
+      businessName: businesses.name,
+    })
+    .from(invites)
+    .innerJoin(businesses, eq(businesses.id, invites.businessId))
+    .where(and(eq(invites.businessId, businessId), eq(invites.id, id)))
+    .limit(1);
+  if (!row) throw invalid();
+  const given = Buffer.from(sha256(secret), 'hex');
+  const stored = Buffer.from(row.secretHash, 'hex');
+  if (given.length !== stored.length || !timingSafeEqual(given, stored) || !row.live) throw invalid();
+  return row;
+}
+
+/** What the join page shows before the invitee accepts. */
+export async function describeInvite(db: Database, token: string): Promise<InviteInfo> {
+  return timed('team.describeInvite', async () => {
+    const invite = await findLiveInvite(db, token);
+    const [user] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${invite.email}`).limit(1);
+    return { businessName: invite.businessName, email: invite.email, rank: invite.rank, existingAccount: Boolean(user) };
+  });
+}
+
+/**
+ * Accepts an invite: creates the account (name and a new password) or, for an existing account,
+ * checks its password and adds the membership — with the invited rank. The invite works once.
+ */
+export async function acceptInvite(db: Database, raw: unknown): Promise<SessionInput> {
+  const parsed = acceptInviteInput.safeParse(raw);
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  const { token, name, password } = parsed.data;
+  const userId = await timed('team.acceptInvite', () =>
+    db.transaction(async (tx) => {
+      const invite = await findLiveInvite(tx, token);
+      // Claim the invite first: a second, concurrent accept finds nothing to claim.
+      const claimed = await tx
+        .update(invites)
+        .set({ acceptedAt: sql`now()` })
+        .where(and(eq(invites.businessId, invite.businessId), eq(invites.id, invite.id), sql`${invites.acceptedAt} is null`))
+        .returning({ id: invites.id });
+      if (claimed.length === 0) throw new NotFoundError('This invite link is not valid or has expired.');
+      const [existing] = await tx
+        .select({ id: users.id, passwordHash: users.passwordHash })
+        .from(users)
+        .where(sql`lower(${users.email}) = ${invite.email}`)
+        .limit(1);
+      let id: string;
+      if (existing) {
+        if (!(await verifyPassword(existing.passwordHash, password))) throw new UnauthorizedError('That password does not match your account.');
+        id = existing.id;
+      } else {
+        const checked = newMemberPassword.safeParse(password);
+        if (!checked.success) throw ValidationError.fromZod(checked.error);
+        if (!name) throw new ValidationError({ name: 'Enter your name.' });
+        const [created] = await tx
+          .insert(users)
+          .values({ email: invite.email, name, passwordHash: await hashPassword(password) })
+          .returning({ id: users.id });
+        id = created!.id;
+      }
+      const added = await tx
+        .insert(memberships)
+        .values({ businessId: invite.businessId, userId: id, rank: invite.rank })
+        .onConflictDoNothing()
+        .returning({ userId: memberships.userId });
+      if (added.length === 0) throw new ConflictError('You are already a member of this business.');
+      await recordChange(tx, { businessId: invite.businessId, domain: TEAM_DOMAIN, kind: 'joined', entityId: id, data: { userId: id, rank: invite.rank } });
+      return { id, businessId: invite.businessId };
+    }),
+  );
+  const session = await sessionForUser(db, userId.id, userId.businessId);
+  if (!session) throw new NotFoundError('This invite link is not valid or has expired.');
+  return session;
+}
+
+/**
+ * The session for another business: a member (a commodore's several businesses) gets their rank
+ * there; the admiral may open any business, read-only. Checked against the database, never the cookie.
+ */
+export async function switchBusiness(db: Database, session: Session, raw: unknown): Promise<SessionInput> {
+  const parsed = switchBusinessInput.safeParse(raw);
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  const { businessId } = parsed.data;
+  return timed('team.switchBusiness', async () => {
+    const [user] = await db
+      .select({ id: users.id, name: users.name, email: users.email, theme: users.theme, sessionVersion: users.sessionVersion, isAdmiral: users.isAdmiral })
+      .from(users)
+      .where(eq(users.id, session.userId))
+      .limit(1);
+    if (!user || user.sessionVersion !== session.sessionVersion) throw new UnauthorizedError();
+    const member = await sessionForUser(db, user.id, businessId);
+    if (member) return member;
+    if (user.isAdmiral) {
+      const [business] = await db.select({ id: businesses.id }).from(businesses).where(eq(businesses.id, businessId)).limit(1);
+      if (business) {
+        return { userId: user.id, businessId, rank: 'admiral', name: user.name, email: user.email, theme: user.theme, sessionVersion: user.sessionVersion };
+      }
+    }
+    throw new NotFoundError('Business not found.');
+  });
+}

@@ -1,0 +1,91 @@
+import 'server-only';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { businesses, memberships, users } from '@/fuse/auth/schema';
+import { rankAtLeast, rankMayChange, RANKS, type Rank } from '@/fuse/auth/schema-types';
+import type { Database } from '@/fuse/db/client';
+import { timed } from '@/fuse/db/timed';
+import { ForbiddenError } from '@/fuse/session/errors';
+import type { Session } from '@/fuse/session/token';
+import { invites } from './schema';
+import { MEMBER_RANKS, type MemberRank } from './validators';
+
+export type Scope = Pick<Session, 'businessId' | 'rank' | 'userId'>;
+
+export type MemberView = { userId: string; name: string; email: string; rank: Rank; joinedAt: string; isYou: boolean; canChangeRank: boolean };
+export type InviteView = { id: number; email: string; rank: Rank; createdAt: string; expiresAt: string };
+export type TeamInitial = { members: MemberView[]; invites: InviteView[]; assignableRanks: MemberRank[]; canInvite: boolean };
+
+/** The team page is for captains and above (the admiral reads it in support view). */
+export function assertCanReadTeam(scope: Pick<Scope, 'rank'>): void {
+  if (!rankAtLeast(scope.rank, 'captain')) throw new ForbiddenError('Only a captain can see the team.');
+}
+
+/** Ranks this actor may give: up to their own, never admiral; nothing for the read-only admiral. */
+export function assignableRanks(actor: Rank): MemberRank[] {
+  if (!rankMayChange(actor, 'captain')) return [];
+  return MEMBER_RANKS.filter((r) => RANKS.indexOf(r) <= RANKS.indexOf(actor));
+}
+
+/** Whose rank an actor may change: members below the actor's own rank, never themselves. */
+export function mayChangeRankOf(actor: Scope, target: { userId: string; rank: Rank }): boolean {
+  if (!rankMayChange(actor.rank, 'captain') || target.userId === actor.userId) return false;
+  return RANKS.indexOf(target.rank) < RANKS.indexOf(actor.rank);
+}
+
+export async function loadTeam(db: Database, scope: Scope): Promise<TeamInitial> {
+  assertCanReadTeam(scope);
+  const [memberRows, inviteRows] = await timed('team.load', () =>
+    Promise.all([
+      db
+        .select({ userId: users.id, name: users.name, email: users.email, rank: memberships.rank, joinedAt: memberships.createdAt })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(eq(memberships.businessId, scope.businessId))
+        .orderBy(asc(memberships.createdAt))
+        .limit(500),
+      db
+        .select({ id: invites.id, email: invites.email, rank: invites.rank, createdAt: invites.createdAt, expiresAt: invites.expiresAt })
+        .from(invites)
+        .where(
+          and(
+            eq(invites.businessId, scope.businessId),
+            isNull(invites.acceptedAt),
+            isNull(invites.revokedAt),
+            sql`${invites.expiresAt} > now()`,
+          ),
+        )
+        .orderBy(desc(invites.id))
+        .limit(200),
+    ]),
+  );
+  return {
+    members: memberRows.map((m) => ({
+      userId: m.userId,
+      name: m.name,
+      email: m.email,
+      rank: m.rank,
+      joinedAt: m.joinedAt.toISOString(),
+      isYou: m.userId === scope.userId,
+      canChangeRank: mayChangeRankOf(scope, m),
+    })),
+    invites: inviteRows.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), expiresAt: i.expiresAt.toISOString() })),
+    assignableRanks: assignableRanks(scope.rank),
+    canInvite: assignableRanks(scope.rank).length > 0,
+  };
+}
+
+export type BusinessChoice = { businessId: string; name: string; rank: Rank; current: boolean };
+
+/** The businesses this user belongs to (a commodore's several), for switching. */
+export async function listMyBusinesses(db: Database, session: Pick<Session, 'userId' | 'businessId'>): Promise<BusinessChoice[]> {
+  const rows = await timed('team.myBusinesses', () =>
+    db
+      .select({ businessId: businesses.id, name: businesses.name, rank: memberships.rank })
+      .from(memberships)
+      .innerJoin(businesses, eq(businesses.id, memberships.businessId))
+      .where(eq(memberships.userId, session.userId))
+      .orderBy(asc(businesses.name))
+      .limit(200),
+  );
+  return rows.map((r) => ({ ...r, current: r.businessId === session.businessId }));
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { emailField, passwordField } from '@/fuse/auth/validators';
+
+/** Ranks a membership can hold. The admiral is a platform operator, never invited into a business. */
+export const MEMBER_RANKS = ['crew', 'captain', 'commodore'] as const;
+export type MemberRank = (typeof MEMBER_RANKS)[number];
+
+const memberRank = z.enum(MEMBER_RANKS, { error: `Rank is one of ${MEMBER_RANKS.join(', ')}.` });
+
+export const inviteInput = z.object({ email: emailField, rank: memberRank.default('crew') }).strict();
+
+export const rankChangeInput = z.object({ rank: memberRank }).strict();
+
+export const INVITE_TOKEN_PATTERN = /^[0-9a-f-]{36}\.\d{1,15}\.[A-Za-z0-9_-]{43}$/;
+
+export const inviteToken = z.string({ error: 'This invite link is not valid.' }).trim().regex(INVITE_TOKEN_PATTERN, 'This invite link is not valid.');
+
+export const acceptInviteInput = z
+  .object({
+    token: inviteToken,
+    name: z.string().trim().min(1, 'Enter your name.').max(120, 'Use at most 120 characters.').optional(),
+    password: z.string({ error: 'Enter a password.' }).min(1, 'Enter a password.').max(256),
+  })
+  .strict();
+
+export const newMemberPassword = passwordField;
+
+export const switchBusinessInput = z.object({ businessId: z.string().uuid('Choose a business.') }).strict();
+
+export const memberIdParam = z.string().uuid();

@@ -1,0 +1,61 @@
+import { desc, eq } from 'drizzle-orm';
+import type pg from 'pg';
+import type { Database } from '@/fuse/db/client';
+import { timed } from '@/fuse/db/timed';
+import { backupRuns, type BackupRun } from './schema';
+
+export type BackupRunRecord = {
+  trigger: 'scheduled' | 'manual';
+  outcome: 'success' | 'failure';
+  startedAt: Date;
+  finishedAt: Date;
+  file: string | null;
+  bytes: number | null;
+  rows: number | null;
+  error: string | null;
+};
+
+/** Records one backup run. Plain SQL on the caller's connection: the CLI has no app pool. */
+export async function recordBackupRun(client: pg.ClientBase, run: BackupRunRecord): Promise<void> {
+  await client.query(
+    `insert into backup_runs (trigger, outcome, started_at, finished_at, duration_ms, file, bytes, rows, error)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      run.trigger,
+      run.outcome,
+      run.startedAt,
+      run.finishedAt,
+      Math.max(0, Math.round(run.finishedAt.getTime() - run.startedAt.getTime())),
+      run.file,
+      run.bytes,
+      run.rows,
+      run.error?.slice(0, 2000) ?? null,
+    ],
+  );
+}
+
+export type BackupStatus = {
+  /** The newest run, whatever its outcome. */
+  last: BackupRun | null;
+  /** The newest successful run: its age is the recovery point if the database were lost now. */
+  lastSuccess: BackupRun | null;
+};
+
+/** The last backup's time, size and outcome: for the admiral's page and the metrics endpoint. */
+export async function backupStatus(db: Database): Promise<BackupStatus> {
+  return timed('backup.status', async () => {
+    const [last] = await db.select().from(backupRuns).orderBy(desc(backupRuns.startedAt)).limit(1);
+    const [lastSuccess] =
+      last?.outcome === 'success'
+        ? [last]
+        : await db.select().from(backupRuns).where(eq(backupRuns.outcome, 'success')).orderBy(desc(backupRuns.startedAt)).limit(1);
+    return { last: last ?? null, lastSuccess: lastSuccess ?? null };
+  });
+}
+
+/** The newest runs, newest first (the admiral's backup history). */
+export async function recentBackupRuns(db: Database, limit = 20): Promise<BackupRun[]> {
+  return timed('backup.recentRuns', () =>
+    db.select().from(backupRuns).orderBy(desc(backupRuns.startedAt)).limit(Math.min(Math.max(1, limit), 100)),
+  );
+}

@@ -1,0 +1,261 @@
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import type { Database } from '@/fuse/db/client';
+import { logger } from '@/fuse/observability/logger';
+import { changesAfter, LIVE_CHANNEL, type Change } from './outbox';
+import { outbox } from './schema';
+import { encodeChange, HEARTBEAT } from './sse';
+
+/** A change ready to send: encoded once, written to every stream of the business. */
+export type LiveEvent = { id: number; bytes: Uint8Array };
+
+/** One open stream, as the hub sees it. */
+export type LiveSubscriber = {
+  deliver: (events: LiveEvent[]) => void;
+  heartbeat: (bytes: Uint8Array) => void;
+  close: () => void;
+};
+
+type BusinessEntry = {
+  subscribers: Set<LiveSubscriber>;
+  /** Highest outbox id of the business this hub has read (and delivered); null until initialised. */
+  cursor: number | null;
+  cursorReady: Promise<void> | null;
+  pumping: Promise<void> | null;
+  dirty: boolean;
+};
+
+export type LiveHubOptions = {
+  db: Database;
+  /** PostgreSQL URL to LISTEN on; null in embedded mode, where the process hears of its own commits. */
+  listenUrl: string | null;
+  heartbeatMs: number;
+  /** Rows read per outbox query while catching up. */
+  batchSize?: number;
+};
+
+type LocalNotify = (businessId: string, id: number) => void;
+const globalForLocal = globalThis as { fuseLiveLocalNotify?: LocalNotify; fuseLiveLocalHubs?: Set<LocalNotify> };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The live hub of one app instance: streams subscribe by business; a change is read from the
+ * outbox once per business (not once per stream), encoded once and written to that business's
+ * streams only.
+ *
+ * Both modes share one read path, `pump(business)`: "read this business's rows after my cursor".
+ * With PostgreSQL, one dedicated connection LISTENs and each NOTIFY pumps its business; after every
+ * (re)connect every business with streams is pumped, so nothing committed while the connection was
+ * down is lost. With the embedded database nothing can LISTEN (one connection, one process):
+ * `recordChange` calls the hub in-process, which pumps once the transaction has committed.
+ */
+export class LiveHub {
+  private readonly entries = new Map<string, BusinessEntry>();
+  private readonly batchSize: number;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private listener: pg.Client | null = null;
+  private listenerStarted = false;
+  private firstListen: Promise<void> | null = null;
+  private closed = false;
+  private reconnectDelay = 250;
+  private readonly localNotify: LocalNotify;
+
+  constructor(private readonly options: LiveHubOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.localNotify = (businessId, id) => void this.expect(businessId, id);
+    if (!options.listenUrl) {
+      // Several hubs may share a process (tests); recordChange calls each of them.
+      globalForLocal.fuseLiveLocalHubs ??= new Set();
+      globalForLocal.fuseLiveLocalHubs.add(this.localNotify);
+      globalForLocal.fuseLiveLocalNotify ??= (businessId, id) => {
+        for (const notify of globalForLocal.fuseLiveLocalHubs ?? []) notify(businessId, id);
+      };
+    }
+  }
+
+  get db(): Database {
+    return this.options.db;
+  }
+
+  /** Open streams, in total and per business. */
+  stats(): { streams: number; businesses: number } {
+    let streams = 0;
+    for (const e of this.entries.values()) streams += e.subscribers.size;
+    return { streams, businesses: this.entries.size };
+  }
+
+  /** Registers a stream (synchronously, so nothing delivered from now on is missed). Returns the unsubscribe. */
+  subscribe(businessId: string, subscriber: LiveSubscriber): () => void {
+    if (this.closed) throw new Error('live hub is closed');
+    let entry = this.entries.get(businessId);
+    if (!entry) {
+      entry = { subscribers: new Set(), cursor: null, cursorReady: null, pumping: null, dirty: false };
+      this.entries.set(businessId, entry);
+    }
+    entry.subscribers.add(subscriber);
+    this.startHeartbeat();
+    if (this.options.listenUrl && !this.listenerStarted) this.startListener();
+    return () => {
+      const current = this.entries.get(businessId);
+      if (!current?.subscribers.delete(subscriber)) return;
+      if (current.subscribers.size === 0) this.entries.delete(businessId);
+    };
+  }
+
+  /**
+   * Resolves once the business's cursor is set and (with PostgreSQL) the first LISTEN is in place.
+   * Rows at or below the cursor were committed when it was read; rows above it reach every
+   * subscriber through a pump. A stream replays from the outbox AFTER this, so it misses nothing.
+   */
+  async ready(businessId: string): Promise<void> {
+    const entry = this.entries.get(businessId);
+    if (!entry) return;
+    if (this.firstListen) {
+      await Promise.race([this.firstListen, sleep(5_000)]);
+    }
+    await this.ensureCursor(entry, businessId);
+  }
+
+  private ensureCursor(entry: BusinessEntry, businessId: string): Promise<void> {
+    if (entry.cursor !== null) return Promise.resolve();
+    entry.cursorReady ??= (async () => {
+      const result = await this.options.db.execute<{ id: string | number | null }>(
+        // Not outboxPosition: the hub wants the business's own newest row, pruned or not.
+        sql`select coalesce(max(id), 0) as id from ${outbox} where business_id = ${businessId}`,
+      );
+      entry.cursor = Number(result.rows[0]?.id ?? 0);
+    })().catch((err: unknown) => {
+      entry.cursorReady = null;
+      throw err;
+    });
+    return entry.cursorReady;
+  }
+
+  /** Something was committed for this business: read and deliver it. Coalesces concurrent calls. */
+  notify(businessId: string): Promise<void> {
+    const entry = this.entries.get(businessId);
+    if (!entry) return Promise.resolve();
+    if (entry.pumping) {
+      entry.dirty = true;
+      return entry.pumping;
+    }
+    entry.pumping = this.pump(entry, businessId).finally(() => {
+      entry.pumping = null;
+    });
+    return entry.pumping;
+  }
+
+  private async pump(entry: BusinessEntry, businessId: string): Promise<void> {
+    try {
+      await this.ensureCursor(entry, businessId);
+      do {
+        entry.dirty = false;
+        const rows = await changesAfter(this.options.db, businessId, entry.cursor!, this.batchSize);
+        if (rows.length === 0) continue;
+        entry.cursor = rows[rows.length - 1]!.id;
+        const events = rows.map(toEvent);
+        for (const subscriber of entry.subscribers) subscriber.deliver(events);
+        if (rows.length === this.batchSize) entry.dirty = true;
+      } while (entry.dirty && this.entries.get(businessId) === entry);
+    } catch (err) {
+      if (!this.closed) logger.error({ err, businessId }, 'live: reading the outbox failed');
+    }
+  }
+
+  /**
+   * Embedded mode: recordChange announced outbox row `id` inside its transaction. Pump until the
+   * row is read; a rolled-back row never appears, so give up after a few seconds.
+   */
+  async expect(businessId: string, id: number): Promise<void> {
+    for (const delay of [0, 5, 20, 50, 100, 250, 500, 1000, 2000]) {
+      await sleep(delay);
+      const entry = this.entries.get(businessId);
+      if (!entry || this.closed) return;
+      await this.notify(businessId);
+      if (entry.cursor !== null && entry.cursor >= id) return;
+    }
+  }
+
+  private startHeartbeat() {
+    if (this.heartbeatTimer || this.closed) return;
+    // One timer for every stream instead of one per stream.
+    this.heartbeatTimer = setInterval(() => {
+      for (const entry of this.entries.values()) for (const s of entry.subscribers) s.heartbeat(HEARTBEAT);
+    }, this.options.heartbeatMs);
+    this.heartbeatTimer.unref();
+  }
+
+  private startListener() {
+    this.listenerStarted = true;
+    let resolveFirst!: () => void;
+    this.firstListen = new Promise((r) => (resolveFirst = r));
+    const connect = async () => {
+      if (this.closed) return;
+      const client = new pg.Client({
+        connectionString: this.options.listenUrl!,
+        application_name: 'fuse-live',
+        keepAlive: true,
+        connectionTimeoutMillis: 5_000,
+      });
+      let reconnecting = false;
+      const retry = (err?: unknown) => {
+        if (reconnecting || this.closed) return;
+        reconnecting = true;
+        if (this.listener === client) this.listener = null;
+        client.removeAllListeners('notification');
+        client.end().catch(() => undefined);
+        const delay = this.reconnectDelay;
+        this.reconnectDelay = Math.min(this.reconnectDelay * 2, 10_000);
+        logger.warn({ err, retryInMs: delay }, 'live: LISTEN connection lost, reconnecting');
+        setTimeout(() => void connect(), delay + Math.random() * delay * 0.2).unref();
+      };
+      client.on('error', retry);
+      client.on('end', () => retry());
+      client.on('notification', (msg) => {
+        const payload = msg.payload ?? '';
+        const businessId = payload.slice(0, payload.indexOf(':'));
+        if (businessId) void this.notify(businessId);
+      });
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${LIVE_CHANNEL}`);
+      } catch (err) {
+        retry(err);
+        resolveFirst();
+        return;
+      }
+      if (this.closed) {
+        await client.end().catch(() => undefined);
+        return;
+      }
+      this.listener = client;
+      this.reconnectDelay = 250;
+      resolveFirst();
+      // Whatever committed while no connection listened is read now.
+      for (const businessId of this.entries.keys()) void this.notify(businessId);
+    };
+    void connect();
+  }
+
+  /** Closes every stream and the LISTEN connection (server shutdown). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    for (const entry of this.entries.values()) for (const s of entry.subscribers) s.close();
+    this.entries.clear();
+    globalForLocal.fuseLiveLocalHubs?.delete(this.localNotify);
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
+
+export function toEvent(change: Change): LiveEvent {
+  return { id: change.id, bytes: encodeChange(change) };
+}

@@ -1,0 +1,53 @@
+import 'server-only';
+import { config } from '@/fuse/config';
+import { getDb } from '@/fuse/db/client';
+import { onShutdown } from '@/fuse/shutdown';
+import { LiveHub } from './hub';
+import { openLiveStream } from './stream';
+
+const globalForHub = globalThis as { fuseLiveHub?: LiveHub };
+
+/**
+ * The hub of this process. On globalThis: Next loads route handlers and pages in separate bundles,
+ * and every one of them must reach the same hub (and, in embedded mode, the same in-process notice).
+ */
+export function getLiveHub(): LiveHub {
+  if (!globalForHub.fuseLiveHub) {
+    const { database, live } = config();
+    const hub = new LiveHub({
+      db: getDb(),
+      listenUrl: database.embedded ? null : database.url,
+      heartbeatMs: live.heartbeatSeconds * 1000,
+    });
+    globalForHub.fuseLiveHub = hub;
+    // Open streams would otherwise keep the server from stopping.
+    onShutdown(() => hub.close());
+  }
+  return globalForHub.fuseLiveHub;
+}
+
+/** Streams older than this are closed so the browser reconnects and its session is verified again. */
+const MAX_STREAM_AGE_MS = 30 * 60_000;
+
+/** A live stream of the business from `after`, or null while the server shuts down. */
+export function liveStreamFor(businessId: string, after: number | null, signal?: AbortSignal): ReadableStream<Uint8Array> | null {
+  const hub = getLiveHub();
+  if (hub.isClosed) return null;
+  return openLiveStream({
+    hub,
+    businessId,
+    after,
+    maxReplay: config().live.maxReplay,
+    signal,
+    // Spread the reconnects of streams opened together.
+    maxAgeMs: MAX_STREAM_AGE_MS * (0.9 + Math.random() * 0.2),
+  });
+}
+
+/** Parses Last-Event-ID (preferred: the browser's own resume point) or `?after=`; undefined when invalid. */
+export function resumePosition(request: Request): number | null | undefined {
+  const raw = request.headers.get('last-event-id') || new URL(request.url).searchParams.get('after');
+  if (raw === null || raw === '') return null;
+  if (!/^\d{1,15}$/.test(raw)) return undefined;
+  return Number(raw);
+}

@@ -1,0 +1,36 @@
+import 'server-only';
+import type { Logger } from 'pino';
+import { headers } from 'next/headers';
+import { getSession } from '@/fuse/session/server';
+import { logger } from './logger';
+
+/** Header the proxy sets on every request (and echoes in the response). */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+type HeaderReader = { get(name: string): string | null };
+
+/** The request id the proxy assigned, or null outside a proxied request. */
+export function requestIdFrom(h: HeaderReader): string | null {
+  const id = h.get(REQUEST_ID_HEADER);
+  // The proxy validates it; this only guards against oversized values reaching every log line.
+  return id && id.length <= 128 ? id : null;
+}
+
+/** A child logger carrying the request id, and the user and business when known. */
+export function loggerFor(fields: { requestId?: string | null; userId?: string | null; businessId?: string | null }, base: Logger = logger): Logger {
+  const bindings: Record<string, string> = {};
+  if (fields.requestId) bindings.requestId = fields.requestId;
+  if (fields.userId) bindings.userId = fields.userId;
+  if (fields.businessId) bindings.businessId = fields.businessId;
+  return base.child(bindings);
+}
+
+/**
+ * The logger for the current request (route handler, page, Server Action): every line it writes
+ * carries requestId, userId and businessId.
+ */
+export async function requestLogger(): Promise<Logger> {
+  const h = await headers();
+  const session = await getSession().catch(() => null);
+  return loggerFor({ requestId: requestIdFrom(h), userId: session?.userId, businessId: session?.businessId });
+}

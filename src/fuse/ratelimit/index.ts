@@ -1,0 +1,101 @@
+import { config } from '@/fuse/config';
+import { logger } from '@/fuse/observability/logger';
+import { onShutdown } from '@/fuse/shutdown';
+import { createFastFailRedis, RedisStore } from './redis-store';
+import { MemoryStore, rateLimitHeaders, type Decision, type RateLimitStore, type Rule } from './sliding-window';
+
+export { MemoryStore, rateLimitHeaders, type Decision, type Rule } from './sliding-window';
+
+/** What happens when Redis is configured but does not answer. */
+export type OnStoreFailure = 'memory' | 'closed';
+
+export class RateLimitedError extends Error {
+  readonly status = 429;
+  constructor(
+    readonly headers: Record<string, string>,
+    message = 'Too many attempts. Wait a moment and try again.',
+  ) {
+    super(message);
+    this.name = 'RateLimitedError';
+  }
+}
+
+/** Redis is configured but unreachable: security-sensitive limits fail closed with this (503). */
+export class RateLimitUnavailableError extends Error {
+  readonly status = 503;
+  readonly headers = { 'Retry-After': '5' };
+  constructor() {
+    super('Sign-in is briefly unavailable. Try again in a few seconds.');
+    this.name = 'RateLimitUnavailableError';
+  }
+}
+
+type Limiters = { memory: MemoryStore; redis: RateLimitStore | null; lastWarning: number };
+const state = globalThis as { fuseRateLimiters?: Limiters };
+
+function limiters(): Limiters {
+  if (!state.fuseRateLimiters) {
+    const { redisUrl, redisPrefix } = config();
+    const client = redisUrl ? createFastFailRedis(redisUrl) : null;
+    if (client) onShutdown(() => void client.quit().catch(() => client.disconnect()), { after: 'requests' });
+    state.fuseRateLimiters = {
+      memory: new MemoryStore(),
+      redis: client ? new RedisStore(client, `${redisPrefix}rl:`) : null,
+      lastWarning: 0,
+    };
+  }
+  return state.fuseRateLimiters;
+}
+
+/**
+ * Counts one request against `key`. With Redis the budget is shared by every instance; when Redis
+ * fails, `memory` falls back to this process's own budget (pages stay up), `closed` throws
+ * `RateLimitUnavailableError` (sign-in must not become unlimited).
+ */
+export async function hitRateLimit(key: string, rule: Rule, onFailure: OnStoreFailure): Promise<Decision> {
+  const l = limiters();
+  if (!l.redis) return l.memory.hit(key, rule);
+  try {
+    return await l.redis.hit(key, rule);
+  } catch (err) {
+    if (Date.now() - l.lastWarning > 10_000) {
+      l.lastWarning = Date.now();
+      logger.warn({ err: (err as Error).message }, 'rate limiter: Redis unavailable');
+    }
+    if (onFailure === 'closed') throw new RateLimitUnavailableError();
+    return l.memory.hit(key, rule);
+  }
+}
+
+/** The general per-IP budget for pages and API (RATE_LIMIT_MAX per RATE_LIMIT_WINDOW_SECONDS). */
+export function requestRule(): Rule {
+  const { max, windowSeconds } = config().rateLimit;
+  return { max, windowMs: windowSeconds * 1000 };
+}
+
+export const authRules = {
+  /** Sign-in and sign-up attempts per client IP. */
+  ip: (): Rule => ({ max: config().rateLimit.authMax, windowMs: 60_000 }),
+  /** Sign-in attempts per account from any address: rotating IPs do not reset it. */
+  account: (): Rule => ({ max: config().rateLimit.authAccountMax, windowMs: 15 * 60_000 }),
+};
+
+/**
+ * The tighter limits of sign-in / sign-up: per IP, and per account when an email is given.
+ * Throws RateLimitedError (429) or RateLimitUnavailableError (503, Redis down).
+ */
+export async function enforceAuthLimits(kind: 'sign-in' | 'sign-up', ip: string, email: string | null): Promise<void> {
+  const ipRule = authRules.ip();
+  const byIp = await hitRateLimit(`${kind}:ip:${ip}`, ipRule, 'closed');
+  if (!byIp.allowed) throw new RateLimitedError(rateLimitHeaders(byIp, ipRule));
+  if (email) {
+    const accountRule = authRules.account();
+    const byAccount = await hitRateLimit(`${kind}:account:${email.trim().toLowerCase()}`, accountRule, 'closed');
+    if (!byAccount.allowed) {
+      throw new RateLimitedError(
+        rateLimitHeaders(byAccount, accountRule),
+        'Too many sign-in attempts for this account. Wait a few minutes and try again.',
+      );
+    }
+  }
+}

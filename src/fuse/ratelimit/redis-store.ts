@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import type { Decision, RateLimitStore, Rule } from './sliding-window';
+
+/**
+ * The sliding log in Redis: one sorted set per key, scored by Redis' own clock (`TIME`), so every
+ * app instance shares one budget and their clocks do not matter. Atomic as one Lua script.
+ */
+const SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+if count < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {1, limit - count - 1, tonumber(first[2]) + window - now}
+end
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {0, 0, tonumber(first[2]) + window - now}
+`;
+
+type WithSlidingWindow = Redis & {
+  fuseSlidingWindow(key: string, windowMs: number, max: number, member: string): Promise<[number, number, number]>;
+};
+
+/**
+ * A Redis client that fails fast: no offline queue (a command while disconnected errors at once
+ * instead of waiting), a short command timeout (a frozen server answers nothing), one retry.
+ */
+export function createFastFailRedis(url: string, options: { commandTimeoutMs?: number } = {}): Redis {
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    commandTimeout: options.commandTimeoutMs ?? 250,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1_000,
+    // Keep reconnecting in the background, at most every 2 s.
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+    lazyConnect: false,
+  });
+  // Without a listener an unreachable server would be reported as an unhandled error event.
+  client.on('error', () => undefined);
+  return client;
+}
+
+export class RedisStore implements RateLimitStore {
+  private readonly client: WithSlidingWindow;
+  constructor(
+    client: Redis,
+    private readonly prefix: string,
+  ) {
+    client.defineCommand('fuseSlidingWindow', { numberOfKeys: 1, lua: SCRIPT });
+    this.client = client as WithSlidingWindow;
+  }
+
+  async hit(key: string, rule: Rule): Promise<Decision> {
+    if (this.client.status !== 'ready') throw new Error(`Redis is not connected (${this.client.status}).`);
+    const [allowed, remaining, resetMs] = await this.client.fuseSlidingWindow(
+      this.prefix + key,
+      rule.windowMs,
+      rule.max,
+      randomUUID(),
+    );
+    return { allowed: allowed === 1, limit: rule.max, remaining, resetMs: Math.max(allowed ? 0 : 1, resetMs) };
+  }
+}

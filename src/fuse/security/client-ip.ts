@@ -1,0 +1,96 @@
+import { isIP } from 'node:net';
+
+/**
+ * The client address of a request, as the rate limiter and the logs see it.
+ *
+ * Next 16 gives the proxy no socket address (`NextRequest.ip` is gone) and only fills
+ * `X-Forwarded-For` with the socket address when the client did not send one itself, so that
+ * header alone can be spoofed. FUSE therefore records the socket address in `x-fuse-peer-address`
+ * before Next sees the request (see `peer-address.ts`, installed from instrumentation), overwriting
+ * anything a client sent under that name. The address is then taken from the socket, unless the
+ * socket peer is a trusted proxy (`TRUSTED_PROXIES`): only then is `X-Forwarded-For` read, from the
+ * right, skipping further trusted proxies, so a client-written left part never counts.
+ */
+export const PEER_HEADER = 'x-fuse-peer-address';
+/** Set by the proxy on every request (always overwritten): the client address, the request id. */
+export const CLIENT_IP_HEADER = 'x-fuse-client-ip';
+export const REQUEST_ID_HEADER = 'x-request-id';
+export const PEER_MARK = Symbol.for('fuse.peerAddressInstalled');
+
+export function normalizeIp(raw: string): string {
+  let ip = raw.trim();
+  if (ip.startsWith('[')) ip = ip.slice(1, ip.indexOf(']'));
+  if (ip.toLowerCase().startsWith('::ffff:') && isIP(ip.slice(7)) === 4) ip = ip.slice(7);
+  return ip.toLowerCase();
+}
+
+function ipv4ToInt(ip: string): number {
+  return ip.split('.').reduce((n, part) => (n << 8) + Number(part), 0) >>> 0;
+}
+
+function ipv6ToBigInt(ip: string): bigint {
+  const [head, tail] = ip.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail !== undefined && tail ? tail.split(':') : [];
+  const missing = 8 - h.length - t.length;
+  const parts = [...h, ...Array<string>(tail !== undefined ? missing : 0).fill('0'), ...t];
+  return parts.reduce((n, p) => (n << 16n) + BigInt(parseInt(p || '0', 16)), 0n);
+}
+
+/** Whether `ip` is one of the entries: exact addresses or CIDR ranges (`10.0.0.0/8`, `fd00::/8`). */
+export function ipMatches(ip: string, entries: readonly string[]): boolean {
+  const addr = normalizeIp(ip);
+  const kind = isIP(addr);
+  if (!kind) return false;
+  for (const entry of entries) {
+    const [rangeRaw, bitsRaw] = entry.split('/');
+    const range = normalizeIp(rangeRaw ?? '');
+    if (isIP(range) !== kind) continue;
+    if (bitsRaw === undefined) {
+      if (range === addr) return true;
+      continue;
+    }
+    const bits = Number(bitsRaw);
+    if (kind === 4) {
+      const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+      if ((ipv4ToInt(addr) & mask) === (ipv4ToInt(range) & mask)) return true;
+    } else {
+      const shift = BigInt(128 - bits);
+      if (ipv6ToBigInt(addr) >> shift === ipv6ToBigInt(range) >> shift) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The client address from the socket peer and the forwarding chain.
+ * `peer` is the socket address; `forwardedFor` the raw `X-Forwarded-For` value.
+ */
+export function resolveClientIp(peer: string, forwardedFor: string | null, trustedProxies: readonly string[]): string {
+  const socket = normalizeIp(peer);
+  if (!trustedProxies.length || !ipMatches(socket, trustedProxies)) return socket;
+  const chain = (forwardedFor ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => isIP(normalizeIp(s)));
+  // Walk from the nearest hop outwards; the first address that is not a trusted proxy is the client.
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const hop = normalizeIp(chain[i]!);
+    if (!ipMatches(hop, trustedProxies)) return hop;
+  }
+  return chain.length ? normalizeIp(chain[0]!) : socket;
+}
+
+/** The client address of a request in the proxy or a route handler. */
+export function clientIpFromHeaders(headers: Headers, trustedProxies: readonly string[]): string {
+  const installed = (globalThis as Record<symbol, unknown>)[PEER_MARK] === true;
+  const xff = headers.get('x-forwarded-for');
+  let peer = installed ? headers.get(PEER_HEADER) : null;
+  if (!peer) {
+    // Without the socket hook, the last X-Forwarded-For entry is the one Next appended itself
+    // when the client sent none; it is the best remaining guess.
+    const parts = (xff ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    peer = parts[parts.length - 1] ?? '0.0.0.0';
+  }
+  return resolveClientIp(peer, xff, trustedProxies);
+}

@@ -1,0 +1,116 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ComponentType, type MouseEvent, type ReactNode } from 'react';
+import { bindPreloadCache, preloadedAge, preloadSlice, PRELOAD_REFRESH_AFTER_MS, readPreloaded, reportPreloadUse } from './preload-cache';
+import type { SessionView } from './slices';
+
+/** A page the sidebar offers and the one GET that returns its slice. */
+export type PreloadTarget = { key: string; href: string; url: string };
+
+/** Renders a page's view from its preloaded slice while the server render of that page is on its way. */
+export type PreviewComponent = ComponentType<{ data: unknown; session: SessionView }>;
+
+type Pending = { key: string; href: string; from: string };
+type Context = { begin: (href: string) => void; pending: Pending | null; session: SessionView; targets: PreloadTarget[] };
+
+const InstantContext = createContext<Context | null>(null);
+
+function whenIdle(run: () => void): () => void {
+  if (typeof window.requestIdleCallback === 'function') {
+    const id = window.requestIdleCallback(run, { timeout: 3_000 });
+    return () => window.cancelIdleCallback(id);
+  }
+  const id = setTimeout(run, 200);
+  return () => clearTimeout(id);
+}
+
+function targetFor(targets: PreloadTarget[], pathname: string): PreloadTarget | undefined {
+  return targets.find((t) => pathname === t.href || pathname.startsWith(`${t.href}/`));
+}
+
+/**
+ * Preloads, when the browser is idle after a render, the slices of the other pages in `targets`
+ * (one GET each), keeps them fresh on window focus, and lets sidebar links show a preloaded page
+ * the moment they are clicked.
+ */
+export function InstantNavigation({ targets, session, children }: { targets: PreloadTarget[]; session: SessionView; children: ReactNode }) {
+  const pathname = usePathname();
+  const [pending, setPending] = useState<Pending | null>(null);
+  const sessionKey = `${session.userId}:${session.businessId}:${session.rank}`;
+
+  useEffect(() => {
+    bindPreloadCache(sessionKey);
+  }, [sessionKey]);
+
+  useEffect(() => {
+    const refresh = (olderThan: number) => {
+      for (const t of targets) {
+        if (targetFor([t], pathname)) continue; // the page on screen has its own, fresher data
+        if (preloadedAge(t.key) > olderThan) void preloadSlice(t.key, t.url);
+      }
+    };
+    const cancel = whenIdle(() => refresh(PRELOAD_REFRESH_AFTER_MS));
+    const onFocus = () => refresh(PRELOAD_REFRESH_AFTER_MS);
+    window.addEventListener('focus', onFocus);
+    return () => {
+      cancel();
+      window.removeEventListener('focus', onFocus);
+    };
+  }, [targets, pathname, sessionKey]);
+
+  // The navigation landed (here or elsewhere): the server-rendered page replaces the preview.
+  useEffect(() => {
+    setPending((p) => (p && p.from !== pathname ? null : p));
+  }, [pathname]);
+
+  const begin = useCallback(
+    (href: string) => {
+      const target = targetFor(targets, href);
+      if (!target || href === pathname) return;
+      const hit = readPreloaded(target.key) !== null;
+      reportPreloadUse(href, hit);
+      setPending(hit ? { key: target.key, href, from: pathname } : null);
+    },
+    [targets, pathname],
+  );
+
+  const value = useMemo(() => ({ begin, pending, session, targets }), [begin, pending, session, targets]);
+  return <InstantContext.Provider value={value}>{children}</InstantContext.Provider>;
+}
+
+/** A sidebar link: a normal Next link that also shows the preloaded page at once. */
+export function InstantLink({ href, children, className }: { href: string; children: ReactNode; className?: string }) {
+  const ctx = useContext(InstantContext);
+  const pathname = usePathname();
+  const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    ctx?.begin(href);
+  };
+  const current = pathname === href || (href !== '/dashboard' && pathname.startsWith(`${href}/`));
+  return (
+    <Link href={href} onClick={onClick} className={className} aria-current={current ? 'page' : undefined}>
+      {children}
+    </Link>
+  );
+}
+
+/** Where the page goes: the page itself, or, between a click and the server's answer, its preview. */
+export function InstantOutlet({ previews, children }: { previews: Record<string, PreviewComponent>; children: ReactNode }) {
+  const ctx = useContext(InstantContext);
+  const pathname = usePathname();
+  const pending = ctx?.pending;
+  if (pending && pending.from === pathname) {
+    const Preview = previews[pending.key];
+    const data = readPreloaded(pending.key);
+    if (Preview && data) {
+      return (
+        <div data-instant-preview={pending.key}>
+          <Preview data={data} session={ctx.session} />
+        </div>
+      );
+    }
+  }
+  return <>{children}</>;
+}

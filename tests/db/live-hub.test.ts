@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { businesses } from '@/fuse/auth/schema';
+import type { Database } from '@/fuse/db/client';
+import { LiveHub } from '@/fuse/live/hub';
+import { outboxPosition, recordChange } from '@/fuse/live/outbox';
+import { pruneOutbox } from '@/fuse/live/retention';
+import { openLiveStream } from '@/fuse/live/stream';
+import { describeEachDatabase } from '../setup/each-database';
+import { readSse, type SseEvent, type SseReader } from '../setup/sse';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const payload = (e: SseEvent) => JSON.parse(e.data) as { id: number; data: { n: number }; mutationId: string | null };
+const isChange = (e: SseEvent) => e.event === 'message';
+
+describeEachDatabase('live hub and streams', ({ kind, db: getDb }) => {
+  let db: Database;
+  let hub: LiveHub;
+  let a: string;
+  let b: string;
+  const readers: SseReader[] = [];
+
+  async function newBusiness(name: string): Promise<string> {
+    const [row] = await db.insert(businesses).values({ name: `${name} ${randomUUID()}` }).returning();
+    return row!.id;
+  }
+
+  async function change(businessId: string, n: number, mutationId?: string): Promise<number> {
+    return db.transaction((tx) =>
+      recordChange(tx, { businessId, domain: 'test', kind: 'upsert', entityId: n, data: { n }, mutationId }),
+    );
+  }
+
+  function open(businessId: string, after: number | null, options: { maxReplay?: number; hub?: LiveHub } = {}) {
+    const reader = readSse(
+      openLiveStream({ hub: options.hub ?? hub, businessId, after, maxReplay: options.maxReplay ?? 1000 }),
+    );
+    readers.push(reader);
+    return reader;
+  }
+
+  /** Waits until the stream has subscribed and replayed (its first event is `ready` or `resync`). */
+  async function opened(reader: SseReader) {
+    await reader.next((e) => e.event === 'ready');
+    return reader;
+  }
+
+  beforeAll(async () => {
+    db = getDb();
+    hub = new LiveHub({ db, listenUrl: kind === 'postgres' ? inject('postgresUrl') : null, heartbeatMs: 200 });
+    a = await newBusiness('alpha');
+    b = await newBusiness('bravo');
+  });
+
+  afterAll(async () => {
+    for (const r of readers) r.close();
+    await hub.close();
+  });
+
+  it('delivers a change to the streams of its business only', async () => {
+    const streamA = await opened(open(a, null));
+    const streamB = await opened(open(b, null));
+    const idB = await change(b, 1);
+    const idA = await change(a, 2);
+    const gotA = await streamA.next(isChange);
+    const gotB = await streamB.next(isChange);
+    expect(gotA.id).toBe(String(idA));
+    expect(payload(gotA)).toMatchObject({ id: idA, data: { n: 2 } });
+    expect(gotB.id).toBe(String(idB));
+    await sleep(150);
+    expect(streamA.events.filter(isChange).map((e) => e.id)).toEqual([String(idA)]);
+    expect(streamB.events.filter(isChange).map((e) => e.id)).toEqual([String(idB)]);
+  });
+
+  it('sends heartbeat comments on idle streams', async () => {
+    const stream = await opened(open(a, null));
+    await sleep(700);
+    expect(stream.comments).toBeGreaterThanOrEqual(2);
+  });
+
+  it('replays exactly the missed events of the business, in order, after a reconnect', async () => {
+    const first = await opened(open(a, null));
+    const seen = await change(a, 10);
+    await first.next(isChange);
+    first.close();
+    const missed = [await change(a, 11), await change(b, 99), await change(a, 12)];
+    const again = open(a, seen);
+    const replayed = [await again.next(isChange), await again.next(isChange)];
+    expect(replayed.map((e) => Number(e.id))).toEqual([missed[0], missed[2]]);
+    expect(replayed.map((e) => payload(e).data.n)).toEqual([11, 12]);
+    const live = await change(a, 13);
+    expect(Number((await again.next(isChange)).id)).toBe(live);
+    expect(again.events.filter(isChange)).toHaveLength(3);
+  });
+
+  it('loses nothing between a render reading its position and the stream connecting', async () => {
+    const position = await outboxPosition(db, a);
+    // The page read its data; a change lands before the browser connects.
+    const between = await change(a, 20, 'tab-1');
+    const stream = open(a, position);
+    const got = await stream.next(isChange);
+    expect(Number(got.id)).toBe(between);
+    expect(payload(got).mutationId).toBe('tab-1');
+    const after = await change(a, 21);
+    expect(Number((await stream.next(isChange)).id)).toBe(after);
+    expect(stream.events.filter(isChange).map((e) => Number(e.id))).toEqual([between, after]);
+  });
+
+  it('tells a stream too far behind to resync, then continues live from the new position', async () => {
+    const from = await outboxPosition(db, a);
+    await change(a, 30);
+    await change(a, 31);
+    const last = await change(a, 32);
+    const stream = open(a, from, { maxReplay: 2 });
+    const resync = await stream.next((e) => e.event === 'resync');
+    expect(JSON.parse(resync.data)).toMatchObject({ position: last, reason: 'too-far-behind' });
+    expect(resync.id).toBe(String(last));
+    const next = await change(a, 33);
+    expect(Number((await stream.next(isChange)).id)).toBe(next);
+    expect(stream.events.filter(isChange)).toHaveLength(1);
+  });
+
+  it('never delivers a rolled-back change', async () => {
+    const stream = await opened(open(a, null));
+    await db
+      .transaction(async (tx) => {
+        await recordChange(tx, { businessId: a, domain: 'test', kind: 'upsert', entityId: 1, data: { n: 40 } });
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    const kept = await change(a, 41);
+    const got = await stream.next(isChange);
+    expect(payload(got).data.n).toBe(41);
+    expect(Number(got.id)).toBe(kept);
+    await sleep(200);
+    expect(stream.events.filter(isChange)).toHaveLength(1);
+  });
+
+  it('delivers concurrent commits of one business once each, in id order', async () => {
+    const stream = await opened(open(a, null));
+    const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => change(a, 100 + i)));
+    for (let i = 0; i < 20; i++) await stream.next(isChange);
+    const got = stream.events.filter(isChange).map((e) => Number(e.id));
+    expect(got).toEqual([...ids].sort((x, y) => x - y));
+  });
+
+  it.runIf(kind === 'postgres')('catches up on what committed while its LISTEN connection was down', async () => {
+    const stream = await opened(open(a, null));
+    const other = new LiveHub({ db, listenUrl: inject('postgresUrl'), heartbeatMs: 1000 });
+    const streamOther = await opened(open(a, null, { hub: other }));
+    await db.execute(
+      sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'fuse-live' and datname = current_database()`,
+    );
+    const during = await change(a, 50);
+    const got = await stream.next(isChange, 10_000);
+    const gotOther = await streamOther.next(isChange, 10_000);
+    expect([Number(got.id), Number(gotOther.id)]).toEqual([during, during]);
+    const after = await change(a, 51);
+    expect(Number((await stream.next(isChange, 10_000)).id)).toBe(after);
+    await other.close();
+  });
+
+  it.runIf(kind === 'postgres')('reaches every instance: two hubs each deliver a change once', async () => {
+    const other = new LiveHub({ db, listenUrl: inject('postgresUrl'), heartbeatMs: 1000 });
+    const one = await opened(open(b, null));
+    const two = await opened(open(b, null, { hub: other }));
+    const id = await change(b, 60);
+    expect(Number((await one.next(isChange)).id)).toBe(id);
+    expect(Number((await two.next(isChange)).id)).toBe(id);
+    await other.close();
+  });
+
+  it('closes its streams when the hub closes', async () => {
+    const other = new LiveHub({ db, listenUrl: kind === 'postgres' ? inject('postgresUrl') : null, heartbeatMs: 1000 });
+    const stream = await opened(open(a, null, { hub: other }));
+    await other.close();
+    await expect(Promise.race([stream.ended.then(() => 'ended'), sleep(2000).then(() => 'open')])).resolves.toBe('ended');
+  });
+
+  // Retention last: it prunes the shared outbox.
+  it('prunes old rows (keeping each business newest) and resyncs a stream that missed pruned rows', async () => {
+    const c = await newBusiness('charlie');
+    const d = await newBusiness('delta');
+    const old = [await change(c, 1), await change(c, 2), await change(c, 3)];
+    const dOnly = await change(d, 1);
+    const fresh = await change(c, 4);
+    await db.execute(sql`update outbox set at = now() - interval '10 days' where id = any(${`{${[...old, dOnly].join(',')}}`}::bigint[])`);
+
+    const [first, second] = await Promise.all([
+      db.transaction(async (tx) => {
+        // Holds the retention lock while the other run tries it (on PGlite the two runs serialise).
+        const r = await pruneOutbox(tx as unknown as Database, 7);
+        await sleep(100);
+        return r;
+      }),
+      sleep(20).then(() => pruneOutbox(db, 7)),
+    ]);
+    if (kind === 'postgres') {
+      expect([first.ran, second.ran].sort()).toEqual([false, true]);
+    }
+    expect(first.ran).toBe(true);
+    expect(first.through).toBeGreaterThanOrEqual(dOnly);
+
+    const left = await db.execute<{ id: number }>(
+      sql`select id from outbox where business_id in (${c}, ${d}) order by id`,
+    );
+    // c's old rows are gone; d's only row is its newest and stays.
+    expect(left.rows.map((r) => Number(r.id))).toEqual([dOnly, fresh]);
+
+    // A stream of c that last saw its first row missed pruned rows: resync.
+    const behind = open(c, old[0]!);
+    expect(JSON.parse((await behind.next((e) => e.event === 'resync')).data)).toMatchObject({ reason: 'pruned', position: fresh });
+    // A stream of d that is current needs nothing.
+    const current = open(d, dOnly);
+    await current.next((e) => e.event === 'ready');
+    expect(current.events.some((e) => e.event === 'resync')).toBe(false);
+    // The page position of c is replayable.
+    const ok = open(c, await outboxPosition(db, c));
+    await ok.next((e) => e.event === 'ready');
+    expect(ok.events.some((e) => e.event === 'resync')).toBe(false);
+  });
+});

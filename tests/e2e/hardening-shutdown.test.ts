@@ -1,0 +1,68 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAppServer, startSeededEmbeddedDatabase, type AppServer } from '../setup/app-server';
+import { baseEnv, CAPTAIN, DEMO_PASSWORD } from './hardening-support';
+
+type Outcome = { status: number } | { error: string };
+
+/** One request on a fresh connection (no keep-alive): refused, or answered in full. */
+function request(port: number, method: string, path: string, body?: string): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path, agent: false, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        res.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+      },
+    );
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+    req.end(body);
+  });
+}
+
+describe('hardening: graceful shutdown', () => {
+  let db: Awaited<ReturnType<typeof startSeededEmbeddedDatabase>>;
+  let server: AppServer;
+  beforeAll(async () => {
+    db = await startSeededEmbeddedDatabase();
+    server = await startAppServer(
+      baseEnv({ FUSE_EMBEDDED_DATABASE_URL: db.url, FUSE_ALLOW_EMBEDDED: '1', DATABASE_URL: '', NEXT_MANUAL_SIG_HANDLE: 'true', SHUTDOWN_GRACE_SECONDS: '20' }),
+    );
+  });
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    await db?.stop();
+  });
+
+  it('SIGTERM during a bounded load loses no accepted request', async () => {
+    const signIn = JSON.stringify({ email: CAPTAIN, password: DEMO_PASSWORD });
+    const outcomes: Outcome[] = [];
+    let stop = false;
+    // 8 workers, at most 400 requests in all: reads and slow sign-ins (argon2) in flight together.
+    const worker = async (w: number) => {
+      for (let i = 0; i < 50 && !stop; i++) {
+        const o = w % 2 === 0 ? await request(server.port, 'GET', '/api/public/stats') : await request(server.port, 'POST', '/api/auth/sign-in', signIn);
+        outcomes.push(o);
+        if ('error' in o && o.error === 'ECONNREFUSED') stop = true;
+      }
+    };
+    const load = Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
+    await new Promise((r) => setTimeout(r, 1_500));
+    const answeredBefore = outcomes.length;
+    const exit = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+    server.child.kill('SIGTERM');
+    await load;
+    const code = await exit;
+
+    expect(answeredBefore).toBeGreaterThan(0);
+    const answered = outcomes.filter((o): o is { status: number } => 'status' in o);
+    const errors = outcomes.filter((o): o is { error: string } => 'error' in o).map((o) => o.error);
+    // Every request the server accepted got a complete, successful answer; the rest were refused.
+    expect(answered.every((o) => o.status === 200)).toBe(true);
+    expect(errors.filter((e) => e !== 'ECONNREFUSED')).toEqual([]);
+    expect(answered.length).toBeGreaterThan(answeredBefore);
+    expect(code).toBe(0);
+    expect(server.output()).not.toMatch(/still running after/);
+  });
+});

@@ -1,0 +1,254 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo, DEMO } from '../../src/cli/demo-data';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/fuse/db/embedded';
+import { migrateDatabase } from '../../src/fuse/db/migrate';
+import { startAppServer, type AppServer } from '../setup/app-server';
+import { launchBrowser } from '../setup/browser';
+
+/**
+ * Observability against a production server of its own: its own embedded database (stopped at the
+ * end for the readiness check) and a local HTTP receiver standing in for Sentry's ingest URL.
+ */
+type Received = { url: string; body: string; event: Record<string, unknown> | null };
+const received: Received[] = [];
+let receiver: http.Server;
+let db: EmbeddedDatabase;
+let app: AppServer;
+const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
+let captainCookie = '';
+let admiralCookie = '';
+
+function sentryEvents() {
+  return received.filter((r) => r.event !== null);
+}
+
+async function signIn(email: string): Promise<string> {
+  const res = await fetch(`${app.url}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: app.url },
+    body: JSON.stringify({ email, password: DEMO.password }),
+  });
+  expect(res.status).toBe(200);
+  const cookie = res.headers.getSetCookie().find((c) => c.includes('FUSE_SESSION='));
+  return cookie!.split(';')[0]!;
+}
+
+const get = (path: string, headers: Record<string, string> = {}) => fetch(`${app.url}${path}`, { headers, redirect: 'manual' });
+
+async function until<T>(read: () => Promise<T | null | undefined | false>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      // An envelope: header line, item header line, payload line.
+      const lines = body.split('\n');
+      const itemHeader = lines[1] ? (JSON.parse(lines[1]) as { type?: string }) : {};
+      received.push({ url: req.url ?? '', body, event: itemHeader.type === 'event' ? (JSON.parse(lines[2]!) as Record<string, unknown>) : null });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const sentryPort = (receiver.address() as AddressInfo).port;
+
+  db = await startEmbeddedDatabase('memory://');
+  await migrateDatabase(db.url);
+  const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+  const d = drizzle({ client: pool });
+  await seedDemo(d);
+  // Known numbers: 3 demo users + 5 this month + 3 four months ago; paying = demo pro + 2.
+  await d.execute(sql`insert into users (email, name, password_hash) select 'new' || g || '@kkk.test', 'New ' || g, 'x' from generate_series(1, 5) g`);
+  await d.execute(sql`insert into users (email, name, password_hash, created_at)
+    select 'old' || g || '@kkk.test', 'Old ' || g, 'x', date_trunc('month', now()) - interval '4 months' + interval '3 days' from generate_series(1, 3) g`);
+  await d.execute(sql`with b as (insert into businesses (name) select 'Biz ' || g from generate_series(1, 4) g returning id, name)
+    insert into subscriptions (business_id, plan, status, current_period_end)
+    select id, case name when 'Biz 4' then 'free' else 'pro' end, case name when 'Biz 3' then 'canceled' else 'active' end, now() + interval '30 days' from b`);
+  await pool.end();
+
+  app = await startAppServer({
+    FUSE_EMBEDDED_DATABASE_URL: db.url,
+    FUSE_ALLOW_EMBEDDED: '1',
+    DATABASE_URL: '',
+    RATE_LIMIT_MAX: '100000',
+    AUTH_RATE_LIMIT_MAX: '1000',
+    AUTH_ACCOUNT_RATE_LIMIT_MAX: '1000',
+    SENTRY_DSN: `http://publickey@127.0.0.1:${sentryPort}/42`,
+    METRICS_TOKEN,
+    VITALS_SAMPLE_RATE: '1',
+    LOG_LEVEL: 'info',
+  });
+  captainCookie = await signIn(DEMO.captain.email);
+  admiralCookie = await signIn(DEMO.admiral.email);
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await db?.stop();
+  await new Promise((r) => receiver?.close(r));
+});
+
+describe('observability (own server)', () => {
+  it('/api/health answers without dependencies, uncached, with a request id', async () => {
+    const res = await get('/api/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+    expect(res.headers.get('cache-control')).toContain('no-store');
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('/api/metrics needs the bearer token or an admiral session', async () => {
+    expect((await get('/api/metrics')).status).toBe(401);
+    expect((await get('/api/metrics', { Authorization: 'Bearer wrong-token' })).status).toBe(401);
+    expect((await get('/api/metrics', { Cookie: captainCookie })).status).toBe(401);
+    const byToken = await get('/api/metrics', { Authorization: `Bearer ${METRICS_TOKEN}` });
+    expect(byToken.status).toBe(200);
+    expect(byToken.headers.get('content-type')).toContain('text/plain');
+    expect((await get('/api/metrics', { Cookie: admiralCookie })).status).toBe(200);
+  });
+
+  it('/api/metrics reports requests, session reads, queries by name, streams, rate limits, vitals and the process', async () => {
+    expect((await get('/api/clients', { Cookie: captainCookie })).status).toBe(200);
+    expect((await get('/dashboard', { Cookie: captainCookie })).status).toBe(200);
+    const text = await (await get('/api/metrics', { Authorization: `Bearer ${METRICS_TOKEN}` })).text();
+    expect(text).toMatch(/fuse_http_request_duration_seconds_count\{route="\/api\/clients",method="GET",status="200"\} [1-9]/);
+    expect(text).toMatch(/fuse_session_read_seconds_count\{outcome="session"\} [1-9]/);
+    expect(text).toMatch(/fuse_db_query_duration_seconds_count\{query="clients.listPage",ok="true"\} [1-9]/);
+    // A page's data-layer call counts too (the hook is installed in the page's bundle as well).
+    expect(text).toMatch(/fuse_db_query_duration_seconds_count\{query="clients.summary",ok="true"\} [1-9]/);
+    expect(text).toContain('# TYPE fuse_slow_queries_total counter');
+    expect(text).toContain('# TYPE fuse_rate_limited_total counter');
+    expect(text).toMatch(/fuse_live_streams_open 0/);
+    expect(text).toContain('# TYPE fuse_web_vital_seconds histogram');
+    expect(text).toMatch(/fuse_process_cpu_user_seconds_total \d/);
+  });
+
+  it('the operations page is a 404 for a captain and shows the KKK numbers to an admiral', async () => {
+    const asCaptain = await get('/dashboard/admin', { Cookie: captainCookie });
+    expect(asCaptain.status).toBe(404);
+    expect(await (await get('/dashboard', { Cookie: captainCookie })).text()).not.toContain('href="/dashboard/admin"');
+
+    const res = await get('/dashboard/admin', { Cookie: admiralCookie });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const value = (id: string) => Number(new RegExp(`data-kkk="${id}"[\\s\\S]*?data-value="(\\d+)"`).exec(html)?.[1]);
+    expect(value('users')).toBe(11);
+    expect(value('paying')).toBe(3);
+    expect(value('joins')).toBe(8);
+    // The 12-month chart is in the first HTML: this month 8 joins, four months ago 3.
+    const bars = [...html.matchAll(/data-bar="(\d{4}-\d{2})" data-value="(\d+)"/g)].map((m) => Number(m[2]));
+    expect(bars).toHaveLength(12);
+    expect(bars[11]).toBe(8);
+    expect(bars[7]).toBe(3);
+    expect(html).toContain('href="/dashboard/admin"');
+    expect(html).not.toMatch(/Loading/i);
+  });
+
+  it('a browser page load stores web vitals for its page', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${app.url}/sign-in`, { waitUntil: 'networkidle' });
+      await page.waitForTimeout(500);
+      // Hiding the page flushes the remaining vitals (LCP, CLS).
+      await page.goto('about:blank');
+    } finally {
+      await browser.close();
+    }
+    const samples = await until(async () => {
+      const html = await (await get('/dashboard/admin', { Cookie: admiralCookie })).text();
+      const m = /data-vital-page="\/sign-in" data-vital-name="TTFB" data-samples="(\d+)"/.exec(html);
+      return m && Number(m[1]) > 0 ? Number(m[1]) : null;
+    });
+    expect(samples).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a browser error is stored by fingerprint and reaches Sentry once, without cookies or passwords', async () => {
+    const before = sentryEvents().length;
+    const cookieValue = captainCookie.split('=')[1]!;
+    const report = {
+      name: 'TypeError',
+      message: 'checkout failed password=hunter2-secret for invoice 991',
+      stack: 'TypeError: checkout failed\n    at pay (https://app/_next/static/chunks/app.js:1:2)',
+      page: '/dashboard/clients',
+    };
+    const res = await fetch(`${app.url}/api/errors`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: app.url, Cookie: captainCookie, Authorization: 'Bearer not-for-sentry' },
+      body: JSON.stringify(report),
+    });
+    expect(res.status).toBe(202);
+    const { fingerprint } = (await res.json()) as { fingerprint: string };
+    expect(fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    await until(async () => sentryEvents().length > before);
+    await new Promise((r) => setTimeout(r, 500));
+    const events = sentryEvents().slice(before);
+    expect(events).toHaveLength(1);
+    const event = events[0]!;
+    expect(event.url).toContain('/api/42/envelope/');
+    expect(event.url).toContain('sentry_key=publickey');
+    expect(event.event!.fingerprint).toEqual([fingerprint]);
+    expect(event.body).not.toContain('hunter2');
+    expect(event.body).not.toContain(cookieValue);
+    expect(event.body).not.toMatch(/FUSE_SESSION|not-for-sentry|cookie/i);
+
+    // Same error again (another invoice number): the same group, count 2.
+    await fetch(`${app.url}/api/errors`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: app.url },
+      body: JSON.stringify({ ...report, message: report.message.replace('991', '992') }),
+    });
+    const html = await (await get('/dashboard/admin', { Cookie: admiralCookie })).text();
+    expect(html).toContain(`data-fingerprint="${fingerprint}" data-count="2"`);
+    expect(html).not.toContain('hunter2');
+
+    expect((await fetch(`${app.url}/api/errors`, { method: 'POST', headers: { Origin: app.url }, body: '{"message":1}' })).status).toBe(400);
+    expect((await fetch(`${app.url}/api/errors`, { method: 'POST', headers: { Origin: app.url }, body: 'x'.repeat(20_000) })).status).toBe(413);
+  });
+
+  it('with the database stopped: ready is 503, health 200, server errors captured with the request id in logs and Sentry', async () => {
+    const ready = await get('/api/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get('cache-control')).toContain('no-store');
+
+    await db.stop();
+    const down = await get('/api/ready');
+    expect(down.status).toBe(503);
+    expect(((await down.json()) as { checks: { database: { ok: boolean } } }).checks.database.ok).toBe(false);
+    expect((await get('/api/health')).status).toBe(200);
+
+    const before = sentryEvents().length;
+    const failed = await get('/api/clients', { Cookie: captainCookie });
+    expect(failed.status).toBe(500);
+    const requestId = failed.headers.get('x-request-id')!;
+    expect(requestId).toBeTruthy();
+    const event = await until(async () => sentryEvents().slice(before).find((e) => (e.event!.tags as Record<string, string>).request_id === requestId));
+    expect((event.event!.tags as Record<string, string>).source).toBe('server');
+    const logged = await until(async () =>
+      app
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.requestId === requestId && l.level === 'error'),
+    );
+    expect(logged.msg).toBe('unhandled error in route handler');
+
+    // A page that fails to render reaches onRequestError (instrumentation.ts).
+    await (await get('/dashboard', { Cookie: captainCookie })).text();
+    await until(async () => sentryEvents().slice(before).find((e) => e.event!.transaction === '/dashboard'));
+  });
+});

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { buildRows, renderMarkdown, renderSvg, stats, successRate, type BenchInput, type LoadPoint } from '../../bench/report';
+import { summarize } from '../../bench/loadtest';
+
+const s = (p50: number, p99: number) => ({ n: 100, p50, p99, mean: p50 });
+const lp = (endpoint: string, connections: number, rps: number, p99: number, extra: Partial<LoadPoint> = {}): LoadPoint => ({
+  endpoint,
+  connections,
+  rps,
+  p50: p99 / 2,
+  p99,
+  requests: rps * 5,
+  non2xx: 0,
+  errors: 0,
+  ...extra,
+});
+
+function input(over: Partial<BenchInput> = {}): BenchInput {
+  const load = [1, 50].flatMap((c) => [
+    lp('raw node:http', c, 20_000, 5),
+    lp('/api/health', c, 4_000, 20),
+    lp('/sign-in', c, 1_000, 80),
+    lp('/api/clients', c, 800, 120),
+    lp('/dashboard/clients', c, 300, 190),
+  ]);
+  return {
+    mode: 'quick',
+    startedAt: '2026-01-01T00:00:00Z',
+    machine: { cpus: 2, cpuModel: 'x', memoryGb: 8, node: '20', postgres: 'PostgreSQL 15' },
+    dataSet: { scale: 0.01, users: 1000, businesses: 150, clients: 20_000, invoices: 20_000 },
+    sessionReadUs: s(40, 90),
+    indexedLargestMs: s(1, 3),
+    indexedMedianMs: s(0.5, 2),
+    largestClients: 12_500,
+    medianClients: 7,
+    complexMs: s(10, 30),
+    keysetPage1Ms: s(1, 2),
+    keysetPage200Ms: s(1.1, 2.2),
+    offsetPage200Ms: s(8, 12),
+    load,
+    headlineConnections: 50,
+    endpoints: { raw: 'raw node:http', health: '/api/health', dynamicFloor: '/sign-in', api: '/api/clients', page: '/dashboard/clients' },
+    live: null,
+    lighthouse: [
+      { preset: 'desktop', scores: { performance: 100, accessibility: 98 }, fcpMs: 300, lcpMs: 400, tbtMs: 0, cls: 0 },
+      { preset: 'mobile', scores: { performance: 85 }, fcpMs: 1500, lcpMs: 2000, tbtMs: 100, cls: 0 },
+    ],
+    ...over,
+  };
+}
+
+describe('bench report', () => {
+  it('computes nearest-rank percentiles', () => {
+    const r = stats(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(r.p50).toBe(50);
+    expect(r.p99).toBe(99);
+    expect(stats([]).n).toBe(0);
+  });
+
+  it('writes a row per seed target, each with a verdict', () => {
+    const rows = buildRows(input());
+    const names = rows.map((r) => r.benchmark);
+    for (const want of [/Cookie read/, /Indexed query.*largest/, /Indexed query.*median/, /Complex query/, /Keyset/, /GET \/api\/clients/, /\/dashboard\/clients/, /Success rate/, /Live-change/, /Lighthouse desktop/, /Lighthouse mobile/]) {
+      expect(names.some((n) => want.test(n)), String(want)).toBe(true);
+    }
+    for (const r of rows) expect(['pass', 'fail', 'info', 'n/a']).toContain(r.verdict);
+    const by = (re: RegExp) => rows.find((r) => re.test(r.benchmark))!;
+    expect(by(/Cookie read/).verdict).toBe('pass');
+    expect(by(/Keyset/).verdict).toBe('pass');
+    expect(by(/Lighthouse desktop/).verdict).toBe('pass');
+    expect(by(/Lighthouse mobile/).verdict).toBe('fail');
+    expect(by(/Live-change/).verdict).toBe('n/a');
+    // Throughput is reported beside its floors, as ratios.
+    expect(by(/GET \/api\/clients/).measured).toMatch(/20 % of \/api\/health/);
+    expect(by(/\/dashboard\/clients/).measured).toMatch(/30 % of \/sign-in/);
+  });
+
+  it('fails the rows whose measurement misses the target', () => {
+    const rows = buildRows(
+      input({
+        sessionReadUs: s(900, 1500),
+        indexedLargestMs: s(30, 80),
+        keysetPage200Ms: s(5, 9),
+        complexMs: null,
+        load: [lp('raw node:http', 50, 20_000, 5), lp('/api/clients', 50, 100, 400, { non2xx: 10 }), lp('/dashboard/clients', 50, 50, 900)],
+      }),
+    );
+    const by = (re: RegExp) => rows.find((r) => re.test(r.benchmark))!;
+    expect(by(/Cookie read/).verdict).toBe('fail');
+    expect(by(/Indexed query.*largest/).verdict).toBe('fail');
+    expect(by(/Keyset/).verdict).toBe('fail');
+    expect(by(/Complex query/).verdict).toBe('n/a');
+    expect(by(/GET \/api\/clients/).verdict).toBe('fail');
+    expect(by(/Success rate/).verdict).toBe('fail');
+  });
+
+  it('counts success over FUSE endpoints only', () => {
+    const r = successRate([lp('raw node:http', 1, 10, 1, { non2xx: 50 }), lp('/api/clients', 1, 100, 1, { non2xx: 1, errors: 1 })], 'raw node:http');
+    expect(r.total).toBe(501);
+    expect(r.ok).toBe(499);
+  });
+
+  it('reads the live-changes result file when present', () => {
+    const rows = buildRows(input({ live: { file: 'bench/results/live.json', summary: { runs: [{ streams: 1, p50: 2, p99: 5 }, { streams: 5000, p50: 20, p99: 140 }] } } }));
+    const live = rows.find((r) => /Live-change/.test(r.benchmark))!;
+    expect(live.measured).toMatch(/5,000 streams/);
+    expect(live.verdict).toBe('fail');
+  });
+
+  it('renders Markdown with every row and a valid SVG chart', () => {
+    const b = input();
+    const rows = buildRows(b);
+    const md = renderMarkdown(b, rows, 'x.svg');
+    for (const r of rows) expect(md).toContain(r.benchmark);
+    expect(md).toContain('![latency vs concurrency](x.svg)');
+    const svg = renderSvg(b.load);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    expect((svg.match(/<polyline/g) ?? []).length).toBe(5);
+    expect(svg).not.toMatch(/NaN/);
+  });
+});
+
+describe('load test summary', () => {
+  it('turns an Artillery report into p95 / p99 and errors, and judges the seed goal', () => {
+    const report = {
+      aggregate: {
+        counters: { 'http.requests': 300, 'http.codes.200': 298, 'http.codes.429': 2, 'vusers.created': 100, 'vusers.failed': 0, 'fuse.sign_ins': 40 },
+        rates: { 'http.request_rate': 10 },
+        summaries: {
+          'http.response_time': { median: 20, p95: 80, p99: 150, max: 300, count: 300 },
+          'plugins.metrics-by-endpoint.response_time.GET /dashboard': { median: 30, p95: 90, p99: 160, max: 200, count: 100 },
+        },
+      },
+    };
+    const s = summarize(report, 'http://x', 'short');
+    expect(s.p95).toBe(80);
+    expect(s.p99).toBe(150);
+    expect(s.errorCount).toBe(2);
+    expect(s.goalMet).toBe(false);
+    expect(s.byEndpoint['GET /dashboard']!.p99).toBe(160);
+    report.aggregate.counters['http.codes.429'] = 0;
+    expect(summarize(report, 'http://x', 'short').goalMet).toBe(true);
+  });
+});
