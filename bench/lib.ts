@@ -61,7 +61,7 @@ function newest(dir: string): number {
 export function buildIfNeeded(): void {
   const buildId = path.join(ROOT, DIST_DIR, 'BUILD_ID');
   const inputs = [newest(path.join(ROOT, 'src')), ...['next.config.ts', 'package.json'].map((f) => statSync(path.join(ROOT, f)).mtimeMs)];
-  if (existsSync(buildId) && (process.argv.includes('--no-build') || statSync(buildId).mtimeMs > Math.max(...inputs))) {
+  if (existsSync(buildId) && (process.argv.includes('--no-build') || process.env.BENCH_NO_BUILD === '1' || statSync(buildId).mtimeMs > Math.max(...inputs))) {
     log(`reusing the production build in ${DIST_DIR}`);
     return;
   }

@@ -110,7 +110,14 @@ export async function runArtillery(target: string, short: boolean, outFile: stri
   const child = spawn(bin, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: '1' },
+    env: {
+      ...process.env,
+      // How many distinct KKK users arrive: each signs in once (argon2id), later arrivals return with
+      // the cookie. Short profile: 450 arrivals over 30 users; seed profile: 12,600 over 500.
+      LOADTEST_USERS: process.env.LOADTEST_USERS ?? (short ? '30' : '500'),
+      ARTILLERY_DISABLE_TELEMETRY: 'true',
+      DO_NOT_TRACK: '1',
+    },
   });
   // Artillery prints a report every 10 s; keep only the summary lines on the console.
   child.stdout!.on('data', (d: Buffer) => {

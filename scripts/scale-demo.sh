@@ -5,6 +5,7 @@
 #
 #   npm run scale:demo                 # short load profile (~30 s), KKK scale 0.01 database
 #   npm run scale:demo -- --full       # the seed's 4-minute profile on the full KKK database
+#   BENCH_NO_BUILD=1 npm run scale:demo  # reuse the existing build in $FUSE_DIST_DIR as it is
 #
 # Env: BENCH_PG_SERVER (admin URL of the PostgreSQL server), REDIS_URL, FUSE_DIST_DIR (build dir).
 # Everything it starts (nginx, two `next start`) is stopped by PID on exit.
@@ -64,7 +65,8 @@ start_instance "$PORT_A"; PID_A=$!
 start_instance "$PORT_B"; PID_B=$!
 for port in "$PORT_A" "$PORT_B"; do
   for _ in $(seq 1 240); do
-    curl -fs -o /dev/null "http://127.0.0.1:$port/sign-in" && break
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/health" || true)
+    [[ "$code" != "000" ]] && break
     sleep 0.25
   done
 done
@@ -115,4 +117,4 @@ echo "scale-demo: nginx on :$PORT_N (pid $(cat "$WORK/nginx.pid"))"
 
 ARGS=(--nginx "http://127.0.0.1:$PORT_N" --a "http://127.0.0.1:$PORT_A" --b "http://127.0.0.1:$PORT_B" --pid-a "$PID_A" --limit "$LIMIT")
 [[ $FULL == 1 ]] && ARGS+=(--full)
-LOADTEST_USERS=500 node --import tsx bench/scale-demo.ts "${ARGS[@]}"
+node --import tsx bench/scale-demo.ts "${ARGS[@]}"

@@ -3,6 +3,7 @@ import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { hashPassword } from '@/fuse/auth/passwords';
 import { businesses, memberships, subscriptions, users } from '@/fuse/auth/schema';
 import { clients, CLIENT_STATUSES } from '@/domains/clients/schema';
+import { invoices, type NewInvoice } from '@/domains/finance/schema';
 
 export const DEMO = {
   business: 'Harbor & Co',
@@ -10,8 +11,46 @@ export const DEMO = {
   captain: { email: 'captain@demo.fuse.dev', name: 'Cora Captain' },
   crew: { email: 'crew@demo.fuse.dev', name: 'Cal Crew' },
   admiral: { email: 'admiral@demo.fuse.dev', name: 'Ada Admiral' },
+  /** Holds two businesses: Harbor & Co and the second business below. */
+  commodore: { email: 'commodore@demo.fuse.dev', name: 'Cole Commodore' },
+  secondBusiness: 'Lighthouse Supply',
   clientCount: 600,
+  invoiceCount: 400,
 };
+
+const DAY = 86_400_000;
+
+function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * Deterministic demo invoices over the last 14 months: mostly paid, some sent (a few past due),
+ * overdue and drafts. Amounts are whole cents from 50.00 to about 5,000.00.
+ */
+export function demoInvoices(businessId: string, clientIds: number[], count: number, now = Date.now()): NewInvoice[] {
+  const rows: NewInvoice[] = [];
+  for (let i = 0; i < count; i++) {
+    const clientId = clientIds[(i * 37) % Math.min(clientIds.length, 240)]!;
+    const issued = now - (((i * 131) % 420) + 1) * DAY;
+    const due = issued + 30 * DAY;
+    const r = (i * 7919) % 100;
+    const status = r < 65 ? 'paid' : r < 82 ? 'sent' : r < 90 ? 'overdue' : 'draft';
+    const paid = status === 'paid' ? Math.min(now - DAY, issued + ((i * 17) % 40) * DAY) : null;
+    rows.push({
+      businessId,
+      clientId,
+      number: `INV-${String(i + 1).padStart(5, '0')}`,
+      amountCents: 5_000 + ((i * 104_729) % 495_000),
+      currency: 'USD',
+      status,
+      issuedOn: isoDay(issued),
+      dueOn: isoDay(due),
+      paidOn: paid === null ? null : isoDay(paid),
+    });
+  }
+  return rows;
+}
 
 const FIRST = ['Ava', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hugo', 'Iris', 'Jonas', 'Kira', 'Liam', 'Maya', 'Noah', 'Olga', 'Pavel', 'Quinn', 'Rosa', 'Sami', 'Tara'];
 const LAST = ['Adams', 'Baker', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Hansen', 'Ito', 'Jensen', 'Kowalski', 'Larsen', 'Moreau', 'Nguyen', 'Okafor', 'Petrov', 'Quist', 'Rossi', 'Silva', 'Tanaka'];
@@ -47,18 +86,20 @@ export async function seedDemo(db: NodePgDatabase<Record<string, unknown>>): Pro
   await db.transaction(async (tx) => {
     const [business] = await tx.insert(businesses).values({ name: DEMO.business }).returning();
     const businessId = business!.id;
-    const [captain, crew, admiral] = await tx
+    const [captain, crew, admiral, commodore] = await tx
       .insert(users)
       .values([
         { ...DEMO.captain, passwordHash },
         { ...DEMO.crew, passwordHash },
         { ...DEMO.admiral, passwordHash, isAdmiral: true },
+        { ...DEMO.commodore, passwordHash },
       ])
       .returning();
     await tx.insert(memberships).values([
       { businessId, userId: captain!.id, rank: 'captain' },
       { businessId, userId: crew!.id, rank: 'crew' },
       { businessId, userId: admiral!.id, rank: 'captain' },
+      { businessId, userId: commodore!.id, rank: 'commodore' },
     ]);
     await tx.insert(subscriptions).values({
       businessId,
@@ -67,7 +108,23 @@ export async function seedDemo(db: NodePgDatabase<Record<string, unknown>>): Pro
       currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
     });
     const rows = demoClients(businessId, DEMO.clientCount);
-    for (let i = 0; i < rows.length; i += 200) await tx.insert(clients).values(rows.slice(i, i + 200));
+    const clientIds: number[] = [];
+    for (let i = 0; i < rows.length; i += 200) {
+      const inserted = await tx.insert(clients).values(rows.slice(i, i + 200)).returning({ id: clients.id });
+      clientIds.push(...inserted.map((c) => c.id));
+    }
+    const bills = demoInvoices(businessId, clientIds, DEMO.invoiceCount);
+    for (let i = 0; i < bills.length; i += 200) await tx.insert(invoices).values(bills.slice(i, i + 200));
+
+    // The commodore's second business, with its own clients and invoices.
+    const [second] = await tx.insert(businesses).values({ name: DEMO.secondBusiness, timezone: 'Europe/Berlin' }).returning();
+    await tx.insert(memberships).values({ businessId: second!.id, userId: commodore!.id, rank: 'commodore' });
+    await tx.insert(subscriptions).values({ businessId: second!.id, plan: 'business', status: 'active', currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000) });
+    const secondClients = await tx
+      .insert(clients)
+      .values(demoClients(second!.id, 40).map((c) => ({ ...c, email: c.email.replace('@example.com', '@lighthouse.example') })))
+      .returning({ id: clients.id });
+    await tx.insert(invoices).values(demoInvoices(second!.id, secondClients.map((c) => c.id), 80));
   });
   return true;
 }

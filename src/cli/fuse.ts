@@ -126,6 +126,8 @@ async function serve(mode: 'start' | 'dev') {
   const db = await database();
   await migrateAndSeed(db.url, process.env.FUSE_SEED_DEMO !== '0');
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+  // FUSE's graceful shutdown (src/fuse/shutdown.ts) handles SIGTERM instead of Next's handler.
+  if (mode === 'start') env.NEXT_MANUAL_SIG_HANDLE ??= 'true';
   if (db.embedded) {
     env.FUSE_EMBEDDED_DATABASE_URL = db.url;
     if (mode === 'start') {

@@ -109,6 +109,11 @@ export type KkkOptions = {
 const FIRST = ['Ava', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hugo', 'Iris', 'Jonas', 'Kira', 'Liam', 'Maya', 'Noah', 'Olga', 'Pavel', 'Quinn', 'Rosa', 'Sami', 'Tara'];
 const LAST = ['Adams', 'Baker', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Hansen', 'Ito', 'Jensen', 'Kowalski', 'Larsen', 'Moreau', 'Nguyen', 'Okafor', 'Petrov', 'Quist', 'Rossi', 'Silva', 'Tanaka'];
 const TRADES = ['Harbor', 'Cedar', 'Foundry', 'Northwind', 'Bluewave', 'Dockside', 'Evergreen', 'Helix', 'Kestrel', 'Summit'];
+/**
+ * A deterministic id for generated row `key`: an md5 shaped as an RFC 4122 version-4 UUID (version
+ * and variant bits set), so it passes every UUID validator the app applies (session claims too).
+ */
+const uuidOf = (key: string) => `overlay(overlay(md5(${key}) placing '4' from 13) placing '8' from 17)::uuid`;
 const sqlArray = (xs: string[]) => `array[${xs.map((x) => `'${x}'`).join(',')}]`;
 
 function stderrProgress(line: string, done: boolean) {
@@ -254,8 +259,10 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
   let invoicesNote: string | null = null;
   try {
     const before = await currentCounts(c);
+    // Same counts and the ids this version generates (a set from an older generator is replaced).
+    const sameIds = await count(c, `select count(*) as n from users where id = ${uuidOf("'kkk-user-0'")}`);
     const complete =
-      before.users === shape.users && before.businesses === shape.businesses && before.clients === shape.totalClients;
+      sameIds === 1 && before.users === shape.users && before.businesses === shape.businesses && before.clients === shape.totalClients;
     if (complete && !options.force) {
       if (before.invoices === 0) {
         // The finance table arrived after the first load: add just the invoices.
@@ -312,7 +319,7 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
     await step('users', async () => {
       const r = await c.query(
         `insert into users (id, email, name, password_hash, theme, created_at)
-         select md5('kkk-user-' || g)::uuid,
+         select ${uuidOf("'kkk-user-' || g")},
                 'user' || g || '@${KKK_EMAIL_DOMAIN}',
                 (${sqlArray(FIRST)})[1 + g % 20] || ' ' || (${sqlArray(LAST)})[1 + (g / 20) % 20],
                 $1,
@@ -335,17 +342,17 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
       // Business `ord` is owned by user `ord` (an older user), and was created when they joined.
       const r = await c.query(
         `insert into businesses (id, name, timezone, created_at)
-         select md5('kkk-business-' || g)::uuid,
+         select ${uuidOf("'kkk-business-' || g")},
                 '${KKK_BUSINESS_PREFIX}' || (${sqlArray(TRADES)})[1 + g % 10] || ' ' || g,
                 (array['UTC','Europe/Berlin','America/New_York','Asia/Tokyo'])[1 + g % 4],
                 u.created_at
-           from generate_series(0, $1 - 1) g join users u on u.id = md5('kkk-user-' || g)::uuid`,
+           from generate_series(0, $1 - 1) g join users u on u.id = ${uuidOf("'kkk-user-' || g")}`,
         [B],
       );
       // Paying: ords below payingBusinesses (the largest tenants are among them); then free ones.
       const s = await c.query(
         `insert into subscriptions (business_id, plan, status, current_period_end, created_at)
-         select md5('kkk-business-' || g)::uuid,
+         select ${uuidOf("'kkk-business-' || g")},
                 case when g >= $2 then 'free' when g % 4 = 0 then 'business' else 'pro' end,
                 'active',
                 now() + (1 + g % 30) * interval '1 day',
@@ -361,8 +368,8 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
       // ten a commodore), spread over the businesses.
       const r = await c.query(
         `insert into memberships (business_id, user_id, rank, created_at)
-         select md5('kkk-business-' || case when g < $2 then g else (g - $2) % $2 end)::uuid,
-                md5('kkk-user-' || g)::uuid,
+         select ${uuidOf("'kkk-business-' || case when g < $2 then g else (g - $2) % $2 end")},
+                ${uuidOf("'kkk-user-' || g")},
                 case when g < $2 then 'captain' when g % 10 = 0 then 'commodore' else 'crew' end,
                 now() - ((g * 13) % 365) * interval '1 day'
            from generate_series(0, $1 - 1) g`,
@@ -397,9 +404,9 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
                   null,
                   b.created_at + (now() - b.created_at) * (s.i::float8 / (b.n + 1)),
                   b.created_at + (now() - b.created_at) * (s.i::float8 / (b.n + 1))
-             from (select x.ord, x.n, md5('kkk-business-' || x.ord)::uuid as id, bz.created_at
+             from (select x.ord, x.n, ${uuidOf("'kkk-business-' || x.ord")} as id, bz.created_at
                      from unnest($1::int[], $2::int[]) as x(ord, n)
-                     join businesses bz on bz.id = md5('kkk-business-' || x.ord)::uuid) b
+                     join businesses bz on bz.id = ${uuidOf("'kkk-business-' || x.ord")}) b
              cross join lateral (select i, (i * 7919 + b.ord * 31) % 100 as h from generate_series(1, b.n) i) s
              cross join lateral (select (${sqlArray(FIRST)})[1 + s.i % 20] as first,
                                         (${sqlArray(LAST)})[1 + (s.i / 20 + b.ord) % 20] as last) f`,

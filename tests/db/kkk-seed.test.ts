@@ -1,5 +1,6 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { beforeAll, expect, it } from 'vitest';
+import { z } from 'zod';
 import { seedDemo, DEMO } from '../../src/cli/demo-data';
 import { KKK_EMAIL_DOMAIN, KKK_PASSWORD, MONTH_DAYS, RECENT_MONTHS, kkkShape, seedKkk, type KkkResult } from '../../src/cli/kkk-seed';
 import { verifyPassword } from '../../src/fuse/auth/passwords';
@@ -60,6 +61,18 @@ describeEachDatabase('KKK seed', ({ pool }) => {
       ]),
     ).toBe(0);
     expect(await one(`select count(*) as n from memberships where rank = 'captain' and business_id in (${kkkBusinesses})`)).toBe(shape.businesses);
+  });
+
+  it('generates ids the app accepts as UUIDs (session claims validate them)', async () => {
+    const ids = await pool().query<{ u: string; b: string }>(
+      `select m.user_id as u, m.business_id as b from memberships m join users u on u.id = m.user_id where u.email like $1 limit 50`,
+      [`%@${KKK_EMAIL_DOMAIN}`],
+    );
+    expect(ids.rows.length).toBeGreaterThan(0);
+    for (const r of ids.rows) {
+      expect(z.string().uuid().safeParse(r.u).success, r.u).toBe(true);
+      expect(z.string().uuid().safeParse(r.b).success, r.b).toBe(true);
+    }
   });
 
   it('shares one argon2id hash of the documented password across all KKK users', async () => {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
-import { rankAtLeast } from '@/fuse/auth/schema-types';
+import { rankMayChange } from '@/fuse/auth/schema-types';
 import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { NotFoundError, ValidationError } from '@/fuse/http/errors';
@@ -23,12 +23,12 @@ const EMAIL_TAKEN = new ValidationError({ email: 'A client with this email alrea
 
 /** Crew and above may add clients. */
 function assertCanCreate(scope: Scope) {
-  if (!rankAtLeast(scope.rank, 'crew')) throw new ForbiddenError();
+  if (!rankMayChange(scope.rank, 'crew')) throw new ForbiddenError('The support view is read-only.');
 }
 
 /** Editing and archiving are for captains and above. */
 function assertCanEdit(scope: Scope) {
-  if (!rankAtLeast(scope.rank, 'captain')) throw new ForbiddenError('Only a captain can change or archive clients.');
+  if (!rankMayChange(scope.rank, 'captain')) throw new ForbiddenError('Only a captain can change or archive clients.');
 }
 
 export async function createClient(

@@ -4,7 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { sessionForUser } from '@/fuse/auth/accounts';
 import { hashPassword, verifyPassword } from '@/fuse/auth/passwords';
 import { businesses, memberships, users } from '@/fuse/auth/schema';
-import type { Database } from '@/fuse/db/client';
+import { getDb, type Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { ConflictError, NotFoundError, ValidationError } from '@/fuse/http/errors';
 import { recordChange } from '@/fuse/live/outbox';
@@ -238,4 +238,14 @@ export async function switchBusiness(db: Database, session: Session, raw: unknow
     }
     throw new NotFoundError('Business not found.');
   });
+}
+
+/** The public join page's read: the invite behind a link, or null when the link is not (or no longer) valid. */
+export async function inviteForJoinPage(token: string): Promise<InviteInfo | null> {
+  try {
+    return await describeInvite(getDb(), token);
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  }
 }

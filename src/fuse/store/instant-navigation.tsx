@@ -61,9 +61,12 @@ export function InstantNavigation({ targets, session, children }: { targets: Pre
   }, [targets, pathname, sessionKey]);
 
   // The navigation landed (here or elsewhere): the server-rendered page replaces the preview.
-  useEffect(() => {
-    setPending((p) => (p && p.from !== pathname ? null : p));
-  }, [pathname]);
+  // (State adjusted while rendering, as React recommends over an effect.)
+  const [shownPath, setShownPath] = useState(pathname);
+  if (shownPath !== pathname) {
+    setShownPath(pathname);
+    setPending(null);
+  }
 
   const begin = useCallback(
     (href: string) => {

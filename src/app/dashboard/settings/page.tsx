@@ -1,5 +1,6 @@
 import { SettingsProvider, SettingsView } from '@/domains/settings/components/settings-view';
 import { loadSettings } from '@/domains/settings/queries';
+import { ExportData } from '@/fuse/backup/components/export-data';
 import { requireScope } from '@/fuse/session/scope';
 import { sessionSlice } from '@/fuse/store/slices';
 
@@ -11,6 +12,7 @@ export default async function SettingsPage() {
   return (
     <SettingsProvider initial={{ ...sessionSlice(session), settings }}>
       <SettingsView />
+      <ExportData rank={session.rank} />
     </SettingsProvider>
   );
 }

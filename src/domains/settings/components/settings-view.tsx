@@ -76,6 +76,7 @@ function Business() {
 }
 
 function Switcher() {
+  const router = useRouter();
   const choices = useFuse((s: S) => s.settings.businesses);
   const switchBusiness = useFuse((s: S) => s.settings.switchBusiness);
   if (choices.length < 2) return null;
@@ -93,8 +94,11 @@ function Switcher() {
                 type="button"
                 className="link"
                 onClick={async () => {
-                  // A full load: every page and preloaded slice belongs to the new business.
-                  if (await switchBusiness(b.businessId)) window.location.assign('/dashboard');
+                  // Every page (and the preload cache, bound to the session) now belongs to the new business.
+                  if (await switchBusiness(b.businessId)) {
+                    router.push('/dashboard');
+                    router.refresh();
+                  }
                 }}
               >
                 Switch
