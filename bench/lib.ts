@@ -148,7 +148,12 @@ export async function startApp(databaseUrl: string, env: Record<string, string> 
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
   const url = `http://127.0.0.1:${p}`;
-  await waitFor(`${url}/sign-in`, child, () => out);
+  try {
+    await waitFor(`${url}/sign-in`, child, () => out);
+  } catch (err) {
+    await stopper(child)();
+    throw err;
+  }
   return { url, port: p, child, output: () => out, stop: stopper(child) };
 }
 

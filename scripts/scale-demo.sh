@@ -86,8 +86,10 @@ http {
   uwsgi_temp_path $WORK/tmp/uwsgi;
   scgi_temp_path $WORK/tmp/scgi;
   upstream fuse {
-    server 127.0.0.1:$PORT_A max_fails=1 fail_timeout=10s;
-    server 127.0.0.1:$PORT_B max_fails=1 fail_timeout=10s;
+    # A refused connection marks an instance down for 5 s; an application answer (even a 503
+    # from FUSE's fail-closed sign-in limiter) never does.
+    server 127.0.0.1:$PORT_A max_fails=3 fail_timeout=5s;
+    server 127.0.0.1:$PORT_B max_fails=3 fail_timeout=5s;
     keepalive 64;
   }
   server {
@@ -101,7 +103,7 @@ http {
       proxy_set_header X-Forwarded-Proto \$scheme;
       # A dead instance: retry the other one (sign-in POSTs included: they have no side effect
       # a retry could double).
-      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+      proxy_next_upstream error timeout http_502 non_idempotent;
       proxy_next_upstream_tries 2;
       proxy_connect_timeout 1s;
       # Live streams pass through unbuffered.

@@ -86,7 +86,7 @@ export async function proxy(request: NextRequest) {
 
   // Content-Security-Policy: hashes for prerendered public pages (served from cache, no nonce),
   // a fresh nonce for everything rendered per request. Next reads the nonce from the request header.
-  const prerendered = request.method === 'GET' ? prerenderedPageFor(pathname) : null;
+  const prerendered = request.method === 'GET' || request.method === 'HEAD' ? prerenderedPageFor(pathname) : null;
   const staticHashes = prerendered ? prerenderedScriptHashes(prerendered) : null;
   const cspBase = { https, assetOrigin: cfg.cdnUrl ? new URL(cfg.cdnUrl).origin : null, development: !cfg.production };
   let csp: string;

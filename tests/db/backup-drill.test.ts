@@ -24,7 +24,7 @@ for (const kind of KINDS) {
       source = await freshDatabase(kind);
       target = await freshDatabase(kind);
       await seedForBackup(source);
-    });
+    }, 300_000);
     afterAll(async () => {
       await source?.stop();
       await target?.stop();
@@ -40,7 +40,6 @@ for (const kind of KINDS) {
       expect(names.indexOf('users')).toBeLessThan(names.indexOf('memberships'));
       const counts = await tableCounts(source.client);
       for (const t of first.manifest.tables) expect(t.rows, t.name).toBe(counts[t.name]);
-      expect(first.manifest.tables.find((t) => t.name === 'clients')!.rows).toBe(DEMO.clientCount + 2);
       expect(first.manifest.schema.migration).toMatch(/^\d{4}_/);
       expect(await verifyBackupFile(first.file)).toEqual(first.manifest);
     });

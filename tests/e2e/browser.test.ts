@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser } from '../setup/browser';
 
@@ -24,6 +24,17 @@ async function signedInAsDemoCaptain(): Promise<{ context: BrowserContext; page:
   return { context, page: await context.newPage() };
 }
 
+/** Holds every POST /api/clients of the page until the returned function is called. */
+async function holdClientPosts(page: Page): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/api/clients', async (route) => {
+    if (route.request().method() === 'POST') await held;
+    await route.continue();
+  });
+  return release;
+}
+
 describe('browser', () => {
   it('sign up → dashboard → clients → create → load more → sign out → /dashboard redirects to sign-in', async () => {
     const context = await browser.newContext({ baseURL: baseUrl });
@@ -39,7 +50,7 @@ describe('browser', () => {
       await page.waitForURL(`${baseUrl}/dashboard`);
 
       // The summary of the new, empty business.
-      await expect.poll(() => page.locator('[data-status="total"]').textContent(), { timeout: 10_000 }).toBe('0');
+      await expect.poll(() => page.locator('[data-status="total"]').textContent(), { timeout: 30_000 }).toBe('0');
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Browser Boats');
 
       // Give the business 100 clients (two pages) through the API with the browser's own session cookie.
@@ -57,9 +68,11 @@ describe('browser', () => {
 
       await page.getByRole('link', { name: 'Clients' }).click();
       await page.waitForURL(`${baseUrl}/dashboard/clients`);
-      await expect.poll(() => page.locator(ROW).count(), { timeout: 10_000 }).toBe(50);
+      await expect.poll(() => page.locator(ROW).count(), { timeout: 30_000 }).toBe(50);
 
-      // Create: the row appears at once, then is confirmed by the server.
+      // Create: the row appears at once, before the server has answered (the POST is held until the
+      // row is seen), then the server's answer confirms it.
+      const releasePost = await holdClientPosts(page);
       const form = page.getByRole('form', { name: 'Add client' });
       const newEmail = `new-${randomUUID()}@example.com`;
       await form.getByLabel('First name').fill('Nova');
@@ -67,14 +80,16 @@ describe('browser', () => {
       await form.getByLabel('Email').fill(newEmail);
       await form.getByRole('button', { name: 'Add client' }).click();
       const created = page.locator(ROW, { hasText: newEmail });
-      await created.waitFor({ state: 'visible', timeout: 2_000 });
+      await created.waitFor({ state: 'visible', timeout: 15_000 });
+      expect(await created.getAttribute('class')).toContain('unsaved');
       expect(await page.locator(ROW).count()).toBe(51);
+      releasePost();
       expect(await page.locator(ROW).first().textContent()).toContain(newEmail);
-      await expect.poll(async () => Number(await created.getAttribute('data-client-id')), { timeout: 10_000 }).toBeGreaterThan(0);
+      await expect.poll(async () => Number(await created.getAttribute('data-client-id')), { timeout: 30_000 }).toBeGreaterThan(0);
 
       // Load more appends the next 50.
       await page.getByRole('button', { name: 'Load more' }).click();
-      await expect.poll(() => page.locator(ROW).count(), { timeout: 10_000 }).toBe(101);
+      await expect.poll(() => page.locator(ROW).count(), { timeout: 30_000 }).toBe(101);
       const ids = await page.locator(ROW).evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-client-id'))));
       expect(new Set(ids).size).toBe(101);
 
@@ -86,7 +101,7 @@ describe('browser', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 300_000);
 
   it('the first HTML of /dashboard/clients already holds the first client rows', async () => {
     const signIn = await fetch(`${baseUrl}/api/auth/sign-in`, {
@@ -117,10 +132,11 @@ describe('browser', () => {
         new MutationObserver(check).observe(document, { childList: true, subtree: true });
         check();
       });
-      const requests: { url: string; type: string; rsc: boolean; request: import('playwright-core').Request }[] = [];
+      const requests: { url: string; type: string; rsc: boolean; seenAt: number; request: Request }[] = [];
       page.on('request', (request) => {
         const headers = request.headers();
-        requests.push({ url: request.url(), type: request.resourceType(), rsc: 'rsc' in headers || request.url().includes('_rsc='), request });
+        const rsc = 'rsc' in headers || 'next-router-state-tree' in headers || request.url().includes('_rsc=');
+        requests.push({ url: request.url(), type: request.resourceType(), rsc, seenAt: Date.now(), request });
       });
       await page.goto('/dashboard/clients', { waitUntil: 'commit' });
       await page.locator(ROW).first().waitFor({ state: 'visible' });
@@ -134,7 +150,9 @@ describe('browser', () => {
       const before: typeof requests = [];
       for (const r of requests) {
         const timing = r.request.timing();
-        const started = timing.startTime > 0 ? timing.startTime : Number.POSITIVE_INFINITY;
+        // Playwright's start time (epoch ms); for a request still open, when we heard of it (later
+        // than it started, so never earlier than the truth).
+        const started = timing.startTime > 0 ? timing.startTime : r.seenAt;
         if (started <= rowsAt!) before.push(r);
       }
       // The document itself is among them (the recording works) …
@@ -159,12 +177,7 @@ describe('browser', () => {
       expect(takenEmail).toMatch(/@/);
 
       // Hold the POST until the optimistic row has been seen.
-      let release!: () => void;
-      const held = new Promise<void>((r) => (release = r));
-      await page.route('**/api/clients', async (route) => {
-        if (route.request().method() === 'POST') await held;
-        await route.continue();
-      });
+      const release = await holdClientPosts(page);
 
       const form = page.getByRole('form', { name: 'Add client' });
       await form.getByLabel('First name').fill('Dupe');
@@ -173,7 +186,7 @@ describe('browser', () => {
       await form.getByRole('button', { name: 'Add client' }).click();
 
       const optimistic = page.locator(`${ROW}.unsaved`, { hasText: 'Dupe Licate' });
-      await optimistic.waitFor({ state: 'visible', timeout: 2_000 });
+      await optimistic.waitFor({ state: 'visible', timeout: 15_000 });
       expect(await page.locator(ROW).count()).toBe(countBefore + 1);
       release();
 
@@ -181,7 +194,7 @@ describe('browser', () => {
       const alert = page.getByRole('alert').filter({ hasText: /already exists/ });
       await alert.waitFor({ state: 'visible' });
       expect(await alert.textContent()).toMatch(/email already exists/);
-      await expect.poll(() => page.locator(ROW, { hasText: 'Dupe Licate' }).count(), { timeout: 10_000 }).toBe(0);
+      await expect.poll(() => page.locator(ROW, { hasText: 'Dupe Licate' }).count(), { timeout: 30_000 }).toBe(0);
       expect(await page.locator(ROW).count()).toBe(countBefore);
     } finally {
       await context.close();

@@ -20,6 +20,7 @@ export async function startRedis(): Promise<{ url: string; child: ChildProcess; 
   const { default: Redis } = await import('ioredis');
   for (;;) {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
     try {
       await probe.connect();
       await probe.ping();

@@ -36,7 +36,10 @@ export function pruneBackups(dir: string, keep: number): string[] {
  * this tick, so skip), writes `BACKUP_DIR/fuse-backup-<UTC time>.fuse.gz`, records the run in
  * backup_runs, keeps the newest `keep` files. A failure is logged as an error and recorded.
  */
-export async function runScheduledBackup(pool: pg.Pool, options: { dir: string; keep: number; now?: Date }): Promise<ScheduledBackupResult> {
+export async function runScheduledBackup(
+  pool: pg.Pool,
+  options: { dir: string; keep: number; now?: Date; sameTickSeconds?: number },
+): Promise<ScheduledBackupResult> {
   const client = await pool.connect();
   let locked = false;
   const startedAt = options.now ?? new Date();
@@ -48,7 +51,7 @@ export async function runScheduledBackup(pool: pg.Pool, options: { dir: string; 
     }
     const recent = await client.query<{ n: number }>(
       `select count(*)::int as n from backup_runs where trigger = 'scheduled' and started_at > now() - make_interval(secs => $1)`,
-      [SAME_TICK_SECONDS],
+      [options.sameTickSeconds ?? SAME_TICK_SECONDS],
     );
     if (recent.rows[0]!.n > 0) return { ran: false, reason: 'recent' };
 

@@ -75,27 +75,34 @@ export function useLiveSync<TState extends UiSlice>(store: StoreApi<TState>, opt
         void latest.current.onResync(store.getState());
       });
       es.onerror = () => {
-        es.close();
-        if (source !== es || stopped) return;
-        source = null;
-        setOnline(false);
-        timer = setTimeout(connect, reconnectDelay(attempt++));
+        if (source !== es) return es.close();
+        drop();
       };
     };
+    /** The stream is down: say so, and try again after a backoff delay. */
+    const drop = () => {
+      source?.close();
+      source = null;
+      if (stopped) return;
+      setOnline(false);
+      if (!timer) timer = setTimeout(connect, reconnectDelay(attempt++));
+    };
+    /** The browser is back online: reconnect now, resuming after the last event seen. */
     const reconnectNow = () => {
-      if (stopped || source) return;
+      if (stopped) return;
       if (timer) clearTimeout(timer);
+      source?.close();
+      source = null;
       attempt = 0;
       connect();
     };
-    const wentOffline = () => setOnline(false);
     window.addEventListener('online', reconnectNow);
-    window.addEventListener('offline', wentOffline);
+    window.addEventListener('offline', drop);
     connect();
     return () => {
       stopped = true;
       window.removeEventListener('online', reconnectNow);
-      window.removeEventListener('offline', wentOffline);
+      window.removeEventListener('offline', drop);
       if (timer) clearTimeout(timer);
       source?.close();
       source = null;

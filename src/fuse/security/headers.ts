@@ -42,7 +42,8 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
   const scriptSources = ["'self'" + asset];
   if (options.nonce) scriptSources.push(`'nonce-${options.nonce}'`);
   for (const hash of options.scriptHashes ?? []) scriptSources.push(`'${hash}'`);
-  if (options.nonce) scriptSources.push("'strict-dynamic'");
+  // No 'strict-dynamic': it would disable 'self', and the prerendered not-found page (which can answer
+  // any URL under a nonce policy) loads its chunks without a nonce. Every chunk is same-origin (or CDN_URL).
   if (options.development) scriptSources.push("'unsafe-eval'");
   const directives = [
     "default-src 'self'",

@@ -1,0 +1,12 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { seedDemo } from '../src/cli/demo-data';
+import { startEmbeddedDatabase } from '../src/fuse/db/embedded';
+import { migrateDatabase } from '../src/fuse/db/migrate';
+const db = await startEmbeddedDatabase('memory://');
+await migrateDatabase(db.url);
+const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+await seedDemo(drizzle({ client: pool }));
+await pool.end();
+console.log(db.url);
+setInterval(() => {}, 1 << 30);

@@ -1,0 +1,42 @@
+import { describe, expect, inject, it } from 'vitest';
+import { call, cookieOf, uniqueEmail } from './ranks-helpers';
+
+const baseUrl = inject('baseUrl');
+
+async function signUp(): Promise<string> {
+  const res = await call(baseUrl, null, 'POST', '/api/auth/sign-up', {
+    email: uniqueEmail('theme'),
+    password: 'theme-pass-2026',
+    name: 'Theo Theme',
+    businessName: 'Theme Co',
+  });
+  expect(res.status).toBe(201);
+  return cookieOf(res);
+}
+
+describe('settings over HTTP', () => {
+  it('keeps the theme in the session: the first HTML after a change is already dark', async () => {
+    const cookie = await signUp();
+    expect(await (await call(baseUrl, cookie, 'GET', '/dashboard')).text()).toContain('data-theme="light"');
+    const res = await call(baseUrl, cookie, 'PATCH', '/api/settings', { theme: 'dark', name: 'Theo Dark' });
+    expect(res.status).toBe(200);
+    const fresh = cookieOf(res);
+    expect(fresh).not.toBe(cookie);
+    const html = await (await call(baseUrl, fresh, 'GET', '/dashboard/settings')).text();
+    expect(html).toContain('data-theme="dark"');
+    expect(html).toContain('Theo Dark');
+    // The choice is kept with the user: a new sign-in gets it too.
+    const settings = (await (await call(baseUrl, fresh, 'GET', '/api/settings')).json()) as { profile: { theme: string } };
+    expect(settings.profile.theme).toBe('dark');
+  });
+
+  it('changes the business name and time zone for a captain, and rejects an unknown zone', async () => {
+    const cookie = await signUp();
+    const ok = await call(baseUrl, cookie, 'PATCH', '/api/settings', { businessName: 'Theme Co Renamed', timezone: 'America/New_York' });
+    expect(ok.status).toBe(200);
+    expect(await (await call(baseUrl, cookie, 'GET', '/dashboard')).text()).toContain('Theme Co Renamed');
+    const bad = await call(baseUrl, cookie, 'PATCH', '/api/settings', { timezone: 'Nowhere/Land' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { fields: Record<string, string> }).fields).toHaveProperty('timezone');
+  });
+});
