@@ -132,9 +132,11 @@ export async function proxy(request: NextRequest) {
   }
 
   const verified = await verifySessionToken(readSessionCookie(request.cookies), verificationSecrets());
-  const outcome: SessionOutcome = verified
-    ? await refreshSession(verified, cfg.session.refreshSeconds)
-    : { session: null, token: null, revoked: false };
+  // Prerendered public pages are cacheable by a CDN: never attach a Set-Cookie to them.
+  const outcome: SessionOutcome =
+    verified && !staticHashes
+      ? await refreshSession(verified, cfg.session.refreshSeconds)
+      : { session: verified, token: null, revoked: false };
   const secureCookie = isSecureRequest(process.env.FUSE_PUBLIC_URL ?? '', request.headers);
   const cookieName = sessionCookieName(secureCookie);
   if (outcome.revoked || outcome.token) rewriteSessionCookie(requestHeaders, outcome.token, cookieName);

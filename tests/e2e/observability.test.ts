@@ -22,6 +22,8 @@ let app: AppServer;
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
 let captainCookie = '';
 let admiralCookie = '';
+/** The KKK numbers counted directly in the database before the server starts. */
+let expected = { users: 0, paying: 0, joins: 0 };
 
 function sentryEvents() {
   return received.filter((r) => r.event !== null);
@@ -70,13 +72,19 @@ beforeAll(async () => {
   const pool = new pg.Pool({ connectionString: db.url, max: 1 });
   const d = drizzle({ client: pool });
   await seedDemo(d);
-  // Known numbers: 3 demo users + 5 this month + 3 four months ago; paying = demo pro + 2.
+  const [base] = (
+    await d.execute(sql`select (select count(*) from users)::int as users,
+      (select count(distinct business_id) from subscriptions where plan <> 'free' and status = 'active')::int as paying,
+      (select count(*) from users where created_at >= date_trunc('month', now()))::int as joins`)
+  ).rows as { users: number; paying: number; joins: number }[];
+  // On top of the demo: 5 users this month, 3 four months ago; 2 active pro plans, 1 canceled, 1 free.
   await d.execute(sql`insert into users (email, name, password_hash) select 'new' || g || '@kkk.test', 'New ' || g, 'x' from generate_series(1, 5) g`);
   await d.execute(sql`insert into users (email, name, password_hash, created_at)
     select 'old' || g || '@kkk.test', 'Old ' || g, 'x', date_trunc('month', now()) - interval '4 months' + interval '3 days' from generate_series(1, 3) g`);
   await d.execute(sql`with b as (insert into businesses (name) select 'Biz ' || g from generate_series(1, 4) g returning id, name)
     insert into subscriptions (business_id, plan, status, current_period_end)
     select id, case name when 'Biz 4' then 'free' else 'pro' end, case name when 'Biz 3' then 'canceled' else 'active' end, now() + interval '30 days' from b`);
+  expected = { users: base!.users + 8, paying: base!.paying + 2, joins: base!.joins + 5 };
   await pool.end();
 
   app = await startAppServer({
@@ -147,13 +155,14 @@ describe('observability (own server)', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     const value = (id: string) => Number(new RegExp(`data-kkk="${id}"[\\s\\S]*?data-value="(\\d+)"`).exec(html)?.[1]);
-    expect(value('users')).toBe(11);
-    expect(value('paying')).toBe(3);
-    expect(value('joins')).toBe(8);
-    // The 12-month chart is in the first HTML: this month 8 joins, four months ago 3.
+    // The demo's numbers plus 8 users (5 this month) and 2 active pro plans (1 canceled, 1 free).
+    expect(value('users')).toBe(expected.users);
+    expect(value('paying')).toBe(expected.paying);
+    expect(value('joins')).toBe(expected.joins);
+    // The 12-month chart is in the first HTML: this month's joins, and the 3 users of four months ago.
     const bars = [...html.matchAll(/data-bar="(\d{4}-\d{2})" data-value="(\d+)"/g)].map((m) => Number(m[2]));
     expect(bars).toHaveLength(12);
-    expect(bars[11]).toBe(8);
+    expect(bars[11]).toBe(expected.joins);
     expect(bars[7]).toBe(3);
     expect(html).toContain('href="/dashboard/admin"');
   });
@@ -162,10 +171,12 @@ describe('observability (own server)', () => {
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
+      const beacon = page.waitForRequest((r) => r.url().endsWith('/api/vitals') && r.method() === 'POST', { timeout: 30_000 });
       await page.goto(`${app.url}/sign-in`, { waitUntil: 'networkidle' });
-      await page.waitForTimeout(500);
-      // Hiding the page flushes the remaining vitals (LCP, CLS).
+      await beacon;
+      // Hiding the page flushes the remaining vitals (LCP, CLS); give the beacons time to leave.
       await page.goto('about:blank');
+      await page.waitForTimeout(1_000);
     } finally {
       await browser.close();
     }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { safeNext } from '@/fuse/auth/next-path';
 
-describe('safeNext (where to go after signing in)', () => {
+describe('safeNext (where to go after signing in)', { timeout: 60_000 }, () => {
   it('keeps same-site paths with their query', () => {
     expect(safeNext('/dashboard/clients?status=lead')).toBe('/dashboard/clients?status=lead');
     expect(safeNext(['/dashboard/clients', '/x'])).toBe('/dashboard/clients');

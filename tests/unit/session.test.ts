@@ -143,7 +143,7 @@ describe('session token', () => {
     expect(await verifySessionToken(expired, [SECRET, OTHER])).toBeNull();
   });
 
-  describe('property tests (untrusted input)', () => {
+  describe('property tests (untrusted input)', { timeout: 60_000 }, () => {
     const sessionInputs = fc.record({
       userId: fc.uuid({ version: 4 }),
       businessId: fc.uuid({ version: 4 }),

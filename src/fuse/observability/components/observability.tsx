@@ -1,6 +1,9 @@
 import { Analytics } from '@vercel/analytics/next';
 import { SpeedInsights } from '@vercel/speed-insights/next';
 import { WebVitalsReporter } from './web-vitals-reporter';
+// Pages are bundled apart from route handlers, with their own copy of the data layer: loading the
+// metrics module here (the root layout renders on every page) hooks the pages' copy of timed() too.
+import '../metrics';
 
 function sampleRate(): number {
   // Read directly (not config()): the root layout also renders while static pages are built.
