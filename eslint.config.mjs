@@ -2,7 +2,7 @@ import nextCoreWebVitals from 'eslint-config-next/core-web-vitals';
 import nextTypescript from 'eslint-config-next/typescript';
 
 /** Imports flow one way: app → domains → fuse. Domains never import each other or the app. */
-const DOMAINS = ['clients', 'finance', 'settings', 'team'];
+const DOMAINS = ['clients', 'finance', 'settings', 'team', 'operations'];
 
 const config = [
   ...nextCoreWebVitals,

@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import net from 'node:net';
 
 /**
  * Graceful shutdown. On SIGTERM (or SIGINT) FUSE:
@@ -132,12 +133,18 @@ async function gracefulShutdown(signal: NodeJS.Signals): Promise<void> {
     process.exit(1);
   }, graceMs + 5_000);
   deadline.unref();
-  for (const server of r.servers) {
-    server.close();
-    server.closeIdleConnections();
-  }
+  // Stop listening, but do not use http.Server#close(): since Node 19 it also drops "idle"
+  // connections, which includes ones accepted a moment ago whose request has not arrived yet.
+  for (const server of r.servers) net.Server.prototype.close.call(server);
   await runShutdown();
+  // Requests on connections accepted just before the listener closed get a moment to arrive.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const sweep = setInterval(() => {
+    for (const server of r.servers) server.closeIdleConnections();
+  }, 250);
   const drained = await waitForDrain(graceMs);
+  clearInterval(sweep);
+  for (const server of r.servers) server.closeIdleConnections();
   if (!drained) process.stderr.write(`fuse: ${r.inFlight} request(s) still running after ${graceMs / 1000} s\n`);
   await runAll(r.afterRequests, 5_000);
   process.exit(signal === 'SIGINT' ? 130 : 0);

@@ -4,7 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { signIn, signUp } from '@/fuse/auth/accounts';
 import { memberships, users } from '@/fuse/auth/schema';
 import type { Database } from '@/fuse/db/client';
-import { NotFoundError, ValidationError, ConflictError } from '@/fuse/http/errors';
+import { NotFoundError, ValidationError } from '@/fuse/http/errors';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
 import type { Session } from '@/fuse/session/token';
 import { acceptInvite, changeMemberRank, createInvite, describeInvite, revokeInvite, switchBusiness } from '@/domains/team/mutations';
@@ -122,13 +122,16 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     const other = asSession(await signUp(db, { email: `o2-${randomUUID()}@example.com`, password: PASSWORD, name: 'O', businessName: 'B2' }));
     const mine = await createInvite(db, captain, { email: `iso-${randomUUID()}@example.com` }, 'http://app.test');
     expect(await thrown(revokeInvite(db, other, mine.invite.id))).toBeInstanceOf(NotFoundError);
-    expect(await thrown(acceptInvite(db, { token: tokenOf(mine.link), name: 'Iso', password: PASSWORD }))).not.toBeInstanceOf(ConflictError);
+    const joined = await acceptInvite(db, { token: tokenOf(mine.link), name: 'Iso', password: PASSWORD });
+    expect(joined.businessId).toBe(captain.businessId);
+    expect((await loadTeam(db, other)).members.map((m) => m.userId)).not.toContain(joined.userId);
   });
 
   it('saves profile, theme and business settings with rank checks; PostgreSQL must know the time zone', async () => {
     const saved = await updateSettings(db, captain, { name: 'Captain Renamed', theme: 'dark', businessName: 'Team Biz Ltd', timezone: 'Europe/Berlin' });
     expect(saved).toEqual({ name: 'Captain Renamed', theme: 'dark', businessName: 'Team Biz Ltd', timezone: 'Europe/Berlin' });
     expect(await loadSettings(db, captain)).toMatchObject({ profile: { theme: 'dark', name: 'Captain Renamed' }, business: { timezone: 'Europe/Berlin' }, canEditBusiness: true });
+    expect(await updateSettings(db, captain, { businessName: 'Team Biz Only' })).toMatchObject({ name: 'Captain Renamed', businessName: 'Team Biz Only' });
     expect(await thrown(updateSettings(db, captain, { timezone: 'Mars/Olympus' }))).toBeInstanceOf(ValidationError);
     expect(await thrown(updateSettings(db, captain, { theme: 'sepia' }))).toBeInstanceOf(ValidationError);
     expect(await thrown(updateSettings(db, captain, {}))).toBeInstanceOf(ValidationError);

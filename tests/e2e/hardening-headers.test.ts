@@ -98,7 +98,7 @@ describe('hardening: security headers on every response kind', () => {
 describe('hardening: requests that change data', () => {
   it('refuses cross-site mutations, by Origin and by Sec-Fetch-Site', async () => {
     const cookie = await signInCookie(baseUrl);
-    const body = JSON.stringify({ name: 'Cross Site', email: 'x@example.test' });
+    const body = JSON.stringify({ firstName: 'Cross', lastName: 'Site', email: 'cross-site@example.test' });
     const evil = await fetch(`${baseUrl}/api/clients`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: 'https://evil.example' }, body });
     expect(evil.status).toBe(403);
     const site = await fetch(`${baseUrl}/api/clients`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' }, body });

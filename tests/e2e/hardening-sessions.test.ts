@@ -10,7 +10,7 @@ describe('hardening: sessions that can be revoked', () => {
   let database: Awaited<ReturnType<typeof seededPostgres>>;
   let server: AppServer;
   const exec = (q: string) => database.pool.query(q);
-  const mutate = (cookie: string, method = 'POST', path = '/api/clients', body: unknown = { name: `Client ${Date.now()}` }) =>
+  const mutate = (cookie: string, method = 'POST', path = '/api/clients', body: unknown = { firstName: 'Rev', lastName: `Client ${Date.now()}`, email: `rev-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test` }) =>
     fetch(`${server.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json', origin: server.url }, body: JSON.stringify(body) });
 
   beforeAll(async () => {

@@ -48,7 +48,9 @@ describe('hardening: graceful shutdown', () => {
       }
     };
     const load = Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
-    await new Promise((r) => setTimeout(r, 1_500));
+    // SIGTERM once the load is running (some requests answered, others in flight).
+    const deadline = Date.now() + 60_000;
+    while (outcomes.length < 16 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const answeredBefore = outcomes.length;
     const exit = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
     server.child.kill('SIGTERM');

@@ -6,13 +6,25 @@
 /** The largest amount one invoice may carry: far below 2^53, so sums of many stay exact. */
 export const MAX_AMOUNT_CENTS = 100_000_000_000_00; // 100 billion in major units
 
+// Building an Intl.NumberFormat costs far more than using one: one per currency, made once.
+const formatters = new Map<string, (Intl.NumberFormat & { format(value: string): string }) | null>();
+
+function formatterFor(currency: string) {
+  let f = formatters.get(currency);
+  if (f === undefined) {
+    try {
+      f = new Intl.NumberFormat('en-US', { style: 'currency', currency }) as Intl.NumberFormat & { format(value: string): string };
+    } catch {
+      f = null;
+    }
+    formatters.set(currency, f);
+  }
+  return f;
+}
+
 /** ISO 4217 minor units: 2 for most, 0 for JPY and KRW, 3 for BHD, KWD... (from the runtime's ICU data). */
 export function minorUnits(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
+  return formatterFor(currency)?.resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 let knownCurrencies: Set<string> | null = null;
@@ -55,13 +67,7 @@ export function centsToDecimal(cents: number, currency = 'USD'): string {
 /** A display string ("$1,234.56"), formatted from the exact decimal text, not from a float division. */
 export function formatMoney(cents: number, currency = 'USD'): string {
   const decimal = centsToDecimal(cents, currency);
-  try {
-    // Intl accepts a decimal string and formats it without converting it through a double.
-    const format = new Intl.NumberFormat('en-US', { style: 'currency', currency }) as Intl.NumberFormat & {
-      format(value: string): string;
-    };
-    return format.format(decimal);
-  } catch {
-    return `${decimal} ${currency}`;
-  }
+  // Intl accepts a decimal string and formats it without converting it through a double.
+  const format = formatterFor(currency);
+  return format ? format.format(decimal) : `${decimal} ${currency}`;
 }

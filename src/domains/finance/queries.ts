@@ -188,11 +188,11 @@ export async function financeSummary(db: Database, scope: Scope, raw: { currency
                (date_trunc('month', today) - interval '11 months')::date as first_month
         from (select (now() at time zone timezone)::date as today from businesses where id = ${bid}) b
       ),
-      paid as materialized (
-        select date_trunc('month', i.paid_on)::date as month, i.client_id, i.currency, sum(i.amount_cents)::bigint as cents
+      paid_by_month as materialized (
+        select date_trunc('month', i.paid_on)::date as month, i.currency, sum(i.amount_cents)::bigint as cents
         from invoices i, bounds b
         where i.business_id = ${bid} and i.status = 'paid' and i.paid_on >= b.first_month and i.paid_on <= b.today
-        group by 1, 2, 3
+        group by 1, 2
       ),
       unpaid as materialized (
         select i.currency, sum(i.amount_cents)::bigint as cents, count(*)::int as n,
@@ -205,21 +205,22 @@ export async function financeSummary(db: Database, scope: Scope, raw: { currency
       chosen as (
         select coalesce(${wanted}::text, (
           select currency from (
-            select currency, cents from paid union all select currency, cents from unpaid
+            select currency, cents from paid_by_month union all select currency, cents from unpaid
           ) x group by currency order by sum(cents) desc, currency limit 1
         ), 'USD') as currency
       ),
       series as (
-        select m::date as month, coalesce(sum(p.cents), 0)::bigint as cents
+        select m::date as month, coalesce(p.cents, 0)::bigint as cents
         from bounds b
         cross join generate_series(b.first_month, b.this_month, interval '1 month') m
-        left join paid p on p.month = m::date and p.currency = (select currency from chosen)
-        group by m
+        left join paid_by_month p on p.month = m::date and p.currency = (select currency from chosen)
       ),
       top as (
-        select p.client_id, sum(p.cents)::bigint as cents
-        from paid p where p.currency = (select currency from chosen)
-        group by p.client_id order by cents desc, p.client_id limit ${TOP_CLIENTS}
+        select i.client_id, sum(i.amount_cents)::bigint as cents
+        from invoices i, bounds b
+        where i.business_id = ${bid} and i.status = 'paid' and i.paid_on >= b.first_month and i.paid_on <= b.today
+          and i.currency = (select currency from chosen)
+        group by i.client_id order by cents desc, i.client_id limit ${TOP_CLIENTS}
       )
       select
         (select currency from chosen) as currency,
@@ -231,7 +232,7 @@ export async function financeSummary(db: Database, scope: Scope, raw: { currency
             'company', c.company,
             'cents', t.cents) order by t.cents desc, t.client_id)
           from top t left join clients c on c.business_id = ${bid} and c.id = t.client_id) as top_clients,
-        (select json_agg(currency order by currency) from (select currency from paid union select currency from unpaid) x) as currencies,
+        (select json_agg(currency order by currency) from (select currency from paid_by_month union select currency from unpaid) x) as currencies,
         coalesce((select cents from unpaid where currency = (select currency from chosen)), 0) as outstanding_cents,
         coalesce((select n from unpaid where currency = (select currency from chosen)), 0) as outstanding_count,
         coalesce((select overdue_cents from unpaid where currency = (select currency from chosen)), 0) as overdue_cents,

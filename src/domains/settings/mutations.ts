@@ -27,11 +27,10 @@ export async function updateSettings(db: Database, scope: Scope, raw: unknown): 
   try {
     return await timed('settings.update', () =>
       db.transaction(async (tx) => {
-        const [user] = await tx
-          .update(users)
-          .set({ ...(name !== undefined ? { name } : {}), ...(theme !== undefined ? { theme } : {}) })
-          .where(eq(users.id, scope.userId))
-          .returning({ name: users.name, theme: users.theme });
+        const personal = { ...(name !== undefined ? { name } : {}), ...(theme !== undefined ? { theme } : {}) };
+        const [user] = Object.keys(personal).length
+          ? await tx.update(users).set(personal).where(eq(users.id, scope.userId)).returning({ name: users.name, theme: users.theme })
+          : await tx.select({ name: users.name, theme: users.theme }).from(users).where(eq(users.id, scope.userId));
         let business: { name: string; timezone: string } | undefined;
         if (touchesBusiness) {
           // PostgreSQL must know the zone too: every month boundary in finance is computed there.

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { Database } from '@/fuse/db/client';
 import { logger } from '@/fuse/observability/logger';
+import { liveStreamsOpen } from '@/fuse/observability/metrics';
 import { changesAfter, LIVE_CHANNEL, type Change } from './outbox';
 import { outbox } from './schema';
 import { encodeChange, HEARTBEAT } from './sse';
@@ -94,11 +95,13 @@ export class LiveHub {
       this.entries.set(businessId, entry);
     }
     entry.subscribers.add(subscriber);
+    liveStreamsOpen.inc();
     this.startHeartbeat();
     if (this.options.listenUrl && !this.listenerStarted) this.startListener();
     return () => {
       const current = this.entries.get(businessId);
       if (!current?.subscribers.delete(subscriber)) return;
+      liveStreamsOpen.dec();
       if (current.subscribers.size === 0) this.entries.delete(businessId);
     };
   }
