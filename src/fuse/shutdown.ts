@@ -22,6 +22,9 @@ type State = {
   running: Promise<void> | null;
   servers: Set<http.Server>;
   inFlight: number;
+  /** Requests the app received, and those whose response it finished writing. */
+  accepted: number;
+  completed: number;
   drained: Set<() => void>;
   signalled: boolean;
 };
@@ -36,6 +39,8 @@ function registry(): State {
       running: null,
       servers: new Set(),
       inFlight: 0,
+      accepted: 0,
+      completed: 0,
       drained: new Set(),
       signalled: false,
     };
@@ -80,15 +85,22 @@ export function trackRequest(server: http.Server, res: http.ServerResponse): voi
   // Once shutting down, answer and close: no new request may arrive on a kept-alive socket.
   if (r.signalled) res.shouldKeepAlive = false;
   r.inFlight += 1;
+  r.accepted += 1;
   let done = false;
-  const finish = () => {
+  const finish = (completed: boolean) => {
     if (done) return;
     done = true;
     r.inFlight -= 1;
+    if (completed) r.completed += 1;
     if (r.inFlight === 0) for (const fn of r.drained) fn();
   };
-  res.once('finish', finish);
-  res.once('close', finish);
+  res.once('finish', () => finish(true));
+  res.once('close', () => finish(res.writableFinished));
+}
+
+/** True once SIGTERM/SIGINT arrived: a readiness check can answer 503 so balancers stop routing here. */
+export function isShuttingDown(): boolean {
+  return registry().signalled;
 }
 
 export function requestsInFlight(): number {
@@ -135,7 +147,11 @@ async function gracefulShutdown(signal: NodeJS.Signals): Promise<void> {
   deadline.unref();
   // Stop listening, but do not use http.Server#close(): since Node 19 it also drops "idle"
   // connections, which includes ones accepted a moment ago whose request has not arrived yet.
+  // Closed right after an event-loop poll phase (setImmediate), when libuv has just accepted every
+  // connection the kernel had queued: only connections that arrive in that instant are refused.
+  await new Promise((resolve) => setImmediate(resolve));
   for (const server of r.servers) net.Server.prototype.close.call(server);
+  const inFlightAtSignal = r.inFlight;
   await runShutdown();
   // Requests on connections accepted just before the listener closed get a moment to arrive.
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -147,6 +163,9 @@ async function gracefulShutdown(signal: NodeJS.Signals): Promise<void> {
   for (const server of r.servers) server.closeIdleConnections();
   if (!drained) process.stderr.write(`fuse: ${r.inFlight} request(s) still running after ${graceMs / 1000} s\n`);
   await runAll(r.afterRequests, 5_000);
+  process.stderr.write(
+    `fuse: shutdown (${signal}): ${r.accepted} requests accepted, ${r.completed} answered in full, ${inFlightAtSignal} in flight at the signal\n`,
+  );
   process.exit(signal === 'SIGINT' ? 130 : 0);
 }
 

@@ -52,13 +52,19 @@ describe('instant navigation by idle preloading', () => {
         if (isDataRequest(r)) afterClick.push(`${r.method()} ${r.url()}`);
       });
 
-      // Click, then watch the DOM for the finance numbers and the first invoice row.
+      // The pointer comes to rest on the link (as before any click): the preloaded page renders ahead, hidden.
+      await page.hover('nav a[href="/dashboard/finance"]');
+      await page.locator('[data-instant-preview="finance"] tr[data-invoice-id]').first().waitFor({ state: 'attached', timeout: 10_000 });
+      expect(await page.locator('[data-instant-preview="finance"]').isVisible()).toBe(false);
+
+      // Click, then watch the DOM for the finance numbers and the first invoice row, visible.
       const elapsed = await page.evaluate(
         () =>
           new Promise<number>((resolve, reject) => {
             const link = document.querySelector<HTMLAnchorElement>('nav a[href="/dashboard/finance"]');
             if (!link) return reject(new Error('no Finance link in the sidebar'));
-            const ready = () => document.querySelector('[data-metric="revenue-this-month"]') && document.querySelector('tr[data-invoice-id]');
+            const visible = (sel: string) => [...document.querySelectorAll(sel)].some((el) => el.checkVisibility());
+            const ready = () => visible('[data-metric="revenue-this-month"]') && visible('tr[data-invoice-id]');
             const start = performance.now();
             const observer = new MutationObserver(() => {
               if (ready()) {
@@ -112,6 +118,7 @@ describe('instant navigation by idle preloading', () => {
       expect(requested).not.toContain('/api/invoices'); // the page on screen has its own data
       // Crew reads invoices but gets no create form and no send / mark-paid buttons.
       expect(await page.getByRole('form', { name: 'New invoice' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'New invoice' }).count()).toBe(0);
       expect(await page.getByRole('button', { name: 'Mark paid' }).count()).toBe(0);
     } finally {
       await context.close();

@@ -10,7 +10,7 @@ import { defaultBackupName, writeBackup } from './write-backup';
 
 /** Advisory lock key of the scheduled backup (one instance at a time); "FBAK" in ASCII. */
 export const BACKUP_LOCK_KEY = 0x4642414b;
-/** Instances whose clocks fire the same tick a little apart: a run this recent means the tick is done. */
+/** Instances whose clocks fire the same tick a little apart: a run this recent means the tick is done (at most half the interval). */
 const SAME_TICK_SECONDS = 60;
 const BACKUP_FILE = /^fuse-backup-\d{8}T\d{6}Z\.fuse\.gz$/;
 
@@ -102,9 +102,13 @@ const globalForJob = globalThis as { fuseBackupJob?: Cron };
  * previous run is still going.
  */
 export function startBackupScheduler(getPool: () => pg.Pool, options: { dir: string; cron: string; keep: number }): Cron {
+  // The same-tick window: a minute, or half the schedule's interval when it fires more often.
+  const [a, b] = new Cron(options.cron, { paused: true }).nextRuns(2);
+  const intervalSeconds = a && b ? (b.getTime() - a.getTime()) / 1000 : SAME_TICK_SECONDS * 2;
+  const sameTickSeconds = Math.min(SAME_TICK_SECONDS, intervalSeconds / 2);
   globalForJob.fuseBackupJob ??= new Cron(options.cron, { name: 'fuse-backup', protect: true }, async () => {
     try {
-      await runScheduledBackup(getPool(), { dir: options.dir, keep: options.keep });
+      await runScheduledBackup(getPool(), { dir: options.dir, keep: options.keep, sameTickSeconds });
     } catch (err) {
       // A failure before the backup started (no connection, no lock query) is an error too.
       logger.error({ err }, 'backup: scheduled backup failed');

@@ -2,8 +2,30 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ComponentType, type MouseEvent, type ReactNode } from 'react';
-import { bindPreloadCache, preloadedAge, preloadSlice, PRELOAD_REFRESH_AFTER_MS, readPreloaded, reportPreloadUse } from './preload-cache';
+import {
+  Activity,
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+  type ComponentType,
+  type MouseEvent,
+  type ReactNode,
+} from 'react';
+import {
+  bindPreloadCache,
+  preloadedAge,
+  preloadedAt,
+  preloadSlice,
+  preloadVersion,
+  PRELOAD_REFRESH_AFTER_MS,
+  readPreloaded,
+  reportPreloadUse,
+  subscribePreloaded,
+} from './preload-cache';
 import type { SessionView } from './slices';
 
 /** A page the sidebar offers and the one GET that returns its slice. */
@@ -13,7 +35,15 @@ export type PreloadTarget = { key: string; href: string; url: string };
 export type PreviewComponent = ComponentType<{ data: unknown; session: SessionView }>;
 
 type Pending = { key: string; href: string; from: string };
-type Context = { begin: (href: string) => void; pending: Pending | null; session: SessionView; targets: PreloadTarget[] };
+type Context = {
+  begin: (href: string) => void;
+  /** The pointer is over (or focus is on) a sidebar link: its page may be rendered ahead, hidden. */
+  hint: (href: string) => void;
+  pending: Pending | null;
+  intent: string | null;
+  session: SessionView;
+  targets: PreloadTarget[];
+};
 
 const InstantContext = createContext<Context | null>(null);
 
@@ -38,6 +68,7 @@ function targetFor(targets: PreloadTarget[], pathname: string): PreloadTarget | 
 export function InstantNavigation({ targets, session, children }: { targets: PreloadTarget[]; session: SessionView; children: ReactNode }) {
   const pathname = usePathname();
   const [pending, setPending] = useState<Pending | null>(null);
+  const [intent, setIntent] = useState<string | null>(null);
   const sessionKey = `${session.userId}:${session.businessId}:${session.rank}`;
 
   useEffect(() => {
@@ -66,6 +97,7 @@ export function InstantNavigation({ targets, session, children }: { targets: Pre
   if (shownPath !== pathname) {
     setShownPath(pathname);
     setPending(null);
+    setIntent(null);
   }
 
   const begin = useCallback(
@@ -79,7 +111,15 @@ export function InstantNavigation({ targets, session, children }: { targets: Pre
     [targets, pathname],
   );
 
-  const value = useMemo(() => ({ begin, pending, session, targets }), [begin, pending, session, targets]);
+  const hint = useCallback(
+    (href: string) => {
+      const target = targetFor(targets, href);
+      if (target && !targetFor([target], pathname)) setIntent(target.key);
+    },
+    [targets, pathname],
+  );
+
+  const value = useMemo(() => ({ begin, hint, pending, intent, session, targets }), [begin, hint, pending, intent, session, targets]);
   return <InstantContext.Provider value={value}>{children}</InstantContext.Provider>;
 }
 
@@ -93,27 +133,49 @@ export function InstantLink({ href, children, className }: { href: string; child
   };
   const current = pathname === href || (href !== '/dashboard' && pathname.startsWith(`${href}/`));
   return (
-    <Link href={href} onClick={onClick} className={className} aria-current={current ? 'page' : undefined}>
+    <Link
+      href={href}
+      onClick={onClick}
+      onPointerEnter={() => ctx?.hint(href)}
+      onFocus={() => ctx?.hint(href)}
+      className={className}
+      aria-current={current ? 'page' : undefined}
+    >
       {children}
     </Link>
   );
 }
 
-/** Where the page goes: the page itself, or, between a click and the server's answer, its preview. */
+/**
+ * Where the page goes. When the pointer rests on (or focus reaches) a sidebar link whose page is
+ * preloaded, that page is rendered ahead, hidden (React's Activity, at idle priority), so the
+ * click only reveals it; without that hint the click renders it. The server's render of the page
+ * replaces it when it arrives. Nothing of this happens on the server, where the cache is empty.
+ */
 export function InstantOutlet({ previews, children }: { previews: Record<string, PreviewComponent>; children: ReactNode }) {
   const ctx = useContext(InstantContext);
   const pathname = usePathname();
+  useSyncExternalStore(subscribePreloaded, preloadVersion, () => 0);
   const pending = ctx?.pending;
-  if (pending && pending.from === pathname) {
-    const Preview = previews[pending.key];
-    const data = readPreloaded(pending.key);
-    if (Preview && data) {
-      return (
-        <div data-instant-preview={pending.key}>
-          <Preview data={data} session={ctx.session} />
-        </div>
-      );
-    }
-  }
-  return <>{children}</>;
+  const showing = pending && pending.from === pathname && readPreloaded(pending.key) !== null ? pending.key : null;
+  const ready = (ctx?.targets ?? []).filter(
+    (t) => (t.key === showing || t.key === ctx?.intent) && previews[t.key] && !targetFor([t], pathname) && readPreloaded(t.key) !== null,
+  );
+  return (
+    <>
+      <Activity mode={showing ? 'hidden' : 'visible'}>{children}</Activity>
+      {ctx
+        ? ready.map((t) => {
+            const Preview = previews[t.key]!;
+            return (
+              <Activity key={`${t.key}:${preloadedAt(t.key)}`} mode={showing === t.key ? 'visible' : 'hidden'}>
+                <div data-instant-preview={t.key}>
+                  <Preview data={readPreloaded(t.key)} session={ctx.session} />
+                </div>
+              </Activity>
+            );
+          })
+        : null}
+    </>
+  );
 }

@@ -55,6 +55,19 @@ function SummaryCards() {
   );
 }
 
+/** Collapsed until asked for: the page opens on the numbers, and its client picker costs nothing until used. */
+function NewInvoice() {
+  const [open, setOpen] = useState(false);
+  if (!open) {
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        New invoice
+      </button>
+    );
+  }
+  return <CreateInvoice />;
+}
+
 function CreateInvoice() {
   const create = useFuse((s: S) => s.finance.create);
   const options = useFuse((s: S) => s.finance.clientOptions);
@@ -198,7 +211,7 @@ export function FinanceView() {
       <h1>Finance</h1>
       <SummaryCards />
       <h2>Invoices</h2>
-      {canChange(rank) ? <CreateInvoice /> : null}
+      {canChange(rank) ? <NewInvoice /> : null}
       <Filters />
       <InvoiceTable />
       <LoadMore />

@@ -1,0 +1,11 @@
+import { formatMoney } from '@/domains/finance/money';
+let t = performance.now();
+for (let i = 0; i < 100; i++) formatMoney(i * 12345, 'USD');
+console.log('first 100', (performance.now() - t).toFixed(1));
+t = performance.now();
+for (let i = 0; i < 1000; i++) formatMoney(i * 12345, 'USD');
+console.log('next 1000', (performance.now() - t).toFixed(1));
+const f = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+t = performance.now();
+for (let i = 0; i < 1000; i++) f.resolvedOptions();
+console.log('resolvedOptions x1000', (performance.now() - t).toFixed(1));
