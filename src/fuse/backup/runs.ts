@@ -2,6 +2,7 @@ import { desc, eq } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
+import { backupMetrics } from '@/fuse/observability/metrics';
 import { backupRuns, type BackupRun } from './schema';
 
 export type BackupRunRecord = {
@@ -32,6 +33,8 @@ export async function recordBackupRun(client: pg.ClientBase, run: BackupRunRecor
       run.error?.slice(0, 2000) ?? null,
     ],
   );
+  backupMetrics.lastRun.set({ outcome: run.outcome }, run.finishedAt.getTime() / 1000);
+  if (run.outcome === 'success' && run.bytes !== null) backupMetrics.lastBytes.set(run.bytes);
 }
 
 export type BackupStatus = {

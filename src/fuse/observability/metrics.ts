@@ -98,6 +98,22 @@ export const rateLimitedTotal = metrics.rateLimitedTotal;
 /** The live hub sets this (inc on open, dec on close) for the streams it holds. */
 export const liveStreamsOpen = metrics.liveStreamsOpen;
 
+const globalForBackupMetrics = globalThis as unknown as { fuseBackupMetrics?: { lastRun: Gauge<'outcome'>; lastBytes: Gauge } };
+/** Scheduled backups of this instance: when the last run of each outcome finished, and the last file's size. */
+export const backupMetrics = (globalForBackupMetrics.fuseBackupMetrics ??= {
+  lastRun: new Gauge({
+    name: 'fuse_backup_last_run_timestamp_seconds',
+    help: 'Unix time the last backup run finished, by outcome (success, failure)',
+    labelNames: ['outcome'],
+    registers: [metrics.registry],
+  }),
+  lastBytes: new Gauge({
+    name: 'fuse_backup_last_size_bytes',
+    help: 'Size of the last successful backup file',
+    registers: [metrics.registry],
+  }),
+});
+
 const MAX_QUERY_NAMES = 500;
 
 /** Records one data-layer call: histogram, slow counter and the per-name table. */

@@ -3,14 +3,12 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import {
-  Activity,
   createContext,
   useCallback,
   useContext,
   useEffect,
   useMemo,
   useState,
-  useSyncExternalStore,
   type ComponentType,
   type MouseEvent,
   type ReactNode,
@@ -18,13 +16,10 @@ import {
 import {
   bindPreloadCache,
   preloadedAge,
-  preloadedAt,
   preloadSlice,
-  preloadVersion,
   PRELOAD_REFRESH_AFTER_MS,
   readPreloaded,
   reportPreloadUse,
-  subscribePreloaded,
 } from './preload-cache';
 import type { SessionView } from './slices';
 
@@ -37,10 +32,7 @@ export type PreviewComponent = ComponentType<{ data: unknown; session: SessionVi
 type Pending = { key: string; href: string; from: string };
 type Context = {
   begin: (href: string) => void;
-  /** The pointer is over (or focus is on) a sidebar link: its page may be rendered ahead, hidden. */
-  hint: (href: string) => void;
   pending: Pending | null;
-  intent: string | null;
   session: SessionView;
   targets: PreloadTarget[];
 };
@@ -68,7 +60,6 @@ function targetFor(targets: PreloadTarget[], pathname: string): PreloadTarget | 
 export function InstantNavigation({ targets, session, children }: { targets: PreloadTarget[]; session: SessionView; children: ReactNode }) {
   const pathname = usePathname();
   const [pending, setPending] = useState<Pending | null>(null);
-  const [intent, setIntent] = useState<string | null>(null);
   const sessionKey = `${session.userId}:${session.businessId}:${session.rank}`;
 
   useEffect(() => {
@@ -97,7 +88,6 @@ export function InstantNavigation({ targets, session, children }: { targets: Pre
   if (shownPath !== pathname) {
     setShownPath(pathname);
     setPending(null);
-    setIntent(null);
   }
 
   const begin = useCallback(
@@ -111,15 +101,7 @@ export function InstantNavigation({ targets, session, children }: { targets: Pre
     [targets, pathname],
   );
 
-  const hint = useCallback(
-    (href: string) => {
-      const target = targetFor(targets, href);
-      if (target && !targetFor([target], pathname)) setIntent(target.key);
-    },
-    [targets, pathname],
-  );
-
-  const value = useMemo(() => ({ begin, hint, pending, intent, session, targets }), [begin, hint, pending, intent, session, targets]);
+  const value = useMemo(() => ({ begin, pending, session, targets }), [begin, pending, session, targets]);
   return <InstantContext.Provider value={value}>{children}</InstantContext.Provider>;
 }
 
@@ -136,8 +118,6 @@ export function InstantLink({ href, children, className }: { href: string; child
     <Link
       href={href}
       onClick={onClick}
-      onPointerEnter={() => ctx?.hint(href)}
-      onFocus={() => ctx?.hint(href)}
       className={className}
       aria-current={current ? 'page' : undefined}
     >
@@ -146,36 +126,21 @@ export function InstantLink({ href, children, className }: { href: string; child
   );
 }
 
-/**
- * Where the page goes. When the pointer rests on (or focus reaches) a sidebar link whose page is
- * preloaded, that page is rendered ahead, hidden (React's Activity, at idle priority), so the
- * click only reveals it; without that hint the click renders it. The server's render of the page
- * replaces it when it arrives. Nothing of this happens on the server, where the cache is empty.
- */
+/** Where the page goes: the page itself, or, between a click and the server's answer, its preview. */
 export function InstantOutlet({ previews, children }: { previews: Record<string, PreviewComponent>; children: ReactNode }) {
   const ctx = useContext(InstantContext);
   const pathname = usePathname();
-  useSyncExternalStore(subscribePreloaded, preloadVersion, () => 0);
   const pending = ctx?.pending;
-  const showing = pending && pending.from === pathname && readPreloaded(pending.key) !== null ? pending.key : null;
-  const ready = (ctx?.targets ?? []).filter(
-    (t) => (t.key === showing || t.key === ctx?.intent) && previews[t.key] && !targetFor([t], pathname) && readPreloaded(t.key) !== null,
-  );
-  return (
-    <>
-      <Activity mode={showing ? 'hidden' : 'visible'}>{children}</Activity>
-      {ctx
-        ? ready.map((t) => {
-            const Preview = previews[t.key]!;
-            return (
-              <Activity key={`${t.key}:${preloadedAt(t.key)}`} mode={showing === t.key ? 'visible' : 'hidden'}>
-                <div data-instant-preview={t.key}>
-                  <Preview data={readPreloaded(t.key)} session={ctx.session} />
-                </div>
-              </Activity>
-            );
-          })
-        : null}
-    </>
-  );
+  if (pending && pending.from === pathname) {
+    const Preview = previews[pending.key];
+    const data = readPreloaded(pending.key);
+    if (Preview && data) {
+      return (
+        <div data-instant-preview={pending.key}>
+          <Preview data={data} session={ctx.session} />
+        </div>
+      );
+    }
+  }
+  return <>{children}</>;
 }

@@ -23,7 +23,6 @@ export function bindPreloadCache(sessionKey: string): void {
   owner = sessionKey;
   entries.clear();
   inFlight.clear();
-  changed();
 }
 
 export function readPreloaded<T>(key: string, now = Date.now()): T | null {
@@ -38,33 +37,9 @@ export function preloadedAge(key: string, now = Date.now()): number {
   return entry ? now - entry.at : Number.POSITIVE_INFINITY;
 }
 
-const listeners = new Set<() => void>();
-let version = 0;
-
-/** For useSyncExternalStore: re-render when a slice arrives or the cache is emptied. */
-export function subscribePreloaded(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
-export function preloadVersion(): number {
-  return version;
-}
-
-function changed(): void {
-  version++;
-  for (const l of listeners) l();
-}
-
-/** When the slice under `key` was fetched (0: not cached): a new fetch means a new preview. */
-export function preloadedAt(key: string): number {
-  return (inBrowser && entries.get(key)?.at) || 0;
-}
-
 export function writePreloaded(key: string, data: unknown): void {
   if (!inBrowser) return;
   entries.set(key, { data, at: Date.now() });
-  changed();
 }
 
 /** One GET for one slice; concurrent calls for the same key share the request. */

@@ -1,4 +1,6 @@
 import { notFound } from 'next/navigation';
+import { BackupStatusPanel } from '@/fuse/backup/components/backup-status';
+import { backupStatus } from '@/fuse/backup/runs';
 import { OperationsView } from '@/domains/operations/components/operations-view';
 import { operationsOverview, type OperationsOverview } from '@/domains/operations/queries';
 import { NotFoundError } from '@/fuse/http/errors';
@@ -16,5 +18,12 @@ export default async function AdminPage() {
     if (err instanceof NotFoundError) notFound();
     throw err;
   }
-  return <OperationsView data={data} />;
+  // Read only after the data layer has accepted the admiral.
+  const backups = await backupStatus(db);
+  return (
+    <>
+      <OperationsView data={data} />
+      <BackupStatusPanel status={backups} />
+    </>
+  );
 }

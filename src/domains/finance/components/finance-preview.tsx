@@ -9,7 +9,7 @@ import { FinanceView } from './finance-view';
 export function FinancePreview({ data, session }: { data: unknown; session: SessionView }) {
   return (
     <FinanceProvider initial={{ session, finance: data as FinanceInitial }}>
-      <FinanceView />
+      <FinanceView firstRows={15} />
     </FinanceProvider>
   );
 }

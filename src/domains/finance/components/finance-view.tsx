@@ -154,8 +154,9 @@ const InvoiceRow = memo(function InvoiceRow({ invoice, editable }: { invoice: In
   );
 });
 
-function InvoiceTable() {
-  const items = useFuse((s: S) => s.finance.items);
+function InvoiceTable({ firstRows }: { firstRows?: number }) {
+  const all = useFuse((s: S) => s.finance.items);
+  const items = firstRows ? all.slice(0, firstRows) : all;
   const rank = useFuse((s: S) => s.session.rank);
   const editable = canChange(rank);
   return (
@@ -204,7 +205,8 @@ function LoadMore() {
   );
 }
 
-export function FinanceView() {
+/** `firstRows`: draw only the first rows (the instant preview shows a screenful; the page brings the rest). */
+export function FinanceView({ firstRows }: { firstRows?: number } = {}) {
   const rank = useFuse((s: S) => s.session.rank);
   return (
     <section className="finance">
@@ -213,7 +215,7 @@ export function FinanceView() {
       <h2>Invoices</h2>
       {canChange(rank) ? <NewInvoice /> : null}
       <Filters />
-      <InvoiceTable />
+      <InvoiceTable firstRows={firstRows} />
       <LoadMore />
       <Toast />
     </section>
