@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { config as fuseConfig } from '@/fuse/config';
 import { logger } from '@/fuse/observability/logger';
+import { rateLimitedTotal } from '@/fuse/observability/metrics';
 import { hitRateLimit, rateLimitHeaders, requestRule } from '@/fuse/ratelimit';
 import { CLIENT_IP_HEADER, clientIpFromHeaders, ipMatches, PEER_HEADER, REQUEST_ID_HEADER } from '@/fuse/security/client-ip';
 import { contentSecurityPolicy, createNonce, staticSecurityHeaders } from '@/fuse/security/headers';
@@ -115,6 +116,7 @@ export async function proxy(request: NextRequest) {
       ? JSON.stringify({ error: 'Too many requests. Slow down and try again shortly.' })
       : 'Too many requests. Slow down and try again shortly.\n';
     const type = pathname.startsWith('/api/') ? 'application/json' : 'text/plain; charset=utf-8';
+    rateLimitedTotal.inc({ scope: 'request' });
     return decorate(new NextResponse(body, { status: 429, headers: { 'Content-Type': type, 'Cache-Control': 'no-store' } }), limitHeaders);
   }
 

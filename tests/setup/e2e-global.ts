@@ -13,6 +13,8 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   buildForTests();
+  // Rate-limit budgets in a shared Redis are per run: servers started by any test file inherit this.
+  process.env.REDIS_PREFIX ??= `fuse-test-${process.pid}-${Date.now().toString(36)}:`;
   const db = await startSeededEmbeddedDatabase();
   const server = await startAppServer({
     FUSE_EMBEDDED_DATABASE_URL: db.url,

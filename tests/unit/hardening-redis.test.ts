@@ -32,6 +32,14 @@ describe('hardening: sliding window in Redis', () => {
     expect(after.remaining).toBe(4);
   });
 
+  it('peek decides without counting', async () => {
+    const rule = { max: 2, windowMs: 5_000 };
+    for (let i = 0; i < 5; i++) expect((await store.peek('p', rule)).allowed).toBe(true);
+    await store.hit('p', rule);
+    await store.hit('p', rule);
+    expect((await store.peek('p', rule)).allowed).toBe(false);
+  });
+
   it('a frozen, then stopped, Redis fails fast instead of hanging', async () => {
     redis.child.kill('SIGSTOP');
     let t = Date.now();

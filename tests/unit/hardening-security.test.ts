@@ -110,6 +110,15 @@ describe('sliding-window limiter (memory)', () => {
     expect((await store.hit('k', rule)).allowed).toBe(true);
   });
 
+  it('peek decides without counting', async () => {
+    const store = new MemoryStore();
+    const rule = { max: 2, windowMs: 60_000 };
+    for (let i = 0; i < 5; i++) expect((await store.peek('p', rule)).allowed).toBe(true);
+    await store.hit('p', rule);
+    await store.hit('p', rule);
+    expect((await store.peek('p', rule)).allowed).toBe(false);
+  });
+
   it('bounds the number of keys it remembers', async () => {
     const store = new MemoryStore(10);
     for (let i = 0; i < 50; i++) await store.hit(`ip${i}`, { max: 1, windowMs: 60_000 });

@@ -7,7 +7,7 @@ import { recheckSession } from '@/fuse/session/revocation';
 import type { Logger } from 'pino';
 import { captureServerError } from '@/fuse/observability/errors';
 import { logger } from '@/fuse/observability/logger';
-import { recordRequest, recordSessionRead, routeLabel } from '@/fuse/observability/metrics';
+import { rateLimitedTotal, recordRequest, recordSessionRead, routeLabel } from '@/fuse/observability/metrics';
 import { loggerFor, requestIdFrom } from '@/fuse/observability/request';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
 import { getSession } from '@/fuse/session/server';
@@ -33,6 +33,7 @@ export function errorResponse(err: unknown, request?: Request, log: Logger = log
   if (typeof status === 'number' && ((status >= 400 && status < 500) || status === 503)) {
     // Rate-limit errors carry Retry-After / RateLimit-* headers.
     const headers = (err as { headers?: Record<string, string> }).headers;
+    if (status === 429) rateLimitedTotal.inc({ scope: 'auth' });
     return json({ error: (err as Error).message }, { status, headers });
   }
   log.error({ err }, 'unhandled error in route handler');

@@ -52,18 +52,18 @@ function limiters(): Limiters {
  * fails, `memory` falls back to this process's own budget (pages stay up), `closed` throws
  * `RateLimitUnavailableError` (sign-in must not become unlimited).
  */
-export async function hitRateLimit(key: string, rule: Rule, onFailure: OnStoreFailure): Promise<Decision> {
+export async function hitRateLimit(key: string, rule: Rule, onFailure: OnStoreFailure, mode: 'hit' | 'peek' = 'hit'): Promise<Decision> {
   const l = limiters();
-  if (!l.redis) return l.memory.hit(key, rule);
+  if (!l.redis) return l.memory[mode](key, rule);
   try {
-    return await l.redis.hit(key, rule);
+    return await l.redis[mode](key, rule);
   } catch (err) {
     if (Date.now() - l.lastWarning > 10_000) {
       l.lastWarning = Date.now();
       logger.warn({ err: (err as Error).message }, 'rate limiter: Redis unavailable');
     }
     if (onFailure === 'closed') throw new RateLimitUnavailableError();
-    return l.memory.hit(key, rule);
+    return l.memory[mode](key, rule);
   }
 }
 
@@ -74,23 +74,34 @@ export function requestRule(): Rule {
 }
 
 export const authRules = {
-  /** Sign-in and sign-up attempts per client IP. */
+  /** Sign-up attempts, and failed sign-in attempts, per client IP. */
   ip: (): Rule => ({ max: config().rateLimit.authMax, windowMs: 60_000 }),
-  /** Sign-in attempts per account from any address: rotating IPs do not reset it. */
+  /** Failed sign-in attempts per account from any address: rotating IPs do not reset it. */
   account: (): Rule => ({ max: config().rateLimit.authAccountMax, windowMs: 15 * 60_000 }),
 };
 
+/** Sign-up: every attempt counts against the client IP. Throws RateLimitedError (429) or RateLimitUnavailableError (503). */
+export async function enforceSignUpLimit(ip: string): Promise<void> {
+  const rule = authRules.ip();
+  const decision = await hitRateLimit(`sign-up:ip:${ip}`, rule, 'closed');
+  if (!decision.allowed) throw new RateLimitedError(rateLimitHeaders(decision, rule));
+}
+
 /**
- * The tighter limits of sign-in / sign-up: per IP, and per account when an email is given.
- * Throws RateLimitedError (429) or RateLimitUnavailableError (503, Redis down).
+ * Brute-force protection for anything that checks a password (sign-in, password change): refused
+ * while the client IP or the account has used up its budget of *failed* attempts; the caller records
+ * a failure with `recordFailure()` once the password turned out wrong. Successful sign-ins cost
+ * nothing. Throws RateLimitedError (429) or RateLimitUnavailableError (503, Redis down: fail closed).
  */
-export async function enforceAuthLimits(kind: 'sign-in' | 'sign-up', ip: string, email: string | null): Promise<void> {
+export async function guardPasswordAttempt(ip: string, email: string | null): Promise<{ recordFailure(): Promise<void> }> {
   const ipRule = authRules.ip();
-  const byIp = await hitRateLimit(`${kind}:ip:${ip}`, ipRule, 'closed');
+  const accountRule = authRules.account();
+  const ipKey = `sign-in:ip:${ip}`;
+  const accountKey = email ? `sign-in:account:${email.trim().toLowerCase()}` : null;
+  const byIp = await hitRateLimit(ipKey, ipRule, 'closed', 'peek');
   if (!byIp.allowed) throw new RateLimitedError(rateLimitHeaders(byIp, ipRule));
-  if (email) {
-    const accountRule = authRules.account();
-    const byAccount = await hitRateLimit(`${kind}:account:${email.trim().toLowerCase()}`, accountRule, 'closed');
+  if (accountKey) {
+    const byAccount = await hitRateLimit(accountKey, accountRule, 'closed', 'peek');
     if (!byAccount.allowed) {
       throw new RateLimitedError(
         rateLimitHeaders(byAccount, accountRule),
@@ -98,4 +109,10 @@ export async function enforceAuthLimits(kind: 'sign-in' | 'sign-up', ip: string,
       );
     }
   }
+  return {
+    async recordFailure() {
+      await hitRateLimit(ipKey, ipRule, 'closed');
+      if (accountKey) await hitRateLimit(accountKey, accountRule, 'closed');
+    },
+  };
 }

@@ -13,7 +13,13 @@ local window = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local count = redis.call('ZCARD', KEYS[1])
-if count < limit then
+if ARGV[4] == 'peek' then
+  if count < limit then
+    if count == 0 then return {1, limit, 0} end
+    local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    return {1, limit - count, tonumber(first[2]) + window - now}
+  end
+elseif count < limit then
   redis.call('ZADD', KEYS[1], now, ARGV[3])
   redis.call('PEXPIRE', KEYS[1], window)
   local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -24,7 +30,7 @@ return {0, 0, tonumber(first[2]) + window - now}
 `;
 
 type WithSlidingWindow = Redis & {
-  fuseSlidingWindow(key: string, windowMs: number, max: number, member: string): Promise<[number, number, number]>;
+  fuseSlidingWindow(key: string, windowMs: number, max: number, member: string, mode: 'hit' | 'peek'): Promise<[number, number, number]>;
 };
 
 /**
@@ -56,13 +62,22 @@ export class RedisStore implements RateLimitStore {
     this.client = client as WithSlidingWindow;
   }
 
-  async hit(key: string, rule: Rule): Promise<Decision> {
+  hit(key: string, rule: Rule): Promise<Decision> {
+    return this.run(key, rule, 'hit');
+  }
+
+  peek(key: string, rule: Rule): Promise<Decision> {
+    return this.run(key, rule, 'peek');
+  }
+
+  private async run(key: string, rule: Rule, mode: 'hit' | 'peek'): Promise<Decision> {
     if (this.client.status !== 'ready') throw new Error(`Redis is not connected (${this.client.status}).`);
     const [allowed, remaining, resetMs] = await this.client.fuseSlidingWindow(
       this.prefix + key,
       rule.windowMs,
       rule.max,
       randomUUID(),
+      mode,
     );
     return { allowed: allowed === 1, limit: rule.max, remaining, resetMs: Math.max(allowed ? 0 : 1, resetMs) };
   }

@@ -16,7 +16,10 @@ export type Decision = {
 };
 
 export interface RateLimitStore {
+  /** Counts a request and decides. */
   hit(key: string, rule: Rule): Promise<Decision>;
+  /** Decides without counting (for budgets that only count failures). */
+  peek(key: string, rule: Rule): Promise<Decision>;
 }
 
 /** In-process store: one array of timestamps per key, bounded in keys. */
@@ -31,7 +34,11 @@ export class MemoryStore implements RateLimitStore {
     return this.hitSync(key, rule);
   }
 
-  hitSync(key: string, rule: Rule): Decision {
+  async peek(key: string, rule: Rule): Promise<Decision> {
+    return this.hitSync(key, rule, false);
+  }
+
+  hitSync(key: string, rule: Rule, count = true): Decision {
     const now = this.now();
     const since = now - rule.windowMs;
     let times = this.log.get(key);
@@ -50,6 +57,10 @@ export class MemoryStore implements RateLimitStore {
       if (oldest !== undefined) this.log.delete(oldest);
     }
     if (times.length < rule.max) {
+      if (!count) {
+        const resetMs = times.length ? times[0]! + rule.windowMs - now : 0;
+        return { allowed: true, limit: rule.max, remaining: rule.max - times.length, resetMs };
+      }
       times.push(now);
       const resetMs = times[0]! + rule.windowMs - now;
       return { allowed: true, limit: rule.max, remaining: rule.max - times.length, resetMs };

@@ -1,6 +1,8 @@
+import { revalidateTag } from 'next/cache';
 import { createClient } from '@/domains/clients/mutations';
 import { listClients } from '@/domains/clients/queries';
 import { json, readJson, withSession } from '@/fuse/http/handler';
+import { PLATFORM_STATS_TAG } from '@/fuse/stats';
 import { idempotencyKeyOf, idempotent, requestHash } from '@/fuse/live/idempotency';
 
 export const GET = withSession(async ({ request, session, db }) => {
@@ -17,5 +19,7 @@ export const POST = withSession(async ({ request, session, db }) => {
     { businessId: session.businessId, key: idempotencyKeyOf(request), hash: requestHash('POST', '/api/clients', body) },
     async (tx) => ({ status: 201, body: await createClient(tx, session, body, { mutationId }) }),
   );
+  // The public platform totals count clients.
+  if (!result.replayed) revalidateTag(PLATFORM_STATS_TAG, 'max');
   return json(result.body, { status: result.status, headers: result.replayed ? { 'Idempotent-Replayed': 'true' } : {} });
 });

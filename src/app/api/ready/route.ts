@@ -1,9 +1,16 @@
 import { readiness } from '@/fuse/observability/readiness';
+import { isShuttingDown } from '@/fuse/shutdown';
 
 export const dynamic = 'force-dynamic';
 
-/** Readiness: the database answers (and Redis, when configured); 503 otherwise. */
+/**
+ * Readiness: the database answers (and Redis, when configured); 503 otherwise, and 503 as soon as
+ * the instance is draining for shutdown so a load balancer stops sending it new requests.
+ */
 export async function GET() {
+  if (isShuttingDown()) {
+    return Response.json({ status: 'shutting-down', checks: {} }, { status: 503, headers: { 'Cache-Control': 'no-store' } });
+  }
   const result = await readiness();
   return Response.json(
     { status: result.ready ? 'ready' : 'unavailable', checks: result.checks },

@@ -1,14 +1,14 @@
 import { revalidateTag } from 'next/cache';
 import { signUp } from '@/fuse/auth/accounts';
 import { json, publicHandler, readJson } from '@/fuse/http/handler';
-import { enforceAuthLimits } from '@/fuse/ratelimit';
+import { enforceSignUpLimit } from '@/fuse/ratelimit';
 import { requestClientIp } from '@/fuse/security/request-ip';
 import { setSessionCookie } from '@/fuse/session/server';
 import { PLATFORM_STATS_TAG } from '@/fuse/stats';
 
 export const POST = publicHandler(async ({ request, db }) => {
   const body = await readJson(request);
-  await enforceAuthLimits('sign-up', requestClientIp(request), null);
+  await enforceSignUpLimit(requestClientIp(request));
   const session = await signUp(db, body);
   await setSessionCookie(session);
   // A new user and business change the public platform totals.
