@@ -12,7 +12,7 @@ import { migrateDatabase } from '../src/fuse/db/migrate';
 import { seedKkk, describeKkkResult, type KkkResult } from '../src/cli/kkk-seed';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
-export const DIST_DIR = process.env.FUSE_DIST_DIR || '.next-h7';
+export const DIST_DIR = process.env.FUSE_DIST_DIR || '.next-bench';
 export const BENCH_SECRET = process.env.SESSION_SECRET || 'bench-session-secret-that-is-long-enough-0123456789abcdef';
 export const PG_SERVER = process.env.BENCH_PG_SERVER || `postgres://${os.userInfo().username}@127.0.0.1:5432/postgres`;
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';

@@ -17,7 +17,7 @@ for a in "$@"; do [[ "$a" == "--full" ]] && FULL=1; done
 SCALE=$([[ $FULL == 1 ]] && echo 1 || echo 0.01)
 DB=$([[ $FULL == 1 ]] && echo fuse_kkk || echo fuse_kkk_0_01)
 export USER="${USER:-$(id -un)}"
-export FUSE_DIST_DIR="${FUSE_DIST_DIR:-.next-h7}"
+export FUSE_DIST_DIR="${FUSE_DIST_DIR:-.next-bench}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export SESSION_SECRET="${SESSION_SECRET:-scale-demo-session-secret-that-is-long-enough-0123456789}"
 PG_SERVER="${BENCH_PG_SERVER:-postgres://${USER}@127.0.0.1:5432/postgres}"
