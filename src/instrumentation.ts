@@ -9,12 +9,11 @@ export async function register() {
     const { startServer } = await import('./fuse/startup');
     await startServer();
     // Socket address for the rate limiter, request tracking and SIGTERM handling (src/fuse/security/peer-address.ts).
-    const [{ installPeerAddress, onHttpRequest }, { installGracefulShutdown, onShutdown, trackRequest }] = await Promise.all([
-      import('./fuse/security/peer-address'),
-      import('./fuse/shutdown'),
-    ]);
+    const [{ installPeerAddress, onHttpRequest }, { installGracefulShutdown, onShutdown, trackRequest }, { timePageRequest }] =
+      await Promise.all([import('./fuse/security/peer-address'), import('./fuse/shutdown'), import('./fuse/observability/page-timing')]);
     installPeerAddress();
     onHttpRequest((server, _req, res) => trackRequest(server, res));
+    onHttpRequest((_server, req, res) => timePageRequest(req, res));
     installGracefulShutdown();
     onShutdown(async () => (await import('./fuse/db/client')).closeDb(), { after: 'requests' });
   }

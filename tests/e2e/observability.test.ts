@@ -135,6 +135,8 @@ describe('observability (own server)', () => {
     await dashboard.text();
     const text = await (await get('/api/metrics', { Authorization: `Bearer ${METRICS_TOKEN}` })).text();
     expect(text).toMatch(/fuse_http_request_duration_seconds_count\{route="\/api\/clients",method="GET",status="200"\} [1-9]/);
+    // Pages are timed at the HTTP server (route handlers time themselves).
+    expect(text).toMatch(/fuse_http_request_duration_seconds_count\{route="\/dashboard",method="GET",status="200"\} [1-9]/);
     expect(text).toMatch(/fuse_session_read_seconds_count\{outcome="session"\} [1-9]/);
     expect(text).toMatch(/fuse_db_query_duration_seconds_count\{query="clients.listPage",ok="true"\} [1-9]/);
     // A page's data-layer call counts too (the hook is installed in the page's bundle as well).

@@ -116,3 +116,13 @@ describe('metrics', () => {
     expect(after - before).toBe(2);
   });
 });
+
+describe('page request labels', () => {
+  it('groups static assets and 404s so random paths cannot grow the series without bound', async () => {
+    const { pageRouteLabel } = await import('@/fuse/observability/page-timing');
+    expect(pageRouteLabel('/_next/static/chunks/abc123.js', 200)).toBe('/_next/static');
+    expect(pageRouteLabel('/no/such/page/123', 404)).toBe('[not-found]');
+    expect(pageRouteLabel('/dashboard/clients', 200)).toBe('/dashboard/clients');
+    expect(pageRouteLabel('/dashboard/clients/42', 200)).toBe('/dashboard/clients/[id]');
+  });
+});
