@@ -1,6 +1,7 @@
 import type { LiveChange, UiSlice } from '@/fuse/store/slices';
 import type { ClientPage, ClientView } from './queries';
 import type { ClientStatus } from './schema';
+import { fetchJson, newMutationId } from '@/fuse/store/api';
 
 export type ClientFilter = { status: ClientStatus | 'all'; q: string };
 
@@ -37,29 +38,6 @@ type State = ClientsSlice & UiSlice;
 type Set = (partial: Partial<State> | ((s: State) => Partial<State>)) => void;
 type Get = () => State;
 
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly fields: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-async function api<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(url, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
-    credentials: 'same-origin',
-  });
-  const body = (await res.json().catch(() => ({}))) as { error?: string; fields?: Record<string, string> };
-  if (!res.ok) {
-    const fieldText = body.fields ? Object.values(body.fields).join(' ') : '';
-    throw new ApiError(fieldText || body.error || `Request failed (${res.status}).`, res.status, body.fields);
-  }
-  return body as T;
-}
 
 function query(filter: ClientFilter, cursor?: string | null): string {
   const params = new URLSearchParams();
@@ -78,10 +56,6 @@ export function matchesFilter(client: ClientView, filter: ClientFilter): boolean
   );
 }
 
-let tempIds = 0;
-function mutationId(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `m-${Date.now()}-${++tempIds}`;
-}
 
 /** Puts a client where the newest-first list wants it, or drops it when the filter excludes it. */
 function placeClient(items: ClientView[], client: ClientView, filter: ClientFilter, replaceId = client.id): ClientView[] {
@@ -119,7 +93,7 @@ export function clientsSlice(initial: ClientsInitial, set: Set, get: Get): Clien
         if (!nextCursor || busy) return;
         patch({ busy: true });
         try {
-          const page = await api<ClientPage>(query(filter, nextCursor));
+          const page = await fetchJson<ClientPage>(query(filter, nextCursor));
           const seen = new Set(get().clients.items.map((c) => c.id));
           patch({ items: [...get().clients.items, ...page.items.filter((c) => !seen.has(c.id))], nextCursor: page.nextCursor });
         } catch (err) {
@@ -132,7 +106,7 @@ export function clientsSlice(initial: ClientsInitial, set: Set, get: Get): Clien
         const filter = { ...get().clients.filter, ...next };
         patch({ filter, busy: true });
         try {
-          const page = await api<ClientPage>(query(filter));
+          const page = await fetchJson<ClientPage>(query(filter));
           // A slower answer for an older filter must not overwrite a newer one.
           if (get().clients.filter === filter) patch({ items: page.items, nextCursor: page.nextCursor });
         } catch (err) {
@@ -142,7 +116,7 @@ export function clientsSlice(initial: ClientsInitial, set: Set, get: Get): Clien
         }
       },
       async create(input) {
-        const id = mutationId();
+        const id = newMutationId();
         const now = new Date().toISOString();
         const temp: ClientView = {
           id: -Date.now(),
@@ -159,7 +133,7 @@ export function clientsSlice(initial: ClientsInitial, set: Set, get: Get): Clien
         track(id, true);
         patch({ items: placeClient(get().clients.items, temp, get().clients.filter) });
         try {
-          const saved = await api<ClientView>('/api/clients', {
+          const saved = await fetchJson<ClientView>('/api/clients', {
             method: 'POST',
             body: JSON.stringify(input),
             headers: { 'x-mutation-id': id, 'idempotency-key': id },
@@ -177,12 +151,12 @@ export function clientsSlice(initial: ClientsInitial, set: Set, get: Get): Clien
       async update(clientId, changes) {
         const before = get().clients.items.find((c) => c.id === clientId);
         if (!before) return false;
-        const id = mutationId();
+        const id = newMutationId();
         const optimistic = { ...before, ...changes, updatedAt: new Date().toISOString() } as ClientView;
         track(id, true);
         patch({ items: get().clients.items.map((c) => (c.id === clientId ? optimistic : c)) });
         try {
-          const saved = await api<ClientView>(`/api/clients/${clientId}`, {
+          const saved = await fetchJson<ClientView>(`/api/clients/${clientId}`, {
             method: 'PATCH',
             body: JSON.stringify(changes),
             headers: { 'x-mutation-id': id },
@@ -202,7 +176,7 @@ export function clientsSlice(initial: ClientsInitial, set: Set, get: Get): Clien
         const index = items.findIndex((c) => c.id === clientId);
         const before = items[index];
         if (!before) return false;
-        const id = mutationId();
+        const id = newMutationId();
         const archived: ClientView = { ...before, status: 'archived' };
         track(id, true);
         patch({
@@ -211,7 +185,7 @@ export function clientsSlice(initial: ClientsInitial, set: Set, get: Get): Clien
             : items.filter((c) => c.id !== clientId),
         });
         try {
-          await api<ClientView>(`/api/clients/${clientId}`, { method: 'DELETE', headers: { 'x-mutation-id': id } });
+          await fetchJson<ClientView>(`/api/clients/${clientId}`, { method: 'DELETE', headers: { 'x-mutation-id': id } });
           return true;
         } catch (err) {
           const current = get().clients.items.filter((c) => c.id !== clientId);

@@ -1,6 +1,7 @@
 import type { LiveChange, UiSlice } from '@/fuse/store/slices';
 import type { FinanceSummary, InvoicePage, InvoiceView } from './queries';
 import type { InvoiceStatus } from './schema';
+import { fetchJson, newMutationId } from '@/fuse/store/api';
 
 export type InvoiceFilter = { status: InvoiceStatus | 'all'; q: string };
 export type ClientOption = { id: number; name: string };
@@ -40,28 +41,6 @@ type Get = () => State;
 /** The URL of the finance slice: one request returns the summary, the first page and the client picker. */
 export const FINANCE_SLICE_URL = '/api/invoices?summary=1';
 
-export class FinanceApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
-
-async function api<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(url, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
-    credentials: 'same-origin',
-  });
-  const body = (await res.json().catch(() => ({}))) as { error?: string; fields?: Record<string, string> };
-  if (!res.ok) {
-    const fieldText = body.fields ? Object.values(body.fields).join(' ') : '';
-    throw new FinanceApiError(fieldText || body.error || `Request failed (${res.status}).`, res.status);
-  }
-  return body as T;
-}
 
 function listUrl(filter: InvoiceFilter, cursor?: string | null): string {
   const params = new URLSearchParams();
@@ -87,10 +66,6 @@ function place(items: InvoiceView[], invoice: InvoiceView, filter: InvoiceFilter
   return [...rest.slice(0, index), invoice, ...rest.slice(index)];
 }
 
-let counter = 0;
-function mutationId(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `m-${Date.now()}-${++counter}`;
-}
 
 export function financeSlice(initial: FinanceInitial, set: Set, get: Get): FinanceSlice {
   const patch = (p: Partial<FinanceSlice['finance']>) => set((s) => ({ finance: { ...s.finance, ...p } }));
@@ -118,7 +93,7 @@ export function financeSlice(initial: FinanceInitial, set: Set, get: Get): Finan
         if (!nextCursor || busy) return;
         patch({ busy: true });
         try {
-          const page = await api<InvoicePage>(listUrl(filter, nextCursor));
+          const page = await fetchJson<InvoicePage>(listUrl(filter, nextCursor));
           const seen = new Set(get().finance.items.map((i) => i.id));
           patch({ items: [...get().finance.items, ...page.items.filter((i) => !seen.has(i.id))], nextCursor: page.nextCursor });
         } catch (err) {
@@ -131,7 +106,7 @@ export function financeSlice(initial: FinanceInitial, set: Set, get: Get): Finan
         const filter = { ...get().finance.filter, ...next };
         patch({ filter, busy: true });
         try {
-          const page = await api<InvoicePage>(listUrl(filter));
+          const page = await fetchJson<InvoicePage>(listUrl(filter));
           if (get().finance.filter === filter) patch({ items: page.items, nextCursor: page.nextCursor });
         } catch (err) {
           fail(err);
@@ -140,10 +115,10 @@ export function financeSlice(initial: FinanceInitial, set: Set, get: Get): Finan
         }
       },
       async create(input) {
-        const id = mutationId();
+        const id = newMutationId();
         track(id, true);
         try {
-          const saved = await api<InvoiceView>('/api/invoices', {
+          const saved = await fetchJson<InvoiceView>('/api/invoices', {
             method: 'POST',
             body: JSON.stringify(input),
             headers: { 'x-mutation-id': id },
@@ -161,7 +136,7 @@ export function financeSlice(initial: FinanceInitial, set: Set, get: Get): Finan
       async act(invoiceId, action) {
         const before = get().finance.items.find((i) => i.id === invoiceId);
         if (!before) return false;
-        const id = mutationId();
+        const id = newMutationId();
         const optimistic: InvoiceView =
           action === 'send'
             ? { ...before, status: 'sent' }
@@ -169,7 +144,7 @@ export function financeSlice(initial: FinanceInitial, set: Set, get: Get): Finan
         track(id, true);
         patch({ items: get().finance.items.map((i) => (i.id === invoiceId ? optimistic : i)) });
         try {
-          const saved = await api<InvoiceView>(`/api/invoices/${invoiceId}`, {
+          const saved = await fetchJson<InvoiceView>(`/api/invoices/${invoiceId}`, {
             method: 'PATCH',
             body: JSON.stringify({ action }),
             headers: { 'x-mutation-id': id },
@@ -188,7 +163,7 @@ export function financeSlice(initial: FinanceInitial, set: Set, get: Get): Finan
       async refreshSummary() {
         try {
           const params = new URLSearchParams({ summary: '1', limit: '1', currency: get().finance.summary.currency });
-          const body = await api<{ summary: FinanceSummary }>(`/api/invoices?${params}`);
+          const body = await fetchJson<{ summary: FinanceSummary }>(`/api/invoices?${params}`);
           patch({ summary: body.summary });
         } catch {
           // The totals catch up on the next change or page view; the list is already right.
