@@ -11,6 +11,9 @@ import { baseEnv, seededPostgres } from './hardening-support';
  * fires every two seconds, one BACKUP_DIR. The start hook schedules the job on both; the advisory lock
  * (and the same-tick window) lets exactly one backup through.
  */
+// Needs PostgreSQL (two servers share one database); in CI a missing DATABASE_URL is a failure, not a skip.
+if (!process.env.DATABASE_URL && process.env.CI) throw new Error('CI=true but DATABASE_URL is not set: the scheduled-backup test must run in CI.');
+
 describe.skipIf(!process.env.DATABASE_URL)('scheduled backups from the server start hook', () => {
   let db: Awaited<ReturnType<typeof seededPostgres>>;
   const servers: AppServer[] = [];
