@@ -116,6 +116,7 @@ function printSignIn(port: number) {
   say(`  sign in at ${url}/sign-in`);
   say(`  captain: ${DEMO.captain.email} / ${DEMO.password}`);
   say(`  crew:    ${DEMO.crew.email} / ${DEMO.password}`);
+  say(`  commodore: ${DEMO.commodore.email} / ${DEMO.password} (two businesses)`);
   say(`  admiral: ${DEMO.admiral.email} / ${DEMO.password}`);
   say('');
 }
