@@ -2,14 +2,14 @@
  * What the benchmark, the load test and the scale demo share: the KKK database, the production
  * build, an app server started on it, and a signed-in session cookie.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import net from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { migrateDatabase } from '../src/fuse/db/migrate';
 import { seedKkk, describeKkkResult, type KkkResult } from '../src/cli/kkk-seed';
+import { buildIfStale, freePort } from '../src/fuse/tooling/build';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const DIST_DIR = process.env.FUSE_DIST_DIR || '.next-bench';
@@ -48,45 +48,16 @@ export async function ensureKkkDatabase(name: string, scale: number): Promise<{ 
   }
 }
 
-function newest(dir: string): number {
-  let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const f = path.join(dir, e.name);
-    n = Math.max(n, e.isDirectory() ? newest(f) : statSync(f).mtimeMs);
-  }
-  return n;
-}
-
-/** `next build` into the benchmark's own build directory, unless that build is newer than every source. */
+/** Builds into DIST_DIR when stale; `--no-build` or BENCH_NO_BUILD=1 uses any build already there. */
 export function buildIfNeeded(): void {
-  const buildId = path.join(ROOT, DIST_DIR, 'BUILD_ID');
-  const inputs = [newest(path.join(ROOT, 'src')), ...['next.config.ts', 'package.json'].map((f) => statSync(path.join(ROOT, f)).mtimeMs)];
-  if (existsSync(buildId) && (process.argv.includes('--no-build') || process.env.BENCH_NO_BUILD === '1' || statSync(buildId).mtimeMs > Math.max(...inputs))) {
-    log(`reusing the production build in ${DIST_DIR}`);
-    return;
-  }
-  log(`next build → ${DIST_DIR}`);
+  const keep = process.argv.includes('--no-build') || process.env.BENCH_NO_BUILD === '1';
+  if (keep && existsSync(path.join(ROOT, DIST_DIR, 'BUILD_ID'))) return log(`reusing the production build in ${DIST_DIR} as it is`);
   const t = Date.now();
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production', FUSE_DIST_DIR: DIST_DIR },
-  });
-  if (r.status !== 0) throw new Error('next build failed');
-  log(`built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  if (buildIfStale(ROOT, { distDir: DIST_DIR, onBuild: log })) log(`built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  else log(`reusing the production build in ${DIST_DIR}`);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export type Server = { url: string; port: number; child: ChildProcess; output: () => string; stop: () => Promise<void> };
 

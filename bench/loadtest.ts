@@ -6,16 +6,23 @@
  *   --target URL    run against a server that is already up (no build, no server start)
  *   --scale N       KKK scale of the database to start on (default 1; 0.01 with --short)
  *   --label NAME    result file name suffix
+ *   --knee          capacity: the same flow at constant arrival rates (--rates 5,10,20,…,
+ *                   --step-seconds 30), rising until the goal breaks twice; reports the highest rate
+ *                   that met it, with a chart (loadtest-<date>-knee.{json,md,svg})
  * Writes bench/results/loadtest-<date>[-short|-label].{json,md}. Exits 1 when the goal is missed.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { arg, buildIfNeeded, ensureKkkDatabase, flag, log, ROOT, startApp, today, type Server } from './lib';
+import { arg, buildIfNeeded, ensureKkkDatabase, flag, log, machine, ROOT, startApp, today, type Server } from './lib';
+import { renderSvg, type LoadPoint } from './report';
+
+export type Profile = 'seed' | 'short' | 'knee';
 
 export type LoadtestSummary = {
   target: string;
-  profile: 'seed' | 'short';
+  profile: Profile;
   requests: number;
   codes: Record<string, number>;
   errors: Record<string, number>;
@@ -42,7 +49,7 @@ type ArtilleryReport = {
 };
 
 /** Reads an Artillery JSON report into the numbers the load test reports. */
-export function summarize(report: ArtilleryReport, target: string, profile: 'seed' | 'short'): LoadtestSummary {
+export function summarize(report: ArtilleryReport, target: string, profile: Profile): LoadtestSummary {
   const { counters, summaries, rates } = report.aggregate;
   const codes: Record<string, number> = {};
   const errors: Record<string, number> = {};
@@ -106,10 +113,21 @@ export function loadtestMarkdown(s: LoadtestSummary, when: string): string {
   ].join('\n');
 }
 
-/** Runs artillery.yml against `target`, returning the parsed summary. */
-export async function runArtillery(target: string, short: boolean, outFile: string): Promise<LoadtestSummary> {
+type Phase = { name: string; duration: number; arrivalRate: number };
+
+/** Runs artillery.yml against `target` (its seed or short phases, or `phases` instead), returning the parsed summary. */
+export async function runArtillery(target: string, short: boolean, outFile: string, phases?: Phase[]): Promise<LoadtestSummary> {
   const bin = path.join(ROOT, 'bench/node_modules/.bin/artillery');
-  const args = ['run', '--target', target, '--output', outFile, ...(short ? ['-e', 'short'] : []), path.join(ROOT, 'artillery.yml')];
+  const args = [
+    'run',
+    '--target',
+    target,
+    '--output',
+    outFile,
+    ...(short ? ['-e', 'short'] : []),
+    ...(phases ? ['--overrides', JSON.stringify({ config: { phases } })] : []),
+    path.join(ROOT, 'artillery.yml'),
+  ];
   log(`artillery ${args.join(' ')}`);
   const child = spawn(bin, args, {
     cwd: ROOT,
@@ -134,7 +152,73 @@ export async function runArtillery(target: string, short: boolean, outFile: stri
   } catch {
     throw new Error(`artillery exited ${code} without a report`);
   }
-  return summarize(report, target, short ? 'short' : 'seed');
+  return summarize(report, target, phases ? 'knee' : short ? 'short' : 'seed');
+}
+
+type KneeStep = { arrivalRate: number; seconds: number; summary: LoadtestSummary };
+
+/**
+ * The capacity of what is behind `target` for the seed's flow: constant arrival rates, one step
+ * each, from low to high, until two steps miss the goal. The answer is the highest rate that met it.
+ */
+async function findKnee(target: string, dir: string, base: string): Promise<void> {
+  const rates = (arg('--rates') ?? '5,10,15,20,25,30,40,50,60,80,100').split(',').map(Number);
+  if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--rates takes positive numbers, e.g. 5,10,20');
+  const seconds = Number(arg('--step-seconds') ?? 30);
+  const steps: KneeStep[] = [];
+  let misses = 0;
+  for (const [i, rate] of rates.entries()) {
+    log(`knee: step ${i + 1}/${rates.length}: ${rate} arrivals/s for ${seconds} s`);
+    const tmp = path.join(os.tmpdir(), `fuse-knee-${process.pid}-${rate}.json`);
+    const summary = await runArtillery(target, false, tmp, [{ name: `rate-${rate}`, duration: seconds, arrivalRate: rate }]);
+    rmSync(tmp, { force: true });
+    steps.push({ arrivalRate: rate, seconds, summary });
+    log(`knee: ${rate}/s → ${summary.requests} requests, ${summary.errorCount} errors, p99 ${summary.p99} ms → ${summary.goalMet ? 'met' : 'missed'}`);
+    if (!summary.goalMet && ++misses >= 2) break;
+    // Let queues drain and sockets close before the next step.
+    await new Promise((r) => setTimeout(r, 5_000));
+  }
+  const met = steps.filter((s) => s.summary.goalMet);
+  const best = met.at(-1) ?? null;
+  const when = new Date().toISOString();
+  const points: LoadPoint[] = steps.flatMap((s) =>
+    Object.entries(s.summary.byEndpoint).map(([endpoint, e]) => ({
+      endpoint,
+      connections: s.arrivalRate,
+      rps: NaN,
+      p50: e.p50,
+      p99: e.p99,
+      requests: e.count,
+      non2xx: 0,
+      errors: 0,
+    })),
+  );
+  writeFileSync(path.join(dir, `${base}.svg`), renderSvg(points, 'p99 latency vs arrival rate (the seed flow)', 'arrivals per second'));
+  const out = { benchmark: 'loadtest-knee', date: when, target, machine: machine(''), goal: '0 errors, p99 < 200 ms', steps, capacityArrivalsPerSecond: best?.arrivalRate ?? 0 };
+  writeFileSync(path.join(dir, `${base}.json`), JSON.stringify(out, null, 2) + '\n');
+  const md = [
+    `# FUSE capacity for the seed's flow — ${when}`,
+    '',
+    `Target ${target}. Each step: ${steps[0]?.seconds ?? 0} s at a constant arrival rate of virtual users who sign in once`,
+    "(500 KKK users, argon2id) and visit `/`, `/dashboard`, `/dashboard/clients` with the seed's think times.",
+    'The load generator (Artillery) runs on the same machine.',
+    '',
+    `**Highest rate with 0 errors and p99 < 200 ms: ${best ? `${best.arrivalRate} arrivals/s (${best.summary.rps} requests/s)` : 'none of the steps'}.**`,
+    '',
+    '| arrivals/s | requests | req/s | errors | p50 ms | p95 ms | p99 ms | goal |',
+    '|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...steps.map(
+      (s) =>
+        `| ${s.arrivalRate} | ${s.summary.requests} | ${s.summary.rps} | ${s.summary.errorCount} | ${s.summary.p50} | ${s.summary.p95} | ${s.summary.p99} | ${s.summary.goalMet ? 'met' : 'missed'} |`,
+    ),
+    '',
+    `![p99 against arrival rate](${base}.svg)`,
+    '',
+  ].join('\n');
+  writeFileSync(path.join(dir, `${base}.md`), md);
+  process.stdout.write(md);
+  log(`wrote bench/results/${base}.{json,md,svg}`);
+  process.exitCode = best ? 0 : 1;
 }
 
 async function main() {
@@ -155,8 +239,9 @@ async function main() {
     }
     const dir = path.join(ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });
-    const label = arg('--label') ?? (short ? 'short' : '');
+    const label = arg('--label') ?? (flag('--knee') ? 'knee' : short ? 'short' : '');
     const base = `loadtest-${today()}${label ? `-${label}` : ''}`;
+    if (flag('--knee')) return await findKnee(target, dir, base);
     const summary = await runArtillery(target, short, path.join(dir, `${base}.artillery.json`));
     writeFileSync(path.join(dir, `${base}.json`), JSON.stringify(summary, null, 2) + '\n');
     const md = loadtestMarkdown(summary, new Date().toISOString());

@@ -232,7 +232,7 @@ export function renderMarkdown(b: BenchInput, rows: Row[], svgFile: string): str
  * Latency (p99, log scale) against concurrency, one line per endpoint. Hand-written SVG: a chart
  * this small does not need a charting library, and the file stays readable in a diff.
  */
-export function renderSvg(load: LoadPoint[], title = 'p99 latency vs concurrency'): string {
+export function renderSvg(load: LoadPoint[], title = 'p99 latency vs concurrency', xLabel = 'concurrent connections'): string {
   const W = 720;
   const H = 400;
   const m = { l: 60, r: 200, t: 36, b: 48 };
@@ -264,7 +264,7 @@ export function renderSvg(load: LoadPoint[], title = 'p99 latency vs concurrency
   }
   for (const c of conns) parts.push(`<text x="${x(c).toFixed(1)}" y="${H - m.b + 18}" text-anchor="middle">${c}</text>`);
   parts.push(
-    `<text x="${(m.l + W - m.r) / 2}" y="${H - 8}" text-anchor="middle">concurrent connections</text>`,
+    `<text x="${(m.l + W - m.r) / 2}" y="${H - 8}" text-anchor="middle">${esc(xLabel)}</text>`,
     `<text transform="translate(16 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">p99 latency (ms, log)</text>`,
   );
   endpoints.forEach((ep, i) => {

@@ -2,14 +2,15 @@
  * The `fuse` command: migrate, seed, start, dev. Without DATABASE_URL it runs the embedded database
  * (PGlite under `.fuse/`) in a child process and points the app at it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { startEmbeddedDatabase } from '@/fuse/db/embedded';
+import { buildIfStale } from '@/fuse/tooling/build';
 import { migrateDatabase } from '@/fuse/db/migrate';
 import { DEMO, seedDemo } from './demo-data';
 
@@ -81,26 +82,8 @@ async function migrateAndSeed(url: string, seed: boolean) {
   }
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
 function buildIfNeeded() {
-  const buildId = path.resolve('.next/BUILD_ID');
-  const sources = ['src', 'drizzle', 'public'].filter((d) => existsSync(d)).map(newestMtime);
-  const configs = ['next.config.ts', 'package.json'].filter((f) => existsSync(f)).map((f) => statSync(f).mtimeMs);
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...sources, ...configs)) return;
-  say('building the production bundle (first start, or sources changed)');
-  const result = spawnSync(process.execPath, [path.resolve('node_modules/next/dist/bin/next'), 'build'], {
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  if (result.status !== 0) throw new Error('next build failed');
+  buildIfStale(process.cwd(), { distDir: process.env.FUSE_DIST_DIR || '.next', onBuild: () => say('building the production bundle (first start, or sources changed)') });
 }
 
 function localSecret(): string {
@@ -216,13 +199,28 @@ async function main() {
       }
       break;
     }
+    case 'finance-rebuild': {
+      // Recompute the finance totals from the invoices (they are kept by a trigger; this repairs them).
+      const db = await database();
+      await migrateAndSeed(db.url, false);
+      const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+      try {
+        const started = performance.now();
+        await pool.query('select finance_rebuild_totals()'); // one statement: one transaction
+        say(`rebuilt the finance totals from the invoices in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      } finally {
+        await pool.end();
+        await db.stop();
+      }
+      break;
+    }
     case 'start':
     case 'dev':
       await serve(command);
       break;
     default:
       process.stderr.write(
-        `usage: fuse <command>\n  migrate   apply database migrations\n  seed      load the demo business (--kkk [--scale 0.01] [--force]: the KKK data set)\n  start     build if needed and serve the production app\n  dev       serve the development app\n  backup    write a verified snapshot of every table (--out FILE; default backups/)\n  restore   verify a backup FILE, then restore it into an empty database\n  create-admiral --email E [--name N]   create or promote the platform admiral (password: FUSE_ADMIRAL_PASSWORD or stdin)\n${command ? `\nunknown command: ${command} ${args.join(' ')}\n` : ''}`,
+        `usage: fuse <command>\n  migrate   apply database migrations\n  seed      load the demo business (--kkk [--scale 0.01] [--force]: the KKK data set)\n  start     build if needed and serve the production app\n  dev       serve the development app\n  backup    write a verified snapshot of every table (--out FILE; default backups/)\n  restore   verify a backup FILE, then restore it into an empty database\n  create-admiral --email E [--name N]   create or promote the platform admiral (password: FUSE_ADMIRAL_PASSWORD or stdin)\n  finance-rebuild   recompute the finance summary totals from the invoices\n${command ? `\nunknown command: ${command} ${args.join(' ')}\n` : ''}`,
       );
       process.exit(command ? 2 : 0);
   }

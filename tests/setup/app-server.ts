@@ -1,50 +1,22 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import net from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { seedDemo } from '../../src/cli/demo-data';
 import { startEmbeddedDatabase } from '../../src/fuse/db/embedded';
 import { migrateDatabase } from '../../src/fuse/db/migrate';
+import { buildIfStale, freePort } from '../../src/fuse/tooling/build';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const TEST_DIST_DIR = process.env.FUSE_DIST_DIR || '.next-test';
 export const TEST_SECRET = 'e2e-session-secret-that-is-long-enough-0123456789';
 
-function newest(dir: string): number {
-  let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const f = path.join(dir, e.name);
-    n = Math.max(n, e.isDirectory() ? newest(f) : statSync(f).mtimeMs);
-  }
-  return n;
-}
-
-/** Builds the production bundle into the test build directory unless it is newer than every source. */
+/** Builds the production bundle into the test build directory unless it is newer than every input. */
 export function buildForTests(): void {
-  const buildId = path.join(ROOT, TEST_DIST_DIR, 'BUILD_ID');
-  const inputs = [newest(path.join(ROOT, 'src')), ...['next.config.ts', 'package.json'].map((f) => statSync(path.join(ROOT, f)).mtimeMs)];
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...inputs)) return;
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production', FUSE_DIST_DIR: TEST_DIST_DIR },
-  });
-  if (result.status !== 0) throw new Error('next build failed for the browser tests');
+  buildIfStale(ROOT, { distDir: TEST_DIST_DIR });
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export type AppServer = { url: string; port: number; child: ChildProcess; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<number | null> };
 

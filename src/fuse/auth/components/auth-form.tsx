@@ -2,10 +2,25 @@
 
 import { useState, type FormEvent } from 'react';
 
-type Field = { name: string; label: string; type?: string; autoComplete?: string };
+/** An input; one without a name is shown (read-only, with its value) but not sent. */
+type Field = { name?: string; label: string; type?: string; autoComplete?: string; value?: string };
 
-/** Sign-in and sign-up forms: post JSON to the auth API, show field errors, then go where asked. */
-export function AuthForm({ action, fields, submitLabel, next }: { action: string; fields: Field[]; submitLabel: string; next: string }) {
+type AuthFormProps = {
+  action: string;
+  fields: Field[];
+  submitLabel: string;
+  /** Where to go once the server accepted the form. */
+  next: string;
+  /** Sent with the fields (e.g. an invite token). */
+  extra?: Record<string, string>;
+  /** The form's accessible name. */
+  label?: string;
+  /** Replace the current history entry (a one-time link should not be gone back to). */
+  replace?: boolean;
+};
+
+/** Sign-in, sign-up and invite forms: post JSON to the auth API, show field errors, then go where asked. */
+export function AuthForm({ action, fields, submitLabel, next, extra, label, replace }: AuthFormProps) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -15,11 +30,12 @@ export function AuthForm({ action, fields, submitLabel, next }: { action: string
     setSubmitting(true);
     setErrors({});
     setMessage(null);
-    const body = Object.fromEntries(new FormData(event.currentTarget));
+    const body = { ...Object.fromEntries(new FormData(event.currentTarget)), ...extra };
     try {
       const res = await fetch(action, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       if (res.ok) {
-        window.location.assign(next);
+        if (replace) window.location.replace(next);
+        else window.location.assign(next);
         return;
       }
       const data = (await res.json().catch(() => ({}))) as { error?: string; fields?: Record<string, string> };
@@ -32,14 +48,21 @@ export function AuthForm({ action, fields, submitLabel, next }: { action: string
   }
 
   return (
-    <form onSubmit={submit} noValidate>
-      {fields.map((f) => (
-        <label key={f.name}>
-          {f.label}
-          <input name={f.name} type={f.type ?? 'text'} autoComplete={f.autoComplete} aria-invalid={errors[f.name] ? true : undefined} />
-          {errors[f.name] ? <span className="field-error">{errors[f.name]}</span> : null}
-        </label>
-      ))}
+    <form onSubmit={submit} noValidate aria-label={label}>
+      {fields.map((f) =>
+        f.name ? (
+          <label key={f.name}>
+            {f.label}
+            <input name={f.name} type={f.type ?? 'text'} autoComplete={f.autoComplete} aria-invalid={errors[f.name] ? true : undefined} />
+            {errors[f.name] ? <span className="field-error">{errors[f.name]}</span> : null}
+          </label>
+        ) : (
+          <label key={f.label}>
+            {f.label}
+            <input value={f.value ?? ''} readOnly />
+          </label>
+        ),
+      )}
       {message ? (
         <p role="alert" className="form-error">
           {message}
