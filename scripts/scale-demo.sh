@@ -23,6 +23,7 @@ export SESSION_SECRET="${SESSION_SECRET:-scale-demo-session-secret-that-is-long-
 PG_SERVER="${BENCH_PG_SERVER:-postgres://${USER}@127.0.0.1:5432/postgres}"
 DATABASE_URL="${PG_SERVER%/*}/${DB}"
 LIMIT=100
+export METRICS_TOKEN="scale-demo-metrics-$$-$RANDOM$RANDOM"
 
 if ! command -v nginx >/dev/null 2>&1 && [[ ! -x /usr/sbin/nginx ]]; then
   echo "scale-demo: installing nginx (Debian package)"
@@ -57,7 +58,7 @@ start_instance() {
   # The real limits stay on (100 requests / 10 s per address, shared in Redis); nginx is the
   # trusted proxy whose X-Forwarded-For names the client.
   NODE_ENV=production DATABASE_URL="$DATABASE_URL" RATE_LIMIT_MAX=$LIMIT RATE_LIMIT_WINDOW_SECONDS=10 \
-    TRUSTED_PROXIES=127.0.0.1 REDIS_PREFIX="fuse-scale-demo-$$:" LOG_LEVEL=warn \
+    TRUSTED_PROXIES=127.0.0.1 REDIS_PREFIX="fuse-scale-demo-$$:" LOG_LEVEL=warn METRICS_TOKEN="$METRICS_TOKEN" \
     node node_modules/next/dist/bin/next start -p "$1" -H 127.0.0.1 >"$WORK/app-$1.log" 2>&1 &
   PIDS+=($!)
 }
@@ -106,7 +107,16 @@ http {
       proxy_next_upstream error timeout http_502 non_idempotent;
       proxy_next_upstream_tries 2;
       proxy_connect_timeout 1s;
-      # Live streams pass through unbuffered.
+      add_header X-Upstream \$upstream_addr always;
+    }
+    location = /api/live {
+      proxy_pass http://fuse;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host:\$server_port;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      # Live streams pass through unbuffered and stay open.
       proxy_buffering off;
       proxy_read_timeout 1h;
       add_header X-Upstream \$upstream_addr always;

@@ -53,6 +53,7 @@ const envSchema = z.object({
   AUTH_RATE_LIMIT_MAX: numberFrom(10),
   AUTH_ACCOUNT_RATE_LIMIT_MAX: numberFrom(10),
   REDIS_PREFIX: z.string().default('fuse:'),
+  REDIS_COMMAND_TIMEOUT_MS: numberFrom(250),
   CDN_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   SHUTDOWN_GRACE_SECONDS: numberFrom(25),
   SLOW_QUERY_MS: numberFrom(1000),
@@ -87,6 +88,8 @@ export type FuseConfig = {
   rateLimit: { max: number; windowSeconds: number; authMax: number; authAccountMax: number };
   /** Prefix of every Redis key FUSE writes (several deployments or test runs can share a server). */
   redisPrefix: string;
+  /** A rate-limit check Redis has not answered by then falls back (memory or closed). */
+  redisCommandTimeoutMs: number;
   cdnUrl: string | null;
   shutdownGraceSeconds: number;
   trustedProxies: string[];
@@ -183,6 +186,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
       authAccountMax: Math.max(1, Math.floor(e.AUTH_ACCOUNT_RATE_LIMIT_MAX)),
     },
     redisPrefix: e.REDIS_PREFIX,
+    redisCommandTimeoutMs: Math.max(10, e.REDIS_COMMAND_TIMEOUT_MS),
     cdnUrl: e.CDN_URL ?? null,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     trustedProxies: e.TRUSTED_PROXIES.split(',')

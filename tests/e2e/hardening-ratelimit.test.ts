@@ -49,6 +49,16 @@ describe('hardening: rate limits in memory', () => {
   });
 });
 
+const METRICS_TOKEN = 'ratelimit-metrics-token-0123456789';
+
+/** fuse_rate_limit_store_failures_total of one instance, by outcome. */
+async function storeFailures(baseUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${baseUrl}/api/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^fuse_rate_limit_store_failures_total\{outcome="(\w+)"\} (\d+)/gm)) out[m[1]!] = Number(m[2]);
+  return out;
+}
+
 describe('hardening: rate limits shared in Redis, and Redis failures', () => {
   let db: Db;
   let redis: Awaited<ReturnType<typeof startRedis>>;
@@ -70,6 +80,7 @@ describe('hardening: rate limits shared in Redis, and Redis failures', () => {
       TRUSTED_PROXIES: '127.0.0.1',
       AUTH_RATE_LIMIT_MAX: '5',
       AUTH_ACCOUNT_RATE_LIMIT_MAX: '10',
+      METRICS_TOKEN: METRICS_TOKEN,
     });
     // The embedded database serves one connection: the second instance gets its own.
     a = await startAppServer(env);
@@ -117,6 +128,7 @@ describe('hardening: rate limits shared in Redis, and Redis failures', () => {
 
   it('Redis frozen or down: pages answer quickly from the in-process limiter, sign-in fails closed with 503', async () => {
     const client = { 'x-forwarded-for': '203.0.113.77' };
+    const before = await storeFailures(a.url);
     redis.child.kill('SIGSTOP');
     try {
       const t0 = Date.now();
@@ -126,6 +138,10 @@ describe('hardening: rate limits shared in Redis, and Redis failures', () => {
       expect(login.status).toBe(503);
       expect(login.headers.get('retry-after')).toBeTruthy();
       expect(Date.now() - t0).toBeLessThan(3_000);
+      // Each fallback is counted, so an operator sees the limit stopped being global.
+      const failures = await storeFailures(a.url);
+      expect(failures.memory ?? 0).toBeGreaterThan(before.memory ?? 0);
+      expect(failures.closed ?? 0).toBeGreaterThan(before.closed ?? 0);
     } finally {
       redis.child.kill('SIGCONT');
     }

@@ -114,6 +114,19 @@ export const backupMetrics = (globalForBackupMetrics.fuseBackupMetrics ??= {
   }),
 });
 
+const globalForLimiterMetrics = globalThis as unknown as { fuseRateLimitStoreFailures?: Counter<'outcome'> };
+/**
+ * Rate-limit checks Redis did not answer in time, by what happened instead: `memory` (this
+ * instance's own budget: the limit is no longer global) or `closed` (refused with 503). A rising
+ * `memory` count under load means REDIS_COMMAND_TIMEOUT_MS is shorter than the event loop's lag.
+ */
+export const rateLimitStoreFailures = (globalForLimiterMetrics.fuseRateLimitStoreFailures ??= new Counter({
+  name: 'fuse_rate_limit_store_failures_total',
+  help: 'Rate-limit checks that Redis did not answer, by fallback (memory, closed)',
+  labelNames: ['outcome'],
+  registers: [metrics.registry],
+}));
+
 const MAX_QUERY_NAMES = 500;
 
 /** Records one data-layer call: histogram, slow counter and the per-name table. */

@@ -1,5 +1,6 @@
 import { config } from '@/fuse/config';
 import { logger } from '@/fuse/observability/logger';
+import { rateLimitStoreFailures } from '@/fuse/observability/metrics';
 import { onShutdown } from '@/fuse/shutdown';
 import { createFastFailRedis, RedisStore } from './redis-store';
 import { MemoryStore, rateLimitHeaders, type Decision, type RateLimitStore, type Rule } from './sliding-window';
@@ -35,8 +36,8 @@ const state = globalThis as { fuseRateLimiters?: Limiters };
 
 function limiters(): Limiters {
   if (!state.fuseRateLimiters) {
-    const { redisUrl, redisPrefix } = config();
-    const client = redisUrl ? createFastFailRedis(redisUrl) : null;
+    const { redisUrl, redisPrefix, redisCommandTimeoutMs } = config();
+    const client = redisUrl ? createFastFailRedis(redisUrl, { commandTimeoutMs: redisCommandTimeoutMs }) : null;
     if (client) onShutdown(() => void client.quit().catch(() => client.disconnect()), { after: 'requests' });
     state.fuseRateLimiters = {
       memory: new MemoryStore(),
@@ -62,6 +63,7 @@ export async function hitRateLimit(key: string, rule: Rule, onFailure: OnStoreFa
       l.lastWarning = Date.now();
       logger.warn({ err: (err as Error).message }, 'rate limiter: Redis unavailable');
     }
+    rateLimitStoreFailures.inc({ outcome: onFailure });
     if (onFailure === 'closed') throw new RateLimitUnavailableError();
     return l.memory[mode](key, rule);
   }
