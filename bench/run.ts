@@ -3,7 +3,7 @@
  * PostgreSQL + Redis with the KKK data set. `npm run bench:quick` (= `--quick`) is the CI profile:
  * KKK scale 0.01, shorter runs, no Lighthouse (add `--lighthouse` to include it).
  *
- * Options: --quick, --scale N, --db NAME, --lighthouse / --no-lighthouse, --duration S.
+ * Options: --quick, --scale N, --db NAME, --lighthouse / --no-lighthouse, --lighthouse-runs N (median of N; 3 by default, 1 with --quick), --duration S.
  * Writes bench/results/<date>[-quick].{json,md,svg}.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -192,7 +192,7 @@ async function main() {
     }
     if (withLighthouse) {
       log('lighthouse');
-      lighthouse = await runLighthouse(`${app.url}/dashboard/clients`, cookie);
+      lighthouse = await runLighthouse(`${app.url}/dashboard/clients`, cookie, Number(arg('--lighthouse-runs') ?? (quick ? 1 : 3)));
     }
   } finally {
     for (const s of servers.reverse()) await s.stop();
