@@ -6,6 +6,7 @@
  *   --target URL    run against a server that is already up (no build, no server start)
  *   --scale N       KKK scale of the database to start on (default 1; 0.01 with --short)
  *   --label NAME    result file name suffix
+ *   --gate errors   exit 1 only on errors (CI on a shared machine), not on a missed p99
  *   --knee          capacity: the same flow at constant arrival rates (--rates 5,10,20,…,
  *                   --step-seconds 30), rising until the goal breaks twice; reports the highest rate
  *                   that met it, with a chart (loadtest-<date>-knee.{json,md,svg})
@@ -248,7 +249,9 @@ async function main() {
     writeFileSync(path.join(dir, `${base}.md`), md);
     process.stdout.write(md);
     log(`wrote bench/results/${base}.{json,md}`);
-    process.exitCode = summary.goalMet ? 0 : 1;
+    // --gate errors (CI, on a machine shared with other jobs): only errors fail the run, not latency.
+    const gate = arg('--gate') ?? 'goal';
+    process.exitCode = (gate === 'errors' ? summary.errorCount === 0 && summary.vusersFailed === 0 : summary.goalMet) ? 0 : 1;
   } finally {
     for (const s of servers) await s.stop();
   }

@@ -6,7 +6,7 @@
  * Options: --quick, --scale N, --db NAME, --lighthouse / --no-lighthouse, --lighthouse-runs N (median of N; 3 by default, 1 with --quick), --duration S.
  * Writes bench/results/<date>[-quick].{json,md,svg}.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -71,18 +71,20 @@ async function load(name: string, url: string, connections: number, headers: Rec
   return point;
 }
 
+/** The newest `npm run bench:live` result, by the date it records (file times mean nothing in a fresh clone). */
 function latestLiveResult(): BenchInput['live'] {
   if (!existsSync(RESULTS)) return null;
-  const files = readdirSync(RESULTS)
-    .filter((f) => /live/i.test(f) && f.endsWith('.json'))
-    .map((f) => ({ f, t: statSync(path.join(RESULTS, f)).mtimeMs }))
-    .sort((a, b) => b.t - a.t);
-  if (!files[0]) return null;
-  try {
-    return { file: `bench/results/${files[0].f}`, summary: JSON.parse(readFileSync(path.join(RESULTS, files[0].f), 'utf8')) };
-  } catch {
-    return null;
+  let best: { file: string; date: string; summary: unknown } | null = null;
+  for (const f of readdirSync(RESULTS).filter((name) => /^live-.*\.json$/.test(name))) {
+    try {
+      const summary = JSON.parse(readFileSync(path.join(RESULTS, f), 'utf8')) as { benchmark?: string; date?: string };
+      if (summary.benchmark !== 'live' || typeof summary.date !== 'string') continue;
+      if (!best || summary.date > best.date) best = { file: `bench/results/${f}`, date: summary.date, summary };
+    } catch {
+      /* not a result file */
+    }
   }
+  return best ? ({ file: best.file, summary: best.summary } as BenchInput['live']) : null;
 }
 
 async function main() {
