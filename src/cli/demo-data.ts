@@ -118,7 +118,8 @@ export async function seedDemo(db: NodePgDatabase<Record<string, unknown>>): Pro
 
     // The commodore's second business, with its own clients and invoices.
     const [second] = await tx.insert(businesses).values({ name: DEMO.secondBusiness, timezone: 'Europe/Berlin' }).returning();
-    await tx.insert(memberships).values({ businessId: second!.id, userId: commodore!.id, rank: 'commodore' });
+    // Joined after Harbor & Co (one transaction gives both the same now()), so sign-in opens Harbor first.
+    await tx.insert(memberships).values({ businessId: second!.id, userId: commodore!.id, rank: 'commodore', createdAt: sql`now() + interval '1 second'` });
     await tx.insert(subscriptions).values({ businessId: second!.id, plan: 'business', status: 'active', currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000) });
     const secondClients = await tx
       .insert(clients)

@@ -174,6 +174,16 @@ async function bulkLoadSettings(c: Queryable): Promise<void> {
 
 const KKK_BUSINESS_IDS = `select id from businesses where name like '${KKK_BUSINESS_PREFIX}%'`;
 
+/**
+ * The finance totals are kept by a trigger on invoices, which `session_replication_role = replica`
+ * switches off (and which would otherwise run once over the whole bulk insert anyway): after
+ * writing invoices the seed recomputes them in one pass, in its transaction.
+ */
+async function rebuildFinanceTotals(c: Queryable): Promise<void> {
+  const fn = await c.query<{ f: string | null }>(`select to_regprocedure('public.finance_rebuild_totals()')::text as f`);
+  if (fn.rows[0]?.f) await c.query('select finance_rebuild_totals()');
+}
+
 async function currentCounts(c: Queryable) {
   const users = await count(c, `select count(*) as n from users where email like $1`, [`%@${KKK_EMAIL_DOMAIN}`]);
   const businesses = await count(c, `select count(*) as n from businesses where name like $1`, [`${KKK_BUSINESS_PREFIX}%`]);
@@ -275,6 +285,7 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
           const rebuild = await dropSecondaryIndexes(c, 'invoices');
           const r = await c.query(plan.sql, [ids.rows.map((x) => x.id)]);
           await rebuild();
+          await rebuildFinanceTotals(c);
           await c.query('commit');
           await c.query('analyze invoices');
           steps.push({ name: 'invoices', ms: performance.now() - t, rows: r.rowCount ?? 0 });
@@ -424,12 +435,14 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
       const plan = await invoiceInsert(c, shape.invoicesPerClient);
       if ('skip' in plan) {
         invoicesNote = plan.skip;
+        await rebuildFinanceTotals(c); // the previous set's invoices were removed
         return 0;
       }
       const ids = await c.query<{ id: string }>(KKK_BUSINESS_IDS);
       const rebuild = await dropSecondaryIndexes(c, 'invoices');
       const r = await c.query(plan.sql, [ids.rows.map((x) => x.id)]);
       await rebuild();
+      await rebuildFinanceTotals(c);
       return r.rowCount ?? 0;
     });
 

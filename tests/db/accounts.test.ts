@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { INVALID_CREDENTIALS, InvalidCredentialsError, signIn, signUp } from '@/fuse/auth/accounts';
 import { businesses, memberships, subscriptions, users } from '@/fuse/auth/schema';
 import type { Database } from '@/fuse/db/client';
 import { ValidationError } from '@/fuse/http/errors';
+import { switchBusiness } from '@/domains/team/mutations';
 import { describeEachDatabase } from '../setup/each-database';
 
 const PASSWORD = 'correct-horse-42';
@@ -106,5 +107,40 @@ describeEachDatabase('accounts', ({ db: getDb }) => {
     const err = await thrown(signIn(db, { email: '', password: '' }));
     expect(err).toBeInstanceOf(ValidationError);
     expect(Object.keys((err as ValidationError).fields).sort()).toEqual(['email', 'password']);
+  });
+});
+
+describeEachDatabase('accounts: the business a member of several lands in', ({ db: getDb }) => {
+  it('is the one last switched to, else the earliest membership, ties broken by business id', async () => {
+    const db = getDb();
+    const session = await signUp(db, { email: `commodore-${randomUUID()}@example.com`, password: PASSWORD, name: 'Cora Commodore', businessName: 'First' });
+    const others = await db
+      .insert(businesses)
+      .values([{ name: `Other A ${randomUUID()}` }, { name: `Other B ${randomUUID()}` }, { name: `Other C ${randomUUID()}` }])
+      .returning({ id: businesses.id });
+    const all = [session.businessId, ...others.map((b) => b.id)];
+    // Every membership created at the same instant (as a seed or a bulk import does).
+    const at = new Date('2026-01-01T00:00:00Z');
+    await db.update(memberships).set({ createdAt: at }).where(eq(memberships.userId, session.userId));
+    await db.insert(memberships).values(others.map((b) => ({ businessId: b.id, userId: session.userId, rank: 'commodore' as const, createdAt: at })));
+    const credentials = { email: session.email, password: PASSWORD };
+    const smallest = [...all].sort()[0]!;
+    for (let i = 0; i < 3; i++) expect((await signIn(db, credentials)).businessId).toBe(smallest);
+
+    // After a switch, sign-in lands where the user last was.
+    const live = { ...session, issuedAt: 0, expiresAt: 0 };
+    const target = all.find((id) => id !== smallest)!;
+    expect((await switchBusiness(db, live, { businessId: target })).businessId).toBe(target);
+    expect((await signIn(db, credentials)).businessId).toBe(target);
+    const back = all.find((id) => id !== smallest && id !== target)!;
+    await switchBusiness(db, live, { businessId: back });
+    expect((await signIn(db, credentials)).businessId).toBe(back);
+
+    // Removed from that business: back to the earliest membership.
+    await db.delete(memberships).where(and(eq(memberships.userId, session.userId), eq(memberships.businessId, back)));
+    expect((await signIn(db, credentials)).businessId).toBe(target);
+    await db.update(memberships).set({ lastSwitchedAt: null }).where(eq(memberships.userId, session.userId));
+    await db.update(memberships).set({ createdAt: new Date('2025-06-01T00:00:00Z') }).where(and(eq(memberships.userId, session.userId), eq(memberships.businessId, target)));
+    expect((await signIn(db, credentials)).businessId).toBe(target);
   });
 });

@@ -53,6 +53,22 @@ for (const kind of KINDS) {
       expect(sums(second)).toEqual(sums(first));
     });
 
+    it('restores derived tables verbatim (the finance totals), with their triggers off during the load and on again', async () => {
+      const totals = await target.client.query(
+        `select (select count(*) from finance_paid_days)::int as paid_days,
+                (select coalesce(sum(cents), 0) from finance_paid_days)::text as paid_cents,
+                (select coalesce(sum(amount_cents), 0) from invoices where status = 'paid')::text as invoiced_paid_cents,
+                (select coalesce(sum(cents), 0) from finance_unpaid_days)::text as unpaid_cents,
+                (select coalesce(sum(amount_cents), 0) from invoices where status in ('sent', 'overdue'))::text as invoiced_unpaid_cents,
+                (select count(*) from pg_trigger where not tgisinternal and tgenabled = 'D')::int as disabled_triggers`,
+      );
+      const t = totals.rows[0];
+      expect(t.paid_days).toBeGreaterThan(0);
+      expect(t.paid_cents).toBe(t.invoiced_paid_cents); // counted once, not twice
+      expect(t.unpaid_cents).toBe(t.invoiced_unpaid_cents);
+      expect(t.disabled_triggers).toBe(0);
+    });
+
     it('keeps values exactly, foreign keys intact, and sequences past the restored ids', async () => {
       {
         const c = target.client;

@@ -62,6 +62,8 @@ for (const kind of KINDS) {
       expect(doc.tables.clients).toHaveLength(expected);
       expect(Object.keys(doc.tables)).toEqual(expect.arrayContaining(['clients', 'subscriptions', 'invoices']));
       expect(doc.tables).not.toHaveProperty('outbox');
+      // Derived running totals (finance summary) are not the business's own data.
+      for (const derived of ['finance_paid_days', 'finance_unpaid_days', 'finance_client_revenue', 'finance_revenue_windows']) expect(doc.tables).not.toHaveProperty(derived);
       // No row of another tenant, in any table.
       for (const rows of Object.values(doc.tables)) for (const row of rows) expect(row.business_id).toBe(demoId);
       expect(text).not.toContain('only-other@example.com');

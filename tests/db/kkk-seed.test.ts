@@ -116,4 +116,24 @@ describeEachDatabase('KKK seed', ({ pool }) => {
     expect(smaller.counts.users).toBe(100_000 * (SCALE / 2));
     expect(await one(`select count(*) as n from users where email like $1`, [`%@${KKK_EMAIL_DOMAIN}`])).toBe(100_000 * (SCALE / 2));
   });
+
+  it('leaves the finance totals equal to a recount of the invoices, after loads and replacements', async () => {
+    // Whatever the seed did before (load, force, another scale), per business and day: no row missing, extra or off.
+    const mismatched = `
+      select count(*) as n from (
+        (select business_id, paid_on, currency, cents, invoices from finance_paid_days
+         except select business_id, paid_on, currency, sum(amount_cents)::bigint, count(*)::int from invoices where status = 'paid' group by 1, 2, 3)
+        union all
+        (select business_id, paid_on, currency, sum(amount_cents)::bigint, count(*)::int from invoices where status = 'paid' group by 1, 2, 3
+         except select business_id, paid_on, currency, cents, invoices from finance_paid_days)
+        union all
+        (select business_id, due_on, currency, cents, invoices from finance_unpaid_days
+         except select business_id, due_on, currency, sum(amount_cents)::bigint, count(*)::int from invoices where status in ('sent', 'overdue') group by 1, 2, 3)
+        union all
+        (select business_id, due_on, currency, sum(amount_cents)::bigint, count(*)::int from invoices where status in ('sent', 'overdue') group by 1, 2, 3
+         except select business_id, due_on, currency, cents, invoices from finance_unpaid_days)
+      ) x`;
+    expect(await one(`select count(*) as n from finance_paid_days where business_id in (${kkkBusinesses})`)).toBeGreaterThan(0);
+    expect(await one(mismatched)).toBe(0);
+  });
 });

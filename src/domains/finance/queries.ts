@@ -157,6 +157,8 @@ export async function getInvoice(db: Database, scope: Scope, id: number): Promis
 type SummaryRow = {
   currency: string;
   today: string;
+  first_month: string;
+  window_ready: boolean;
   series: { month: string; cents: number }[] | null;
   top_clients: { clientId: number; name: string; company: string | null; cents: number }[] | null;
   currencies: string[] | null;
@@ -171,9 +173,15 @@ const TOP_CLIENTS = 5;
 /**
  * The finance page's numbers in ONE query: revenue this month and for each of the last 12 months,
  * outstanding and overdue totals, and the top clients by revenue — in one currency (the one asked
- * for, else the business's largest). Paid revenue reads the partial index of paid invoices by
- * (business, paid date); unpaid totals read the partial index of sent and overdue invoices. Months
- * follow the business's time zone.
+ * for, else the business's largest). It reads the running totals the invoices trigger keeps
+ * (schema.ts, migration 0007), never a year of invoices: paid cents by day, unpaid cents by due
+ * day (overdue = due before today or marked overdue, decided here against today), and revenue per
+ * client over the current 12-month window. Months and "today" follow the business's time zone.
+ *
+ * The window's per-client totals run to the end of this month, so invoices marked paid on a later
+ * day of this month (a few, read from the paid-invoices index) are taken back out of their clients;
+ * the top list reads that many extra rows so the result stays exact. Once a month (the window
+ * moves) the first summary builds the new window, then reads again.
  */
 export async function financeSummary(db: Database, scope: Scope, raw: { currency?: string } = {}): Promise<FinanceSummary> {
   assertCanReadFinance(scope);
@@ -181,26 +189,49 @@ export async function financeSummary(db: Database, scope: Scope, raw: { currency
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const bid = scope.businessId;
   const wanted = parsed.data.currency ?? null;
+  let row = await readSummary(db, bid, wanted);
+  if (!row || !row.today) throw new NotFoundError('Business not found.');
+  if (!row.window_ready) {
+    await buildRevenueWindow(db, bid, row.first_month);
+    row = (await readSummary(db, bid, wanted))!;
+  }
+  const series = (row.series ?? []).map((s) => ({ month: s.month, cents: Number(s.cents) }));
+  return {
+    currency: row.currency,
+    currencies: row.currencies ?? [],
+    today: row.today,
+    revenueThisMonthCents: series[series.length - 1]?.cents ?? 0,
+    revenueByMonth: series,
+    outstandingCents: Number(row.outstanding_cents),
+    outstandingCount: Number(row.outstanding_count),
+    overdueCents: Number(row.overdue_cents),
+    overdueCount: Number(row.overdue_count),
+    topClients: (row.top_clients ?? []).map((t) => ({ ...t, cents: Number(t.cents) })),
+  };
+}
+
+async function readSummary(db: Database, bid: string, wanted: string | null): Promise<SummaryRow | undefined> {
   const result = await timed('finance.summary', () =>
     db.execute<SummaryRow>(sql`
       with bounds as (
         select today, date_trunc('month', today)::date as this_month,
-               (date_trunc('month', today) - interval '11 months')::date as first_month
+               (date_trunc('month', today) - interval '11 months')::date as first_month,
+               (date_trunc('month', today) + interval '1 month')::date as next_month
         from (select (now() at time zone timezone)::date as today from businesses where id = ${bid}) b
       ),
       paid_by_month as materialized (
-        select date_trunc('month', i.paid_on)::date as month, i.currency, sum(i.amount_cents)::bigint as cents
-        from invoices i, bounds b
-        where i.business_id = ${bid} and i.status = 'paid' and i.paid_on >= b.first_month and i.paid_on <= b.today
+        select date_trunc('month', p.paid_on)::date as month, p.currency, sum(p.cents)::bigint as cents
+        from finance_paid_days p, bounds b
+        where p.business_id = ${bid} and p.paid_on >= b.first_month and p.paid_on <= b.today
         group by 1, 2
       ),
       unpaid as materialized (
-        select i.currency, sum(i.amount_cents)::bigint as cents, count(*)::int as n,
-               coalesce(sum(i.amount_cents) filter (where i.status = 'overdue' or i.due_on < b.today), 0)::bigint as overdue_cents,
-               (count(*) filter (where i.status = 'overdue' or i.due_on < b.today))::int as overdue_n
-        from invoices i, bounds b
-        where i.business_id = ${bid} and i.status in ('sent', 'overdue')
-        group by i.currency
+        select u.currency, sum(u.cents)::bigint as cents, sum(u.invoices)::int as n,
+               sum(case when u.due_on < b.today then u.cents else u.marked_overdue_cents end)::bigint as overdue_cents,
+               sum(case when u.due_on < b.today then u.invoices else u.marked_overdue_invoices end)::int as overdue_n
+        from finance_unpaid_days u, bounds b
+        where u.business_id = ${bid}
+        group by u.currency
       ),
       chosen as (
         select coalesce(${wanted}::text, (
@@ -215,16 +246,35 @@ export async function financeSummary(db: Database, scope: Scope, raw: { currency
         cross join generate_series(b.first_month, b.this_month, interval '1 month') m
         left join paid_by_month p on p.month = m::date and p.currency = (select currency from chosen)
       ),
-      top as (
-        select i.client_id, sum(i.amount_cents)::bigint as cents
+      paid_later_this_month as materialized (
+        select i.client_id, sum(i.amount_cents)::bigint as cents, count(*)::int as n
         from invoices i, bounds b
-        where i.business_id = ${bid} and i.status = 'paid' and i.paid_on >= b.first_month and i.paid_on <= b.today
+        where i.business_id = ${bid} and i.status = 'paid' and i.paid_on > b.today and i.paid_on < b.next_month
           and i.currency = (select currency from chosen)
-        group by i.client_id order by cents desc, i.client_id limit ${TOP_CLIENTS}
+        group by i.client_id
+      ),
+      candidates as (
+        -- The first rows of the window in the summary's order, straight off its index (scalar
+        -- subqueries, not joins, keep that order visible to the planner). Taking back the later
+        -- payments only lowers a client, so with as many extra rows as such clients the top five
+        -- are among these: a client further down already had five unaffected clients above it.
+        select r.client_id, r.cents, r.invoices
+        from finance_client_revenue r
+        where r.business_id = ${bid} and r.first_month = (select first_month from bounds) and r.currency = (select currency from chosen)
+        order by r.cents desc nulls last, r.client_id
+        limit ${TOP_CLIENTS} + (select count(*) from paid_later_this_month)
+      ),
+      top as (
+        select c.client_id, (c.cents - coalesce(l.cents, 0))::bigint as cents
+        from candidates c left join paid_later_this_month l on l.client_id = c.client_id
+        where c.invoices > coalesce(l.n, 0)
+        order by 2 desc, 1 limit ${TOP_CLIENTS}
       )
       select
         (select currency from chosen) as currency,
         (select today from bounds)::text as today,
+        (select first_month from bounds)::text as first_month,
+        exists (select 1 from finance_revenue_windows w, bounds b where w.business_id = ${bid} and w.first_month = b.first_month) as window_ready,
         (select json_agg(json_build_object('month', to_char(month, 'YYYY-MM'), 'cents', cents) order by month) from series) as series,
         (select json_agg(json_build_object(
             'clientId', t.client_id,
@@ -239,21 +289,33 @@ export async function financeSummary(db: Database, scope: Scope, raw: { currency
         coalesce((select overdue_n from unpaid where currency = (select currency from chosen)), 0) as overdue_count
     `),
   );
-  const row = result.rows[0];
-  if (!row || !row.today) throw new NotFoundError('Business not found.');
-  const series = (row.series ?? []).map((s) => ({ month: s.month, cents: Number(s.cents) }));
-  return {
-    currency: row.currency,
-    currencies: row.currencies ?? [],
-    today: row.today,
-    revenueThisMonthCents: series[series.length - 1]?.cents ?? 0,
-    revenueByMonth: series,
-    outstandingCents: Number(row.outstanding_cents),
-    outstandingCount: Number(row.outstanding_count),
-    overdueCents: Number(row.overdue_cents),
-    overdueCount: Number(row.overdue_count),
-    topClients: (row.top_clients ?? []).map((t) => ({ ...t, cents: Number(t.cents) })),
-  };
+  return result.rows[0];
+}
+
+/**
+ * Builds a business's per-client revenue for the 12-month window starting at `firstMonth` (and
+ * drops its older window). The advisory lock waits for the business's writers of paid invoices in
+ * flight and holds back new ones until commit, so the aggregate below, read after the lock, and
+ * the trigger's later updates together count every invoice exactly once.
+ */
+async function buildRevenueWindow(db: Database, businessId: string, firstMonth: string): Promise<void> {
+  await timed('finance.buildRevenueWindow', () =>
+    db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(finance_window_lock_key(${businessId}::uuid))`);
+      const created = await tx.execute(
+        sql`insert into finance_revenue_windows (business_id, first_month) values (${businessId}, ${firstMonth}::date) on conflict do nothing returning 1 as created`,
+      );
+      if (created.rows.length === 0) return; // built by a concurrent summary
+      await tx.execute(sql`delete from finance_revenue_windows where business_id = ${businessId} and first_month <> ${firstMonth}::date`);
+      await tx.execute(sql`
+        insert into finance_client_revenue (business_id, first_month, currency, client_id, cents, invoices)
+        select business_id, ${firstMonth}::date, currency, client_id, sum(amount_cents)::bigint, count(*)::int
+        from invoices
+        where business_id = ${businessId} and status = 'paid'
+          and paid_on >= ${firstMonth}::date and paid_on < ${firstMonth}::date + interval '12 months'
+        group by business_id, currency, client_id`);
+    }),
+  );
 }
 
 /** Clients to pick from when creating an invoice: a small, named list read through finance's own join. */

@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { sessionForUser } from '@/fuse/auth/accounts';
+import { rememberSwitchedBusiness, sessionForUser } from '@/fuse/auth/accounts';
 import { hashPassword, verifyPassword } from '@/fuse/auth/passwords';
 import { businesses, memberships, users } from '@/fuse/auth/schema';
 import { getDb, type Database } from '@/fuse/db/client';
@@ -229,7 +229,10 @@ export async function switchBusiness(db: Database, session: Session, raw: unknow
       .limit(1);
     if (!user || user.sessionVersion !== session.sessionVersion) throw new UnauthorizedError();
     const member = await sessionForUser(db, user.id, businessId);
-    if (member) return member;
+    if (member) {
+      await rememberSwitchedBusiness(db, user.id, businessId);
+      return member;
+    }
     if (user.isAdmiral) {
       const [business] = await db.select({ id: businesses.id }).from(businesses).where(eq(businesses.id, businessId)).limit(1);
       if (business) {

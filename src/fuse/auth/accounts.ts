@@ -62,7 +62,11 @@ export async function signUp(db: Database, raw: unknown): Promise<SessionInput> 
   }
 }
 
-/** The user's session for a business they belong to (admirals carry their platform rank). */
+/**
+ * The user's session for a business they belong to (admirals carry their platform rank). Without a
+ * business: the one they last switched to, else their earliest membership (ties by business id),
+ * so a member of several businesses always lands in the same, most useful one.
+ */
 export async function sessionForUser(
   db: Database,
   userId: string,
@@ -83,7 +87,7 @@ export async function sessionForUser(
       .from(users)
       .innerJoin(memberships, eq(memberships.userId, users.id))
       .where(businessId ? and(eq(users.id, userId), eq(memberships.businessId, businessId)) : eq(users.id, userId))
-      .orderBy(asc(memberships.createdAt))
+      .orderBy(sql`${memberships.lastSwitchedAt} desc nulls last`, asc(memberships.createdAt), asc(memberships.businessId))
       .limit(1);
     const row = rows[0];
     if (!row) return null;
@@ -98,6 +102,16 @@ export async function sessionForUser(
       sessionVersion: row.sessionVersion,
     };
   });
+}
+
+/** Remembers the business a member switched to, where the next sign-in lands (see sessionForUser). */
+export async function rememberSwitchedBusiness(db: Database, userId: string, businessId: string): Promise<void> {
+  await timed('accounts.rememberSwitchedBusiness', () =>
+    db
+      .update(memberships)
+      .set({ lastSwitchedAt: sql`now()` })
+      .where(and(eq(memberships.userId, userId), eq(memberships.businessId, businessId))),
+  );
 }
 
 export async function signIn(db: Database, raw: unknown): Promise<SessionInput> {

@@ -54,6 +54,8 @@ export const memberships = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     rank: text('rank', { enum: RANKS }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the user last switched to this business: sign-in opens the latest one. */
+    lastSwitchedAt: timestamp('last_switched_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.businessId, t.userId] }), index('memberships_user_idx').on(t.userId)],
 );

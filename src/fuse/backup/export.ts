@@ -16,6 +16,8 @@ export type ExportScope = { businessId: string; rank: Rank };
 
 /** Framework bookkeeping that carries business_id but is not the business's data. */
 const INTERNAL_TABLES = new Set(['memberships', 'outbox', 'idempotency_keys']);
+/** A table whose comment starts with this holds only data derived from other tables (see drizzle/0007). */
+const DERIVED_TABLE_COMMENT = 'fuse:derived';
 /** Columns never exported, whatever table they are in. */
 const SECRET_COLUMN = /password|secret|token|hash/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -62,6 +64,8 @@ export async function openBusinessExport(pool: pg.Pool, scope: ExportScope): Pro
                  from pg_index i where i.indrelid = c.oid and i.indisprimary) as key
          from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition and c.relname <> 'businesses'
+          -- Derived tables (running totals a trigger keeps) say so in their comment: nothing of the business's own.
+          and coalesce(obj_description(c.oid, 'pg_class'), '') not like '${DERIVED_TABLE_COMMENT}%'
           and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'business_id' and not a.attisdropped)
         order by c.relname`,
     );

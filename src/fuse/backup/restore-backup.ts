@@ -304,6 +304,11 @@ export async function restoreBackup(
       }
     }
     await client.query('set constraints all deferred');
+    // Rows go back verbatim, derived tables included: user triggers (which derive rows, such as
+    // running totals) stay off during the load, as with pg_dump --disable-triggers, so nothing is
+    // counted twice. Foreign keys are system triggers and stay on. Re-enabled before commit.
+    const loaded = manifest.tables.map((entry) => qualified(entry.name));
+    for (const name of loaded) await client.query(`alter table ${name} disable trigger user`);
     // Secondary indexes are dropped and rebuilt after the load (in this transaction): building an
     // index once from sorted data is several times faster than updating it row by row.
     const secondary = await client.query<{ name: string; def: string }>(
@@ -324,6 +329,7 @@ export async function restoreBackup(
         return method === 'copy' ? copySink(client, table) : insertSink(client, table);
       },
     });
+    for (const name of loaded) await client.query(`alter table ${name} enable trigger user`);
     await client.query(`set local maintenance_work_mem = '256MB'`);
     for (const index of secondary.rows) await client.query(index.def);
     const restored = new Set(manifest.tables.map((t) => t.name));
