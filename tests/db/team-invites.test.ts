@@ -51,7 +51,10 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     // A tampered secret or a foreign business in the token finds nothing.
     const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
     expect(await thrown(describeInvite(db, tampered))).toBeInstanceOf(NotFoundError);
-    expect(await thrown(acceptInvite(db, { token, name: 'New', password: 'short' }))).toBeInstanceOf(ValidationError);
+    const tooShort = await thrown(acceptInvite(db, { token, name: 'New', password: 'short' }));
+    expect(tooShort).toBeInstanceOf(ValidationError);
+    // Named after the field, so the form can show it next to the password.
+    expect(Object.keys((tooShort as ValidationError).fields)).toEqual(['password']);
     const session = await acceptInvite(db, { token, name: 'New Member', password: PASSWORD });
     expect(session).toMatchObject({ businessId: captain.businessId, rank: 'crew', email, name: 'New Member' });
     expect(await signIn(db, { email, password: PASSWORD })).toMatchObject({ businessId: captain.businessId, rank: 'crew' });

@@ -33,6 +33,8 @@ describe('joining a business through an invite link, in the browser', () => {
     const page = await context.newPage();
     try {
       await page.goto(link);
+      // The form posts JSON once its script runs; wait for the page's scripts before typing.
+      await page.waitForLoadState('networkidle');
       const form = page.getByRole('form', { name: 'Accept invitation' });
       // The invited address is shown, not editable, and not sent: the token decides the account.
       await expect.poll(() => form.getByLabel('Email').inputValue()).toBe(email);

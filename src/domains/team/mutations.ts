@@ -190,7 +190,8 @@ export async function acceptInvite(db: Database, raw: unknown): Promise<SessionI
         id = existing.id;
       } else {
         const checked = newMemberPassword.safeParse(password);
-        if (!checked.success) throw ValidationError.fromZod(checked.error);
+        // The password is checked alone, so zod's issue has no path: name the field for the form.
+        if (!checked.success) throw new ValidationError({ password: checked.error.issues[0]?.message ?? 'Choose a longer password.' });
         if (!name) throw new ValidationError({ name: 'Enter your name.' });
         const [created] = await tx
           .insert(users)

@@ -48,7 +48,8 @@ export function AuthForm({ action, fields, submitLabel, next, extra, label, repl
   }
 
   return (
-    <form onSubmit={submit} noValidate aria-label={label}>
+    // method="post": a submit before the page's script has started must not put a password in a URL.
+    <form onSubmit={submit} method="post" noValidate aria-label={label}>
       {fields.map((f) =>
         f.name ? (
           <label key={f.name}>
