@@ -3,13 +3,19 @@
  * 1,000 and 5,000 streams held open against a local production server on PostgreSQL, and the
  * server's memory per open stream. Writes bench/results/live-<date>.json and .md.
  *
- * Options: --levels 1,100,1000,5000  --commits 40  --keep-db
+ * The streams are held by client worker processes (bench/live-clients.ts, raw sockets), not by
+ * this process, which only commits: latency = commit returned here → event read by a worker, both
+ * on process.hrtime.bigint() (CLOCK_MONOTONIC, shared by every process on the machine).
+ *
+ * Options: --levels 1,100,1000,5000  --commits 40  --workers 1  --keep-db
+ *   --path /api/./live: the same stream through Next's route handler (the Node server only answers
+ *   the exact path /api/live itself), to compare the two transports.
  * Env: DATABASE_URL (PostgreSQL server to create the benchmark database on; default
- * postgres://<user>@127.0.0.1:5432/postgres), FUSE_DIST_DIR (build directory; default .next-live-bench).
+ * postgres://<user>@127.0.0.1:5432/postgres), FUSE_DIST_DIR (build directory; default .next-live-bench),
+ * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +35,9 @@ const arg = (name: string) => {
 };
 const LEVELS = (arg('--levels') ?? '1,100,1000,5000').split(',').map(Number);
 const COMMITS = Number(arg('--commits') ?? 40);
+// One worker by default: with two, three busy processes share the 2 CPUs and the server's fan-out waits (p99 98 vs 83 ms at 5,000).
+const WORKERS = Number(arg('--workers') ?? 1);
+const STREAM_PATH = arg('--path') ?? '/api/live';
 const log = (m: string) => process.stderr.write(`bench:live: ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -73,7 +82,9 @@ function freePort(): Promise<number> {
 
 async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
@@ -137,47 +148,58 @@ function treeRssKb(root: number): number {
   return kb;
 }
 
-type Stream = { req: http.ClientRequest; ready: Promise<void> };
+/** Client worker processes (bench/live-clients.ts) holding the streams, with the same monotonic clock as this one. */
+type Worker = { child: ChildProcess; streams: number; allOf: Set<number> };
+type WorkerMessage =
+  | { type: 'opened'; streams: number }
+  | { type: 'all'; id: number }
+  | { type: 'times'; ids: number[]; times: number[] }
+  | { type: 'error'; message: string };
 
-const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-/** Receipt times by outbox id (as streams read them), and commit times (as the commit returned). */
-const receivedAt = new Map<number, number[]>();
-const committedAt = new Map<number, number>();
-
-/**
- * A minimal event-stream reader: it only needs `id:` lines, so it scans for them instead of parsing
- * full events (thousands of streams share this one process).
- */
-function openStream(url: string, cookie: string): Stream {
-  let resolveReady!: () => void;
-  let rejectReady!: (e: Error) => void;
-  const ready = new Promise<void>((res, rej) => ((resolveReady = res), (rejectReady = rej)));
-  const req = http.get(`${url}/api/live`, { agent, headers: { cookie, accept: 'text/event-stream' } }, (res) => {
-    if (res.statusCode !== 200) return rejectReady(new Error(`stream refused: ${res.statusCode}`));
-    res.setEncoding('utf8');
-    let carry = '';
-    res.on('data', (chunk: string) => {
-      const now = performance.now();
-      const text = carry + chunk;
-      let at = 0;
-      for (;;) {
-        const i = text.indexOf('\n\n', at);
-        if (i === -1) break;
-        const block = text.slice(at, i);
-        at = i + 2;
-        if (block.startsWith('retry:')) resolveReady();
-        else if (block.startsWith('id: ')) {
-          // The receipt can be read before the commit's own promise continues: keep times, subtract later.
-          receivedAt.get(Number(block.slice(4, block.indexOf('\n'))))?.push(now);
-        }
-      }
-      carry = text.slice(at);
+function startWorkers(count: number): Worker[] {
+  return Array.from({ length: count }, () => {
+    const child = fork(path.join(ROOT, 'bench/live-clients.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const worker: Worker = { child, streams: 0, allOf: new Set() };
+    child.on('message', (m: WorkerMessage) => {
+      if (m.type === 'all') worker.allOf.add(m.id);
     });
-    res.on('error', () => undefined);
+    return worker;
   });
-  req.on('error', (err) => rejectReady(err));
-  return { req, ready };
 }
+
+function ask<T extends WorkerMessage['type']>(worker: Worker, message: object, reply: T): Promise<Extract<WorkerMessage, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const on = (m: WorkerMessage) => {
+      if (m.type === 'error') reject(new Error(m.message));
+      else if (m.type === reply) resolve(m as Extract<WorkerMessage, { type: T }>);
+      else return;
+      worker.child.off('message', on);
+    };
+    worker.child.on('message', on);
+    worker.child.send(message);
+  });
+}
+
+/** Opens streams until `total` are open, spread evenly over the workers. */
+async function openStreams(workers: Worker[], total: number, port: number, cookie: string) {
+  const have = workers.reduce((n, w) => n + w.streams, 0);
+  const more = total - have;
+  await Promise.all(
+    workers.map(async (w, i) => {
+      const count = Math.floor(more / workers.length) + (i < more % workers.length ? 1 : 0);
+      if (count <= 0) return;
+      w.streams = (await ask(w, { type: 'open', count, port, cookie, path: STREAM_PATH }, 'opened')).streams;
+    }),
+  );
+}
+
+/** CPU time (user + system, ms) a process has used, from /proc. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -195,10 +217,14 @@ type Level = {
   maxMs: number;
   serverRssMb: number;
   rssPerStreamKb: number | null;
+  /** CPU time per commit: the app server, and the client workers together. */
+  serverCpuMsPerCommit: number;
+  clientsCpuMsPerCommit: number;
 };
 
 async function main() {
   buildIfNeeded();
+  const loadAtStart = os.loadavg();
   const server = pgServerUrl();
   const name = `fuse_live_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: server });
@@ -215,8 +241,9 @@ async function main() {
   await seedDemo(db as never);
 
   const { url, child } = await startServer(databaseUrl);
+  const port = Number(new URL(url).port);
   const results: Level[] = [];
-  const streams: Stream[] = [];
+  const workers = startWorkers(WORKERS);
   try {
     const signIn = await fetch(`${url}/api/auth/sign-in`, {
       method: 'POST',
@@ -227,64 +254,64 @@ async function main() {
     const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
     const { businessId } = (await signIn.json()) as { businessId: string };
 
-    // Warm up the routes and the hub, then take the baseline memory with one stream open.
-    const warm = openStream(url, cookie);
-    await warm.ready;
-    streams.push(warm);
+    // Warm up the route and the hub, then take the baseline memory with one stream open.
+    await openStreams(workers, 1, port, cookie);
     await sleep(1000);
     const baselineKb = treeRssKb(child.pid!);
 
     for (const level of LEVELS) {
-      log(`opening streams: ${streams.length} → ${level}`);
-      while (streams.length < level) {
-        const batch = Math.min(200, level - streams.length);
-        const opened = Array.from({ length: batch }, () => openStream(url, cookie));
-        streams.push(...opened);
-        await Promise.all(opened.map((s) => s.ready));
-      }
+      log(`opening streams: ${workers.reduce((n, w) => n + w.streams, 0)} → ${level}`);
+      await openStreams(workers, level, port, cookie);
+      const streams = workers.reduce((n, w) => n + w.streams, 0);
       await sleep(1500);
       const rssKb = treeRssKb(child.pid!);
-      receivedAt.clear();
-      committedAt.clear();
-      log(`${level} streams: ${COMMITS} commits`);
+      for (const w of workers) w.allOf.clear();
+      const committedAt = new Map<number, bigint>();
+      const cpuBefore = { server: cpuMs(child.pid!), clients: workers.reduce((n, w) => n + cpuMs(w.child.pid!), 0) };
+      log(`${streams} streams: ${COMMITS} commits`);
       for (let i = 0; i < COMMITS; i++) {
-        const id = await db.transaction(async (tx) => {
-          const outboxId = await recordChange(tx, {
-            businessId,
-            domain: 'bench',
-            kind: 'ping',
-            entityId: i,
-            data: { i },
-          });
-          receivedAt.set(outboxId, []);
-          return outboxId;
-        });
-        committedAt.set(id, performance.now());
+        const id = await db.transaction((tx) =>
+          recordChange(tx, { businessId, domain: 'bench', kind: 'ping', entityId: i, data: { i } }),
+        );
+        committedAt.set(id, process.hrtime.bigint());
         // Let the fan-out finish before the next commit (the benchmark measures latency, not throughput).
         const deadline = performance.now() + 5_000;
-        while (receivedAt.get(id)!.length < streams.length && performance.now() < deadline) await sleep(2);
+        while (workers.some((w) => w.streams > 0 && !w.allOf.has(id)) && performance.now() < deadline) await sleep(2);
         await sleep(20);
       }
-      const all = [...receivedAt]
-        .flatMap(([id, times]) => times.map((t) => Math.max(0, t - committedAt.get(id)!)))
-        .sort((a, b) => a - b);
+      const cpu = {
+        server: cpuMs(child.pid!) - cpuBefore.server,
+        clients: workers.reduce((n, w) => n + cpuMs(w.child.pid!), 0) - cpuBefore.clients,
+      };
+      const reports = await Promise.all(workers.map((w) => ask(w, { type: 'report' }, 'times')));
+      const all: number[] = [];
+      for (const r of reports) {
+        for (let k = 0; k < r.ids.length; k++) {
+          const committed = committedAt.get(r.ids[k]!);
+          // A receipt can come before the commit's own round trip returns here: count it as 0.
+          if (committed !== undefined) all.push(Math.max(0, (r.times[k]! - Number(committed)) / 1e6));
+        }
+      }
+      all.sort((a, b) => a - b);
       const r: Level = {
-        streams: streams.length,
+        streams,
         commits: COMMITS,
         events: all.length,
-        expectedEvents: COMMITS * streams.length,
+        expectedEvents: COMMITS * streams,
         p50Ms: +percentile(all, 50).toFixed(2),
         p90Ms: +percentile(all, 90).toFixed(2),
         p99Ms: +percentile(all, 99).toFixed(2),
         maxMs: +(all[all.length - 1] ?? NaN).toFixed(2),
         serverRssMb: +(rssKb / 1024).toFixed(1),
-        rssPerStreamKb: streams.length > 1 ? +((rssKb - baselineKb) / (streams.length - 1)).toFixed(1) : null,
+        rssPerStreamKb: streams > 1 ? +((rssKb - baselineKb) / (streams - 1)).toFixed(1) : null,
+        serverCpuMsPerCommit: +(cpu.server / COMMITS).toFixed(1),
+        clientsCpuMsPerCommit: +(cpu.clients / COMMITS).toFixed(1),
       };
       log(JSON.stringify(r));
       results.push(r);
     }
   } finally {
-    for (const s of streams) s.req.destroy();
+    for (const w of workers) if (w.child.connected) w.child.send({ type: 'close' });
     await new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
@@ -301,22 +328,29 @@ async function main() {
 
   const date = new Date().toISOString().slice(0, 10);
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGb: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version };
-  const out = { benchmark: 'live', date: new Date().toISOString(), machine, goal: 'p99 < 50 ms at 5,000 streams', results };
+  const clients = { workers: WORKERS, path: STREAM_PATH, transport: 'raw net sockets in forked processes (bench/live-clients.ts)', clock: 'process.hrtime.bigint()' };
+  const out = { benchmark: 'live', date: new Date().toISOString(), machine, loadAverage: { start: loadAtStart, end: os.loadavg() }, clients, goal: 'p99 < 50 ms at 5,000 streams', results };
   const dir = path.join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `live-${date}.json`), JSON.stringify(out, null, 2) + '\n');
+  const loadText = (l: number[]) => l.map((n) => n.toFixed(2)).join(', ');
   const md = [
     `# Live changes: commit → event latency (${date})`,
     '',
-    `Machine: ${machine.cpus} CPU (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}. One production server`,
-    '(`next start`) on PostgreSQL; the streams and the commits come from one benchmark process on the same machine.',
-    `Each level: ${COMMITS} commits, one at a time; latency = commit returned → event read by each stream.`,
+    `Machine: ${machine.cpus} CPU (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}; load average (1, 5, 15 min) at the start ${loadText(loadAtStart)}, at the end ${loadText(os.loadavg())}.`,
+    'One production server (`next start`) on PostgreSQL, all on this machine. The streams are held by',
+    `${WORKERS} client worker process${WORKERS === 1 ? '' : 'es'} (bench/live-clients.ts: raw \`net\` sockets, a hand-written request, the bytes`,
+    'scanned for `id:` lines); the commits come from the benchmark process. Latency = commit returned in the',
+    'benchmark process → event read in a worker, both on `process.hrtime.bigint()` (CLOCK_MONOTONIC, one clock',
+    `for every process). Each level: ${COMMITS} commits, one at a time (the next after every stream has the event).`,
+    `Streams opened at \`${STREAM_PATH}\`${STREAM_PATH === '/api/live' ? '' : " (Next's route handler)"}.`,
+    'CPU per commit: user + system time of the server, and of the client workers together, over the level.',
     '',
-    '| open streams | events | p50 ms | p90 ms | p99 ms | max ms | server RSS MB | RSS per stream KB |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| open streams | events | p50 ms | p90 ms | p99 ms | max ms | server RSS MB | RSS per stream KB | server CPU ms/commit | clients CPU ms/commit |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map(
       (r) =>
-        `| ${r.streams} | ${r.events}/${r.expectedEvents} | ${r.p50Ms} | ${r.p90Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.serverRssMb} | ${r.rssPerStreamKb ?? '–'} |`,
+        `| ${r.streams} | ${r.events}/${r.expectedEvents} | ${r.p50Ms} | ${r.p90Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.serverRssMb} | ${r.rssPerStreamKb ?? '–'} | ${r.serverCpuMsPerCommit} | ${r.clientsCpuMsPerCommit} |`,
     ),
     '',
     'Goal: p99 under 50 ms at 5,000 streams.',

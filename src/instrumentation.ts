@@ -9,11 +9,18 @@ export async function register() {
     const { startServer } = await import('./fuse/startup');
     await startServer();
     // Socket address for the rate limiter, request tracking and SIGTERM handling (src/fuse/security/peer-address.ts).
-    const [{ installPeerAddress, onHttpRequest }, { installGracefulShutdown, onShutdown, trackRequest }, { timePageRequest }] =
-      await Promise.all([import('./fuse/security/peer-address'), import('./fuse/shutdown'), import('./fuse/observability/page-timing')]);
+    const [{ installPeerAddress, interceptHttpRequest, onHttpRequest }, { installGracefulShutdown, onShutdown, trackRequest }, { timePageRequest }, { interceptLiveRequest }] =
+      await Promise.all([
+        import('./fuse/security/peer-address'),
+        import('./fuse/shutdown'),
+        import('./fuse/observability/page-timing'),
+        import('./fuse/live/node-transport'),
+      ]);
     installPeerAddress();
     onHttpRequest((server, _req, res) => trackRequest(server, res));
     onHttpRequest((_server, req, res) => timePageRequest(req, res));
+    // GET /api/live is served here, outside Next, for fan-out speed (src/fuse/live/node-transport.ts).
+    interceptHttpRequest(interceptLiveRequest);
     installGracefulShutdown();
     onShutdown(async () => (await import('./fuse/db/client')).closeDb(), { after: 'requests' });
   }

@@ -1,11 +1,9 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { config as fuseConfig } from '@/fuse/config';
-import { logger } from '@/fuse/observability/logger';
-import { rateLimitedTotal } from '@/fuse/observability/metrics';
-import { hitRateLimit, rateLimitHeaders, requestRule } from '@/fuse/ratelimit';
-import { CLIENT_IP_HEADER, clientIpFromHeaders, ipMatches, PEER_HEADER, REQUEST_ID_HEADER } from '@/fuse/security/client-ip';
-import { contentSecurityPolicy, createNonce, staticSecurityHeaders } from '@/fuse/security/headers';
+import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from '@/fuse/security/client-ip';
+import { contentSecurityPolicy } from '@/fuse/security/headers';
 import { crossSiteRefusal } from '@/fuse/security/origin';
+import { checkRequestRate, perRequestCsp, requestIdentity, responseSecurityHeaders, TOO_MANY_REQUESTS } from '@/fuse/security/request-policy';
 import { prerenderedPageFor, prerenderedScriptHashes } from '@/fuse/security/static-csp';
 import {
   isSecureRequest,
@@ -15,19 +13,12 @@ import {
   sessionCookieName,
   sessionCookieOptions,
 } from '@/fuse/session/cookie';
-import { signingSecret, verificationSecrets } from '@/fuse/session/secrets';
-import { mintSessionToken, verifySessionToken, type Session } from '@/fuse/session/token';
-
-const REQUEST_ID_FORMAT = /^[A-Za-z0-9._:-]{1,128}$/;
+import { refreshSession, type SessionOutcome } from '@/fuse/session/refresh';
+import { verificationSecrets } from '@/fuse/session/secrets';
+import { verifySessionToken } from '@/fuse/session/token';
 
 function isDashboard(pathname: string) {
   return pathname === '/dashboard' || pathname.startsWith('/dashboard/');
-}
-
-/** The socket peer is a configured reverse proxy: only then are its X-* headers believed. */
-function fromTrustedProxy(request: NextRequest, trusted: readonly string[]): boolean {
-  const peer = request.headers.get(PEER_HEADER);
-  return !!peer && trusted.length > 0 && ipMatches(peer, trusted);
 }
 
 /** Rewrites the Cookie request header so pages and handlers see the refreshed (or no) session. */
@@ -41,30 +32,6 @@ function rewriteSessionCookie(headers: Headers, token: string | null, name: stri
   else headers.delete('cookie');
 }
 
-type SessionOutcome = { session: Session | null; token: string | null; revoked: boolean };
-
-/**
- * A cookie older than SESSION_REFRESH_SECONDS is checked against the database (session version,
- * current rank) and re-minted, so revocation and demotion reach reads within that window. A
- * database error keeps the cookie as it is: mutations re-check it anyway.
- */
-async function refreshSession(session: Session, refreshSeconds: number): Promise<SessionOutcome> {
-  if (Date.now() / 1000 - session.issuedAt < refreshSeconds) return { session, token: null, revoked: false };
-  try {
-    const [{ getDb }, { recheckSession }] = await Promise.all([
-      import('@/fuse/db/client'),
-      import('@/fuse/session/revocation'),
-    ]);
-    const fresh = await recheckSession(getDb(), session);
-    if (!fresh) return { session: null, token: null, revoked: true };
-    const token = await mintSessionToken(fresh, signingSecret());
-    return { session: fresh, token, revoked: false };
-  } catch (err) {
-    logger.warn({ err: (err as Error).message }, 'session refresh skipped: database unavailable');
-    return { session, token: null, revoked: false };
-  }
-}
-
 /**
  * The first step of every request (Node runtime): request id, per-IP rate limit, cross-site
  * mutation refusal for the API, session verification and refresh, security headers and a per-request
@@ -74,12 +41,8 @@ async function refreshSession(session: Session, refreshSeconds: number): Promise
 export async function proxy(request: NextRequest) {
   const cfg = fuseConfig();
   const { pathname, search } = request.nextUrl;
-  const trustedPeer = fromTrustedProxy(request, cfg.trustedProxies);
   // `next start` serves plain HTTP; HTTPS is terminated by a trusted reverse proxy that says so.
-  const https = trustedPeer && request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
-  const incomingId = trustedPeer ? request.headers.get(REQUEST_ID_HEADER) : null;
-  const requestId = incomingId && REQUEST_ID_FORMAT.test(incomingId) ? incomingId : crypto.randomUUID();
-  const ip = clientIpFromHeaders(request.headers, cfg.trustedProxies);
+  const { https, requestId, ip } = requestIdentity(request.headers, cfg.trustedProxies);
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set(REQUEST_ID_HEADER, requestId);
@@ -94,29 +57,21 @@ export async function proxy(request: NextRequest) {
   if (staticHashes) {
     csp = contentSecurityPolicy({ ...cspBase, scriptHashes: staticHashes });
   } else {
-    const nonce = createNonce();
     // The prerendered not-found page can answer any URL; its inline scripts are allowed by hash.
-    csp = contentSecurityPolicy({ ...cspBase, nonce, scriptHashes: prerenderedScriptHashes('_not-found') ?? [] });
+    csp = perRequestCsp(https).csp;
     requestHeaders.set('content-security-policy', csp);
   }
 
   const decorate = (response: NextResponse, extra: Record<string, string> = {}) => {
-    for (const [k, v] of Object.entries(staticSecurityHeaders(https))) response.headers.set(k, v);
-    response.headers.set('Content-Security-Policy', csp);
-    response.headers.set('X-Request-Id', requestId);
+    for (const [k, v] of Object.entries(responseSecurityHeaders(https, csp, requestId))) response.headers.set(k, v);
     for (const [k, v] of Object.entries(extra)) response.headers.set(k, v);
     return response;
   };
 
-  const rule = requestRule();
-  const decision = await hitRateLimit(`req:${ip}`, rule, 'memory');
-  const limitHeaders = rateLimitHeaders(decision, rule);
-  if (!decision.allowed) {
-    const body = pathname.startsWith('/api/')
-      ? JSON.stringify({ error: 'Too many requests. Slow down and try again shortly.' })
-      : 'Too many requests. Slow down and try again shortly.\n';
+  const { allowed, headers: limitHeaders } = await checkRequestRate(ip);
+  if (!allowed) {
+    const body = pathname.startsWith('/api/') ? JSON.stringify({ error: TOO_MANY_REQUESTS }) : `${TOO_MANY_REQUESTS}\n`;
     const type = pathname.startsWith('/api/') ? 'application/json' : 'text/plain; charset=utf-8';
-    rateLimitedTotal.inc({ scope: 'request' });
     return decorate(new NextResponse(body, { status: 429, headers: { 'Content-Type': type, 'Cache-Control': 'no-store' } }), limitHeaders);
   }
 

@@ -6,7 +6,7 @@ import type { Database } from '@/fuse/db/client';
 import { LiveHub } from '@/fuse/live/hub';
 import { outboxPosition, recordChange } from '@/fuse/live/outbox';
 import { pruneOutbox } from '@/fuse/live/retention';
-import { openLiveStream } from '@/fuse/live/stream';
+import { MAX_QUEUED_BYTES, openLiveStream, runLiveStream } from '@/fuse/live/stream';
 import { describeEachDatabase } from '../setup/each-database';
 import { readSse, type SseEvent, type SseReader } from '../setup/sse';
 
@@ -176,6 +176,63 @@ describeEachDatabase('live hub and streams', ({ kind, db: getDb }) => {
     const stream = await opened(open(a, null, { hub: other }));
     await other.close();
     await expect(Promise.race([stream.ended.then(() => 'ended'), sleep(2000).then(() => 'open')])).resolves.toBe('ended');
+  });
+
+  it('drops a stream whose reader has fallen more than 1 MiB behind, and keeps one that reads', async () => {
+    const written: { slow: number; fast: number } = { slow: 0, fast: 0 };
+    const ends: { slow: string[]; fast: string[] } = { slow: [], fast: [] };
+    let slowQueued = 0;
+    const sink = (which: 'slow' | 'fast') => ({
+      write: (bytes: Uint8Array) => {
+        written[which] += 1;
+        if (which === 'slow') slowQueued += bytes.byteLength;
+      },
+      queuedBytes: () => (which === 'slow' ? slowQueued : 0),
+      end: (reason: 'closed' | 'overloaded') => void ends[which].push(reason),
+    });
+    const stopSlow = runLiveStream({ hub, businessId: a, after: null, maxReplay: 1000 }, sink('slow'));
+    const stopFast = runLiveStream({ hub, businessId: a, after: null, maxReplay: 1000 }, sink('fast'));
+    const waitFor = async (check: () => boolean) => {
+      for (let i = 0; i < 250 && !check(); i++) await sleep(20);
+      expect(check()).toBe(true);
+    };
+    await waitFor(() => written.slow >= 1 && written.fast >= 1);
+    await change(a, 70);
+    await waitFor(() => written.slow >= 2 && written.fast >= 2);
+    expect(ends.slow).toEqual([]);
+    // The slow reader stops reading: its backlog passes the limit, the next write ends it.
+    slowQueued = MAX_QUEUED_BYTES + 1;
+    const before = written.slow;
+    await change(a, 71);
+    await waitFor(() => ends.slow.length === 1 && written.fast >= 3);
+    expect(ends.slow).toEqual(['overloaded']);
+    expect(written.slow).toBe(before);
+    await change(a, 72);
+    await waitFor(() => written.fast >= 4);
+    expect(written.slow).toBe(before);
+    expect(ends.fast).toEqual([]);
+    stopSlow();
+    stopFast();
+  });
+
+  it('spreads heartbeats over the interval: each stream still gets one per interval', async () => {
+    const other = new LiveHub({ db, listenUrl: kind === 'postgres' ? inject('postgresUrl') : null, heartbeatMs: 500 });
+    const beats: number[][] = Array.from({ length: 20 }, () => []);
+    const t0 = performance.now();
+    const unsubscribe = beats.map((list) =>
+      other.subscribe(a, { deliver: () => undefined, heartbeat: () => void list.push(performance.now() - t0), close: () => undefined }),
+    );
+    await sleep(1_300);
+    unsubscribe.forEach((u) => u());
+    await other.close();
+    // Two intervals: every stream had a heartbeat in each, and within 10% of an interval of the last.
+    for (const list of beats) {
+      expect(list.length).toBeGreaterThanOrEqual(2);
+      for (let i = 1; i < list.length; i++) expect(list[i]! - list[i - 1]!).toBeGreaterThan(400);
+    }
+    // Not all at once: the first heartbeats are spread over the first interval.
+    const firsts = beats.map((l) => l[0]!).sort((x, y) => x - y);
+    expect(firsts[firsts.length - 1]! - firsts[0]!).toBeGreaterThan(300);
   });
 
   // Retention last: it prunes the shared outbox.

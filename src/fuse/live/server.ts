@@ -3,7 +3,7 @@ import { config } from '@/fuse/config';
 import { getDb } from '@/fuse/db/client';
 import { onShutdown } from '@/fuse/shutdown';
 import { LiveHub } from './hub';
-import { openLiveStream } from './stream';
+import { openLiveStream, type LiveStreamOptions } from './stream';
 
 const globalForHub = globalThis as { fuseLiveHub?: LiveHub };
 
@@ -29,11 +29,11 @@ export function getLiveHub(): LiveHub {
 /** Streams older than this are closed so the browser reconnects and its session is verified again. */
 const MAX_STREAM_AGE_MS = 30 * 60_000;
 
-/** A live stream of the business from `after`, or null while the server shuts down. */
-export function liveStreamFor(businessId: string, after: number | null, signal?: AbortSignal): ReadableStream<Uint8Array> | null {
+/** How a stream of the business from `after` runs, or null while the server shuts down. */
+export function liveStreamOptions(businessId: string, after: number | null, signal?: AbortSignal): LiveStreamOptions | null {
   const hub = getLiveHub();
   if (hub.isClosed) return null;
-  return openLiveStream({
+  return {
     hub,
     businessId,
     after,
@@ -41,13 +41,23 @@ export function liveStreamFor(businessId: string, after: number | null, signal?:
     signal,
     // Spread the reconnects of streams opened together.
     maxAgeMs: MAX_STREAM_AGE_MS * (0.9 + Math.random() * 0.2),
-  });
+  };
+}
+
+/** A live stream of the business from `after` (route-handler transport), or null while the server shuts down. */
+export function liveStreamFor(businessId: string, after: number | null, signal?: AbortSignal): ReadableStream<Uint8Array> | null {
+  const options = liveStreamOptions(businessId, after, signal);
+  return options && openLiveStream(options);
 }
 
 /** Parses Last-Event-ID (preferred: the browser's own resume point) or `?after=`; undefined when invalid. */
-export function resumePosition(request: Request): number | null | undefined {
-  const raw = request.headers.get('last-event-id') || new URL(request.url).searchParams.get('after');
-  if (raw === null || raw === '') return null;
+export function parseResumePosition(lastEventId: string | null | undefined, after: string | null | undefined): number | null | undefined {
+  const raw = lastEventId || after;
+  if (raw === null || raw === undefined || raw === '') return null;
   if (!/^\d{1,15}$/.test(raw)) return undefined;
   return Number(raw);
+}
+
+export function resumePosition(request: Request): number | null | undefined {
+  return parseResumePosition(request.headers.get('last-event-id'), new URL(request.url).searchParams.get('after'));
 }

@@ -36,3 +36,19 @@ export function encodeResync(position: number, reason: string): Uint8Array {
 export function encodeHello(position: number, retryMs: number): Uint8Array {
   return encoder.encode(`retry: ${retryMs}\nevent: ready\ndata: ${JSON.stringify({ position })}\n\n`);
 }
+
+const CRLF = Buffer.from('\r\n');
+const chunks = new WeakMap<Uint8Array, Buffer>();
+
+/**
+ * The same bytes framed as one HTTP/1.1 chunk (`Transfer-Encoding: chunked`), made once per event
+ * and cached: the node transport writes this one buffer to every socket with a single call.
+ */
+export function httpChunk(bytes: Uint8Array): Buffer {
+  let chunk = chunks.get(bytes);
+  if (!chunk) {
+    chunk = Buffer.concat([Buffer.from(`${bytes.byteLength.toString(16)}\r\n`), bytes, CRLF]);
+    chunks.set(bytes, chunk);
+  }
+  return chunk;
+}

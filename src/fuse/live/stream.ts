@@ -17,107 +17,138 @@ export type LiveStreamOptions = {
 };
 
 /** A stream whose reader has fallen this far behind (bytes queued) is closed; it resumes on reconnect. */
-const MAX_QUEUED_BYTES = 1 << 20;
+export const MAX_QUEUED_BYTES = 1 << 20;
+
+/** Where a live stream's bytes go: a web ReadableStream (route handler) or a node response. */
+export type LiveSink = {
+  write: (bytes: Uint8Array) => void;
+  /** Bytes written that the reader has not taken yet. */
+  queuedBytes: () => number;
+  /** Ends the response. `overloaded`: the reader stopped reading (drop the connection, do not wait for it). */
+  end: (reason: 'closed' | 'overloaded') => void;
+};
 
 /**
  * One live stream: subscribe to the hub first (buffering), then replay the outbox after the
  * client's position, then flush what arrived meanwhile. Every event is sent at most once and in
- * id order (per business, outbox ids follow commit order: see recordChange).
+ * id order (per business, outbox ids follow commit order: see recordChange). Returns the function
+ * that closes it (the client went away); the stream also closes itself (max age, hub closed,
+ * a reader too far behind).
  */
-export function openLiveStream(options: LiveStreamOptions): ReadableStream<Uint8Array> {
+export function runLiveStream(options: LiveStreamOptions, sink: LiveSink): () => void {
   const { hub, businessId, maxReplay } = options;
   const db = hub.db;
   let unsubscribe: (() => void) | null = null;
   let closed = false;
   let maxAgeTimer: NodeJS.Timeout | null = null;
+  let lastSent = options.after ?? 0;
+  let live = false;
+  let buffered: LiveEvent[] = [];
 
+  const finish = (reason: 'closed' | 'overloaded' | null) => {
+    if (closed) return;
+    closed = true;
+    unsubscribe?.();
+    if (maxAgeTimer) clearTimeout(maxAgeTimer);
+    options.signal?.removeEventListener('abort', onAbort);
+    if (reason) sink.end(reason);
+  };
+  const close = () => finish('closed');
+  const onAbort = close;
+  // The client is gone: nothing left to end.
+  const stop = () => finish(null);
+  const write = (bytes: Uint8Array) => {
+    if (closed) return;
+    if (sink.queuedBytes() > MAX_QUEUED_BYTES) return finish('overloaded');
+    sink.write(bytes);
+  };
+  const send = (events: LiveEvent[]) => {
+    for (const e of events) {
+      if (e.id <= lastSent) continue;
+      lastSent = e.id;
+      write(e.bytes);
+    }
+  };
+  const subscriber: LiveSubscriber = {
+    deliver: (events) => (live ? send(events) : buffered.push(...events)),
+    heartbeat: write,
+    close,
+  };
+
+  const resync = async (reason: string): Promise<number> => {
+    const position = await outboxPosition(db, businessId);
+    write(encodeHello(position, 2_000));
+    write(encodeResync(position, reason));
+    return position;
+  };
+
+  const start = async () => {
+    if (options.signal?.aborted) return close();
+    options.signal?.addEventListener('abort', onAbort);
+    if (options.maxAgeMs) {
+      maxAgeTimer = setTimeout(close, options.maxAgeMs);
+      maxAgeTimer.unref();
+    }
+    try {
+      unsubscribe = hub.subscribe(businessId, subscriber);
+      await hub.ready(businessId);
+      if (options.after === null) {
+        lastSent = await outboxPosition(db, businessId);
+        write(encodeHello(lastSent, 2_000));
+      } else if (await prunedSince(db, businessId, options.after)) {
+        lastSent = await resync('pruned');
+      } else {
+        const rows = await changesAfter(db, businessId, options.after, maxReplay + 1);
+        if (rows.length > maxReplay) {
+          lastSent = await resync('too-far-behind');
+        } else {
+          write(encodeHello(options.after, 2_000));
+          send(rows.map(toEvent));
+        }
+      }
+      live = true;
+      const pending = buffered;
+      buffered = [];
+      send(pending);
+    } catch (err) {
+      // The browser reconnects from its last event id.
+      if (!closed && !hub.isClosed) logger.error({ err, businessId }, 'live: opening a stream failed');
+      close();
+    }
+  };
+  void start();
+  return stop;
+}
+
+/** A live stream as a web ReadableStream (the route handler's transport; see src/fuse/live/node-transport.ts). */
+export function openLiveStream(options: LiveStreamOptions): ReadableStream<Uint8Array> {
+  let stop: (() => void) | null = null;
+  const highWaterMark = 64 * 1024;
   return new ReadableStream<Uint8Array>(
     {
-      async start(controller) {
-        let lastSent = options.after ?? 0;
-        let live = false;
-        let buffered: LiveEvent[] = [];
-
-        const close = () => {
-          if (closed) return;
-          closed = true;
-          unsubscribe?.();
-          if (maxAgeTimer) clearTimeout(maxAgeTimer);
-          options.signal?.removeEventListener('abort', close);
-          try {
-            controller.close();
-          } catch {
-            /* already closed or cancelled */
-          }
-        };
-        const write = (bytes: Uint8Array) => {
-          if (closed) return;
-          if ((controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) return close();
-          try {
-            controller.enqueue(bytes);
-          } catch {
-            close();
-          }
-        };
-        const send = (events: LiveEvent[]) => {
-          for (const e of events) {
-            if (e.id <= lastSent) continue;
-            lastSent = e.id;
-            write(e.bytes);
-          }
-        };
-        const subscriber: LiveSubscriber = {
-          deliver: (events) => (live ? send(events) : buffered.push(...events)),
-          heartbeat: write,
-          close,
-        };
-
-        if (options.signal?.aborted) return close();
-        options.signal?.addEventListener('abort', close);
-        if (options.maxAgeMs) {
-          maxAgeTimer = setTimeout(close, options.maxAgeMs);
-          maxAgeTimer.unref();
-        }
-        try {
-          unsubscribe = hub.subscribe(businessId, subscriber);
-          await hub.ready(businessId);
-          if (options.after === null) {
-            lastSent = await outboxPosition(db, businessId);
-            write(encodeHello(lastSent, 2_000));
-          } else if (await prunedSince(db, businessId, options.after)) {
-            lastSent = await resync(options.after, 'pruned');
-          } else {
-            const rows = await changesAfter(db, businessId, options.after, maxReplay + 1);
-            if (rows.length > maxReplay) {
-              lastSent = await resync(options.after, 'too-far-behind');
-            } else {
-              write(encodeHello(options.after, 2_000));
-              send(rows.map(toEvent));
+      start(controller) {
+        stop = runLiveStream(options, {
+          write: (bytes) => {
+            try {
+              controller.enqueue(bytes);
+            } catch {
+              stop?.();
             }
-          }
-          live = true;
-          const pending = buffered;
-          buffered = [];
-          send(pending);
-        } catch (err) {
-          // The browser reconnects from its last event id.
-          if (!closed && !hub.isClosed) logger.error({ err, businessId }, 'live: opening a stream failed');
-          close();
-        }
-
-        async function resync(_after: number, reason: string): Promise<number> {
-          const position = await outboxPosition(db, businessId);
-          write(encodeHello(position, 2_000));
-          write(encodeResync(position, reason));
-          return position;
-        }
+          },
+          queuedBytes: () => highWaterMark - (controller.desiredSize ?? highWaterMark),
+          end: () => {
+            try {
+              controller.close();
+            } catch {
+              /* already closed or cancelled */
+            }
+          },
+        });
       },
       cancel() {
-        closed = true;
-        unsubscribe?.();
-        if (maxAgeTimer) clearTimeout(maxAgeTimer);
+        stop?.();
       },
     },
-    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+    { highWaterMark, size: (chunk) => chunk.byteLength },
   );
 }

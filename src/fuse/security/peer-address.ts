@@ -2,7 +2,10 @@ import http from 'node:http';
 import { PEER_HEADER, PEER_MARK } from './client-ip';
 
 type Listener = (server: http.Server, req: http.IncomingMessage, res: http.ServerResponse) => void;
+/** Answers a request itself (returns true) instead of letting Next handle it. */
+type Interceptor = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 const listeners: Listener[] = [];
+const interceptors: Interceptor[] = [];
 let installed = false;
 
 /**
@@ -10,7 +13,8 @@ let installed = false;
  * request, replacing whatever a client sent under that name. Next's HTTP server is created by
  * `next start`, which offers no hook for this, so FUSE wraps `http.Server.prototype.emit` for the
  * `request` event (once per process, from instrumentation). The same hook lets the shutdown
- * registry see the server and count requests in flight.
+ * registry see the server and count requests in flight, and serves GET /api/live
+ * (src/fuse/live/node-transport.ts).
  */
 export function installPeerAddress(): void {
   if (installed) return;
@@ -22,6 +26,7 @@ export function installPeerAddress(): void {
       const res = args[1] as http.ServerResponse;
       req.headers[PEER_HEADER] = req.socket?.remoteAddress ?? '';
       for (const listener of listeners) listener(this, req, res);
+      for (const intercept of interceptors) if (intercept(req, res)) return true;
     }
     return Reflect.apply(original, this, [event, ...args]) as boolean;
   } as typeof original;
@@ -30,4 +35,9 @@ export function installPeerAddress(): void {
 
 export function onHttpRequest(listener: Listener): void {
   listeners.push(listener);
+}
+
+/** Lets FUSE serve a request on the Node server before Next (after the listeners above have seen it). */
+export function interceptHttpRequest(interceptor: Interceptor): void {
+  interceptors.push(interceptor);
 }

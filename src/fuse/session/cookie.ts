@@ -29,3 +29,35 @@ export function isSecureRequest(url: string, headers: Headers): boolean {
   if (url.startsWith('https:')) return true;
   return headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
 }
+
+/** A `Cookie` request header as a reader (for code that runs before Next parses the request). */
+export function parseCookieHeader(header: string | null | undefined): CookieReader {
+  const jar = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i <= 0) continue;
+    const name = part.slice(0, i).trim();
+    if (jar.has(name)) continue;
+    const raw = part.slice(i + 1).trim();
+    try {
+      jar.set(name, decodeURIComponent(raw));
+    } catch {
+      jar.set(name, raw);
+    }
+  }
+  return { get: (name) => (jar.has(name) ? { value: jar.get(name)! } : undefined) };
+}
+
+/** A `Set-Cookie` value with the attributes of `sessionCookieOptions` (as Next writes it). */
+export function serializeCookie(name: string, value: string, options: ReturnType<typeof sessionCookieOptions>): string {
+  const parts = [
+    `${name}=${encodeURIComponent(value)}`,
+    `Path=${options.path}`,
+    `Expires=${new Date(Date.now() + options.maxAge * 1000).toUTCString()}`,
+    `Max-Age=${options.maxAge}`,
+  ];
+  if (options.secure) parts.push('Secure');
+  if (options.httpOnly) parts.push('HttpOnly');
+  parts.push(`SameSite=${options.sameSite}`);
+  return parts.join('; ');
+}

@@ -5,7 +5,9 @@ export const dynamic = 'force-dynamic';
 
 /**
  * The live stream of the signed-in business (server-sent events). Resumes after `Last-Event-ID`
- * or `?after=<outbox id>`; without either it starts from now.
+ * or `?after=<outbox id>`; without either it starts from now. On `next start` / `next dev` the Node
+ * server answers this path before Next (src/fuse/live/node-transport.ts, for fan-out speed); this
+ * handler serves hosts without that hook, with the same behaviour.
  */
 export const GET = withSession(async ({ request, session }) => {
   const after = resumePosition(request);

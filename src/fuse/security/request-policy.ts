@@ -1,0 +1,60 @@
+import { config } from '@/fuse/config';
+import { rateLimitedTotal } from '@/fuse/observability/metrics';
+import { hitRateLimit, rateLimitHeaders, requestRule } from '@/fuse/ratelimit';
+import { clientIpFromHeaders, ipMatches, PEER_HEADER, REQUEST_ID_HEADER } from './client-ip';
+import { contentSecurityPolicy, createNonce, staticSecurityHeaders } from './headers';
+import { prerenderedScriptHashes } from './static-csp';
+
+/**
+ * The per-request rules every response follows, shared by the proxy (src/proxy.ts) and the live
+ * stream served outside Next (src/fuse/live/node-transport.ts): who the client is, the request id,
+ * the per-IP rate limit and the security headers.
+ */
+const REQUEST_ID_FORMAT = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const TOO_MANY_REQUESTS = 'Too many requests. Slow down and try again shortly.';
+
+export type RequestIdentity = {
+  /** The socket peer is a configured reverse proxy: only then are its X-* headers believed. */
+  trustedPeer: boolean;
+  /** HTTPS as the client sees it (`next start` serves plain HTTP behind a TLS-terminating proxy). */
+  https: boolean;
+  requestId: string;
+  ip: string;
+};
+
+export function requestIdentity(headers: Headers, trustedProxies: readonly string[] = config().trustedProxies): RequestIdentity {
+  const peer = headers.get(PEER_HEADER);
+  const trustedPeer = !!peer && trustedProxies.length > 0 && ipMatches(peer, trustedProxies);
+  const https = trustedPeer && headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+  const incomingId = trustedPeer ? headers.get(REQUEST_ID_HEADER) : null;
+  const requestId = incomingId && REQUEST_ID_FORMAT.test(incomingId) ? incomingId : crypto.randomUUID();
+  return { trustedPeer, https, requestId, ip: clientIpFromHeaders(headers, trustedProxies) };
+}
+
+/** The CSP of a response rendered per request: a fresh nonce, and the not-found page's hashes (it can answer any URL). */
+export function perRequestCsp(https: boolean, scriptHashes?: readonly string[]): { csp: string; nonce: string } {
+  const cfg = config();
+  const nonce = createNonce();
+  const csp = contentSecurityPolicy({
+    https,
+    assetOrigin: cfg.cdnUrl ? new URL(cfg.cdnUrl).origin : null,
+    development: !cfg.production,
+    nonce,
+    scriptHashes: scriptHashes ?? prerenderedScriptHashes('_not-found') ?? [],
+  });
+  return { csp, nonce };
+}
+
+/** The headers every response carries: the static security set, its CSP, the request id. */
+export function responseSecurityHeaders(https: boolean, csp: string, requestId: string): Record<string, string> {
+  return { ...staticSecurityHeaders(https), 'Content-Security-Policy': csp, 'X-Request-Id': requestId };
+}
+
+/** Counts the request against the client's general budget; `headers` go on the response either way. */
+export async function checkRequestRate(ip: string): Promise<{ allowed: boolean; headers: Record<string, string> }> {
+  const rule = requestRule();
+  const decision = await hitRateLimit(`req:${ip}`, rule, 'memory');
+  if (!decision.allowed) rateLimitedTotal.inc({ scope: 'request' });
+  return { allowed: decision.allowed, headers: rateLimitHeaders(decision, rule) };
+}
