@@ -15,8 +15,7 @@
  * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -25,6 +24,7 @@ import { seedDemo, DEMO } from '../src/cli/demo-data';
 import type { Database } from '../src/fuse/db/client';
 import { migrateDatabase } from '../src/fuse/db/migrate';
 import { recordChange } from '../src/fuse/live/outbox';
+import { buildIfStale, freePort } from '../src/fuse/tooling/build';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DIST_DIR = process.env.FUSE_DIST_DIR || '.next-live-bench';
@@ -47,37 +47,8 @@ function pgServerUrl(): string {
   return url.toString();
 }
 
-function newest(dir: string): number {
-  let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const f = path.join(dir, e.name);
-    n = Math.max(n, e.isDirectory() ? newest(f) : statSync(f).mtimeMs);
-  }
-  return n;
-}
-
 function buildIfNeeded() {
-  const buildId = path.join(ROOT, DIST_DIR, 'BUILD_ID');
-  const inputs = [newest(path.join(ROOT, 'src')), ...['next.config.ts', 'package.json'].map((f) => statSync(path.join(ROOT, f)).mtimeMs)];
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...inputs)) return log(`reusing the build in ${DIST_DIR}`);
-  log(`next build → ${DIST_DIR}`);
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production', FUSE_DIST_DIR: DIST_DIR },
-  });
-  if (r.status !== 0) throw new Error('next build failed');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
+  if (!buildIfStale(ROOT, { distDir: DIST_DIR, onBuild: log })) log(`reusing the build in ${DIST_DIR}`);
 }
 
 async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
