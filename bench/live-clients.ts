@@ -8,35 +8,49 @@
  * process, so the parent compares them with its own commit times. (`performance.now()` counts from
  * each process's own start and is not comparable across processes.)
  *
- * Messages in: { type: 'open', count, port, cookie, path } | { type: 'report' } | { type: 'close' }.
- * Messages out: { type: 'opened', streams } | { type: 'all', id } (every stream of this worker has
- * event `id`) | { type: 'times', ids, times } | { type: 'error', message }.
+ * Each stream belongs to a business, a small integer the parent chose (0 for every stream when they
+ * all sign in to one business), so that receipts are reported per business: the parent checks that
+ * an event reached every stream of the business it was committed to, and no other.
+ *
+ * Messages in: { type: 'open', port, path, groups: [{ cookie, business, count }] } (count streams
+ * signed in with cookie) | { type: 'report' } | { type: 'reset' } (close every stream) | { type: 'close' }.
+ * Messages out: { type: 'opened', streams } | { type: 'all', id, business } (every stream of this
+ * worker in that business has event `id`) | { type: 'times', ids, times, businesses } (one entry per
+ * receipt) | { type: 'error', message }.
  */
 import net from 'node:net';
 
-type Message = { type: 'open'; count: number; port: number; cookie: string; path: string } | { type: 'report' } | { type: 'close' };
+export type OpenGroup = { cookie: string; business: number; count: number };
+type Message = { type: 'open'; port: number; path: string; groups: OpenGroup[] } | { type: 'report' } | { type: 'reset' } | { type: 'close' };
 
 const NEEDLE = Buffer.from('\nid: ');
 const NL = 10;
-const sockets: net.Socket[] = [];
+let sockets: net.Socket[] = [];
+/** Open streams of this worker per business. */
+let businessSockets: number[] = [];
 let ids: number[] = [];
 let times: number[] = [];
+let businesses: number[] = [];
+/** Receipts so far per (event, business), keyed id * BUSINESS_KEYS + business. */
 const counts = new Map<number, number>();
+const BUSINESS_KEYS = 2 ** 20;
 // One read buffer for every socket: reads are handled synchronously, one at a time.
 const readBuffer = Buffer.allocUnsafe(64 * 1024);
 
 const send = (m: unknown) => process.send!(m);
 
-function record(id: number, at: number) {
+function record(id: number, at: number, business: number) {
   ids.push(id);
   times.push(at);
-  const n = (counts.get(id) ?? 0) + 1;
-  counts.set(id, n);
-  if (n === sockets.length) send({ type: 'all', id });
+  businesses.push(business);
+  const key = id * BUSINESS_KEYS + business;
+  const n = (counts.get(key) ?? 0) + 1;
+  counts.set(key, n);
+  if (n === businessSockets[business]) send({ type: 'all', id, business });
 }
 
 /** Reads `\nid: <digits>\n` occurrences; returns the offset of an unfinished tail to keep, or -1. */
-function scan(buf: Buffer, at: number): number {
+function scan(buf: Buffer, at: number, business: number): number {
   let from = 0;
   for (;;) {
     const i = buf.indexOf(NEEDLE, from);
@@ -45,14 +59,14 @@ function scan(buf: Buffer, at: number): number {
     if (end === -1) return i;
     let id = 0;
     for (let k = i + NEEDLE.length; k < end; k++) id = id * 10 + (buf[k]! - 48);
-    record(id, at);
+    record(id, at, business);
     from = end;
   }
   // The needle itself may be cut at the end of this read.
   return Math.max(from, buf.length - NEEDLE.length);
 }
 
-function openOne(port: number, cookie: string, path: string): Promise<void> {
+function openOne(port: number, cookie: string, path: string, business: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let phase: 'status' | 'hello' | 'live' = 'status';
     let head = '';
@@ -80,13 +94,14 @@ function openOne(port: number, cookie: string, path: string): Promise<void> {
             if (phase === 'hello' && ready !== -1) {
               phase = 'live';
               sockets.push(socket);
+              businessSockets[business] = (businessSockets[business] ?? 0) + 1;
               resolve();
               buf = Buffer.from(head.slice(ready), 'latin1');
               head = '';
             } else return true;
           }
           if (carry) buf = Buffer.concat([carry, buf]);
-          const keep = scan(buf, at);
+          const keep = scan(buf, at, business);
           // Copied: the read buffer is reused by the next read.
           carry = keep >= 0 && keep < buf.length ? Buffer.from(buf.subarray(keep)) : null;
           return true;
@@ -104,10 +119,14 @@ process.on('message', (m: Message) => {
   if (m.type === 'open') {
     void (async () => {
       try {
-        for (let opened = 0; opened < m.count; ) {
-          const batch = Math.min(100, m.count - opened);
-          await Promise.all(Array.from({ length: batch }, () => openOne(m.port, m.cookie, m.path)));
-          opened += batch;
+        const pending = m.groups.flatMap((g) => {
+          if (!(g.business >= 0 && g.business < BUSINESS_KEYS)) throw new Error(`business ${g.business} out of range`);
+          return Array.from({ length: g.count }, () => g);
+        });
+        for (let opened = 0; opened < pending.length; ) {
+          const batch = pending.slice(opened, opened + 100);
+          await Promise.all(batch.map((g) => openOne(m.port, g.cookie, m.path, g.business)));
+          opened += batch.length;
         }
         send({ type: 'opened', streams: sockets.length });
       } catch (err) {
@@ -115,10 +134,20 @@ process.on('message', (m: Message) => {
       }
     })();
   } else if (m.type === 'report') {
-    send({ type: 'times', ids, times });
+    send({ type: 'times', ids, times, businesses });
     ids = [];
     times = [];
+    businesses = [];
     counts.clear();
+  } else if (m.type === 'reset') {
+    for (const s of sockets) s.destroy();
+    sockets = [];
+    businessSockets = [];
+    ids = [];
+    times = [];
+    businesses = [];
+    counts.clear();
+    send({ type: 'opened', streams: 0 });
   } else if (m.type === 'close') {
     for (const s of sockets) s.destroy();
     process.exit(0);
