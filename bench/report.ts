@@ -87,6 +87,36 @@ export function successRate(load: LoadPoint[], endpoints: readonly string[]): { 
   return { ok, total, rate: total === 0 ? Number.NaN : ok / total };
 }
 
+/** p99 a request must stay under (the seed's target for pages and API calls). */
+export const P99_TARGET_MS = 200;
+
+/** An instance that reaches this share of its highest throughput within the p99 target passes. */
+export const SLO_THROUGHPUT_SHARE = 0.8;
+
+export type SloThroughput = { best: LoadPoint | null; peak: LoadPoint | null; verdict: Verdict };
+
+/**
+ * Throughput at the latency target: of the endpoint's load points (each a number of concurrent
+ * connections, closed loop), the highest req/s whose p99 stayed under 200 ms with every answer 2xx,
+ * against the highest req/s at any concurrency. Past saturation more connections only queue
+ * (latency = connections / throughput), so the capacity that sizing uses is the first number; it
+ * passes when it is at least 80 % of the peak, i.e. the server is not slow before it is busy.
+ */
+export function throughputAtSlo(load: LoadPoint[], endpoint: string): SloThroughput {
+  const points = load.filter((p) => p.endpoint === endpoint && p.requests > 0);
+  const peak = points.reduce<LoadPoint | null>((a, p) => (!a || p.rps > a.rps ? p : a), null);
+  const within = points.filter((p) => p.p99 < P99_TARGET_MS && p.non2xx === 0 && p.errors === 0);
+  const best = within.reduce<LoadPoint | null>((a, p) => (!a || p.rps > a.rps ? p : a), null);
+  const verdict: Verdict = best && peak && best.rps >= SLO_THROUGHPUT_SHARE * peak.rps ? 'pass' : 'fail';
+  return { best, peak, verdict };
+}
+
+function sloText(slo: SloThroughput): string {
+  if (!slo.best) return `no load point with p99 < ${P99_TARGET_MS} ms`;
+  const share = slo.peak ? ` (${((slo.best.rps / slo.peak.rps) * 100).toFixed(0)} % of the peak ${int(slo.peak.rps)} req/s)` : '';
+  return `${int(slo.best.rps)} req/s at ${slo.best.connections} connections, p99 ${ms(slo.best.p99)} ms${share}`;
+}
+
 /** The rows of the report, one per seed target, each with its verdict. */
 export function buildRows(b: BenchInput): Row[] {
   const rows: Row[] = [];
@@ -136,21 +166,23 @@ export function buildRows(b: BenchInput): Row[] {
   const ratio = (a?: LoadPoint, f?: LoadPoint) => (a && f && f.rps > 0 ? `${((a.rps / f.rps) * 100).toFixed(0)} %` : '—');
   if (api) {
     const floor = health ?? raw;
+    const slo = throughputAtSlo(b.load, b.endpoints.api);
     rows.push({
-      benchmark: `Throughput GET ${b.endpoints.api} (signed in, ${c} connections)`,
+      benchmark: `Throughput GET ${b.endpoints.api} (signed in) at p99 < 200 ms`,
       target: '10,000+ req/s (fleet); p99 < 200 ms',
-      measured: `${int(api.rps)} req/s · p99 ${ms(api.p99)} ms · ${ratio(api, floor)} of ${floor?.endpoint ?? 'floor'} (${int(floor?.rps ?? NaN)} req/s) · ${ratio(api, raw)} of raw node:http (${int(raw?.rps ?? NaN)} req/s)`,
-      verdict: api.requests > 0 && api.p99 < 200 ? 'pass' : 'fail',
-      note: api.rps > 0 ? `one instance on this machine; ${Math.ceil(10_000 / api.rps)} such instances for 10,000 req/s` : 'no request completed within the run',
+      measured: `${sloText(slo)} · at ${c} connections ${int(api.rps)} req/s, p99 ${ms(api.p99)} ms · ${ratio(api, floor)} of ${floor?.endpoint ?? 'floor'} (${int(floor?.rps ?? NaN)} req/s) · ${ratio(api, raw)} of raw node:http (${int(raw?.rps ?? NaN)} req/s)`,
+      verdict: slo.verdict,
+      note: slo.best ? `one instance on this machine; ${Math.ceil(10_000 / slo.best.rps)} such instances for 10,000 req/s` : 'no load point met p99 < 200 ms',
     });
   }
   if (page) {
+    const slo = throughputAtSlo(b.load, b.endpoints.page);
     rows.push({
-      benchmark: `Throughput ${b.endpoints.page} (signed in, server-rendered, ${c} connections)`,
+      benchmark: `Throughput ${b.endpoints.page} (signed in, server-rendered) at p99 < 200 ms`,
       target: 'p99 < 200 ms',
-      measured: `${int(page.rps)} req/s · p99 ${ms(page.p99)} ms · ${ratio(page, dyn)} of ${b.endpoints.dynamicFloor} (${int(dyn?.rps ?? NaN)} req/s) · ${ratio(page, raw)} of raw node:http`,
-      verdict: page.requests > 0 && page.p99 < 200 ? 'pass' : 'fail',
-      note: page.rps > 0 ? `${Math.ceil(10_000 / page.rps)} such instances for 10,000 page views/s` : 'no request completed within the run',
+      measured: `${sloText(slo)} · at ${c} connections ${int(page.rps)} req/s, p99 ${ms(page.p99)} ms · ${ratio(page, dyn)} of ${b.endpoints.dynamicFloor} (${int(dyn?.rps ?? NaN)} req/s) · ${ratio(page, raw)} of raw node:http`,
+      verdict: slo.verdict,
+      note: slo.best ? `${Math.ceil(10_000 / slo.best.rps)} such instances for 10,000 page views/s` : 'no load point met p99 < 200 ms',
     });
   }
   const sr = successRate(b.load, [b.endpoints.api, b.endpoints.page, ...(b.endpoints.health ? [b.endpoints.health] : [])]);
@@ -224,7 +256,9 @@ export function liveRow(live: BenchInput['live']): Row {
     target,
     measured: spread.length ? `one business (worst case, judged): ${sameBusiness}; spread over many businesses (information): ${spreadText}` : sameBusiness,
     verdict: top.p99 < 100 && misdelivered === 0 ? 'pass' : 'fail',
-    note: `from ${live.file}${misdelivered > 0 ? `; tenant isolation broken: ${int(misdelivered)} events reached another business's stream` : ''}`,
+    note: `${top.streams >= 5000 ? (top.p99 < 50 ? 'within the 50 ms FUSE goal too; ' : `over the 50 ms FUSE goal at ${int(top.streams)} streams; `) : ''}from ${live.file}${
+      misdelivered > 0 ? `; tenant isolation broken: ${int(misdelivered)} events reached another business's stream` : ''
+    }`,
   };
 }
 

@@ -3,7 +3,7 @@
  * PostgreSQL + Redis with the KKK data set. `npm run bench:quick` (= `--quick`) is the CI profile:
  * KKK scale 0.01, shorter runs, no Lighthouse (add `--lighthouse` to include it).
  *
- * Options: --quick, --scale N, --db NAME, --lighthouse / --no-lighthouse, --lighthouse-runs N (median of N; 3 by default, 1 with --quick), --duration S.
+ * Options: --report FILE (write an earlier run's report again, measuring nothing), --quick, --scale N, --db NAME, --lighthouse / --no-lighthouse, --lighthouse-runs N (median of N; 3 by default, 1 with --quick), --duration S.
  * Writes bench/results/<date>[-quick].{json,md,svg}.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -87,7 +87,26 @@ function latestLiveResult(): BenchInput['live'] {
   return best ? ({ file: best.file, summary: best.summary } as BenchInput['live']) : null;
 }
 
+/**
+ * `--report FILE`: the report of an earlier run written again from its JSON (after a change to the
+ * report, or with a newer `bench:live` result), without measuring anything.
+ */
+function rerender(file: string) {
+  const input = JSON.parse(readFileSync(file, 'utf8')) as BenchInput & { seconds?: number };
+  const seconds = input.seconds;
+  input.live = latestLiveResult() ?? input.live;
+  const rows = buildRows(input);
+  const base = path.basename(file, '.json');
+  const dir = path.dirname(file);
+  writeFileSync(file, JSON.stringify({ ...input, rows, seconds }, null, 2) + '\n');
+  writeFileSync(path.join(dir, `${base}.svg`), renderSvg(input.load) + '\n');
+  writeFileSync(path.join(dir, `${base}.md`), renderMarkdown(input, rows, `${base}.svg`));
+  log(`re-rendered ${file} and its .md / .svg: ${rows.filter((r) => r.verdict === 'pass').length} pass, ${rows.filter((r) => r.verdict === 'fail').length} fail`);
+}
+
 async function main() {
+  const reportFile = arg('--report');
+  if (reportFile) return rerender(reportFile);
   const startedAt = new Date().toISOString();
   const t0 = Date.now();
   log(`${quick ? 'quick' : 'full'} run: KKK scale ${scale} in database ${dbName}, ${duration} s per load point`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRows, renderMarkdown, renderSvg, stats, successRate, type BenchInput, type LoadPoint } from '../../bench/report';
+import { buildRows, renderMarkdown, renderSvg, stats, successRate, throughputAtSlo, type BenchInput, type LoadPoint } from '../../bench/report';
 import { summarize } from '../../bench/loadtest';
 
 const s = (p50: number, p99: number) => ({ n: 100, p50, p99, mean: p50 });
@@ -94,6 +94,26 @@ describe('bench report', () => {
     // A run in which no request completed is a failure, not a 0 ms p99.
     expect(by(/\/dashboard\/clients/).verdict).toBe('fail');
     expect(by(/Success rate/).verdict).toBe('fail');
+  });
+
+  it('reports throughput at the p99 target: the best load point under 200 ms, against the peak', () => {
+    // Past saturation more connections only queue: 50 connections add 2 % of throughput and 4× the p99.
+    const saturating = [lp('/api/clients', 1, 240, 9), lp('/api/clients', 10, 384, 49), lp('/api/clients', 50, 393, 214)];
+    const ok = throughputAtSlo(saturating, '/api/clients');
+    expect(ok.best?.connections).toBe(10);
+    expect(ok.peak?.connections).toBe(50);
+    expect(ok.verdict).toBe('pass');
+    // Slow before busy: the only point under 200 ms has a fraction of the throughput.
+    const slow = throughputAtSlo([lp('/api/clients', 1, 50, 150), lp('/api/clients', 10, 300, 900)], '/api/clients');
+    expect(slow.best?.connections).toBe(1);
+    expect(slow.verdict).toBe('fail');
+    // Errors disqualify a point however fast it was.
+    const failing = throughputAtSlo([lp('/api/clients', 10, 384, 49, { non2xx: 3 })], '/api/clients');
+    expect(failing.best).toBeNull();
+    expect(failing.verdict).toBe('fail');
+    const row = buildRows(input({ load: [lp('raw node:http', 50, 20_000, 5), ...saturating] })).find((r) => /GET \/api\/clients/.test(r.benchmark))!;
+    expect(row.measured).toMatch(/^384 req\/s at 10 connections, p99 49(\.0+)? ms \(98 % of the peak 393 req\/s\)/);
+    expect(row.note).toMatch(/27 such instances/);
   });
 
   it('counts success over FUSE endpoints only', () => {
