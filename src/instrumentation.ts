@@ -23,6 +23,13 @@ export async function register() {
     interceptHttpRequest(interceptLiveRequest);
     installGracefulShutdown();
     onShutdown(async () => (await import('./fuse/db/client')).closeDb(), { after: 'requests' });
+    // Finance: next month's revenue windows built ahead, so no summary pays for one (src/domains/finance/windows.ts).
+    const [{ config }, { getDb }, { startRevenueWindowJob }] = await Promise.all([
+      import('./fuse/config'),
+      import('./fuse/db/client'),
+      import('./domains/finance/windows'),
+    ]);
+    if (config().database.url && process.env.NEXT_PHASE !== 'phase-production-build') startRevenueWindowJob(getDb);
   }
 }
 

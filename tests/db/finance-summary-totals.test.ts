@@ -5,6 +5,7 @@ import { expect, it } from 'vitest';
 import { clients } from '@/domains/clients/schema';
 import { createInvoice, updateInvoice } from '@/domains/finance/mutations';
 import { financeSummary, type Scope } from '@/domains/finance/queries';
+import { prepareRevenueWindows } from '@/domains/finance/windows';
 import { businesses } from '@/fuse/auth/schema';
 import type { Database } from '@/fuse/db/client';
 import { ConflictError, ValidationError } from '@/fuse/http/errors';
@@ -264,4 +265,64 @@ describeEachDatabase('finance: summary from running totals', ({ kind, db: getDb 
       + (select count(*) from finance_client_revenue where business_id = ${biz.businessId}))::int as n`);
     expect(left.rows[0]!.n).toBe(0);
   });
+  it("builds next month's revenue window in the business's last days of the month, keeps it current, and drops old ones", async () => {
+    const db = getDb();
+    const windowsOf = async (businessId: string) =>
+      (await db.execute<{ m: string }>(sql`select first_month::text as m from finance_revenue_windows where business_id = ${businessId} order by 1`)).rows.map(
+        (r) => r.m,
+      );
+    const now = new Date();
+    const [y, m] = [now.getUTCFullYear(), now.getUTCMonth()];
+    const iso = (d: number) => new Date(d).toISOString().slice(0, 10);
+    const nextWindow = iso(Date.UTC(y, m - 10, 1));
+
+    const tokyo = await makeBusiness(db, 'Asia/Tokyo');
+    const pagoPago = await makeBusiness(db, 'Pacific/Pago_Pago');
+    const kiritimati = await makeBusiness(db, 'Pacific/Kiritimati');
+    for (const biz of [tokyo, pagoPago, kiritimati]) {
+      const scope = captainOf(biz.businessId);
+      for (const [i, paidDaysAgo] of [3, 40, 200, 320].entries()) {
+        const inv = await createInvoice(db, scope, { clientId: biz.clientIds[i], amountCents: 1_000 * (i + 1), status: 'sent', issuedOn: dayOffset(-330) });
+        await updateInvoice(db, scope, inv.id, { action: 'markPaid', paidOn: dayOffset(-paidDaysAgo) });
+      }
+    }
+    const built = async (asOf: Date) => (await prepareRevenueWindows(db, { asOf, horizonDays: 0 })).businesses;
+
+    // Mid-month nowhere: nothing to build for these.
+    const midMonth = (await prepareRevenueWindows(db, { asOf: new Date(Date.UTC(y, m, 10, 12)) })).businesses;
+    for (const biz of [tokyo, pagoPago, kiritimati]) expect(midMonth).not.toContain(biz.businessId);
+
+    // Each business's own calendar decides. 05:00 UTC on the 1st is still the last day in Pago Pago
+    // (UTC−11), already the 1st in Tokyo (UTC+9) and Kiritimati (UTC+14).
+    const firstAt5 = await built(new Date(Date.UTC(y, m + 1, 1, 5)));
+    expect(firstAt5).toContain(pagoPago.businessId);
+    expect(firstAt5).not.toContain(tokyo.businessId);
+    expect(firstAt5).not.toContain(kiritimati.businessId);
+    // 11:00 UTC on the last day is 20:00 in Tokyo (last day), 01:00 on the 1st in Kiritimati.
+    const lastAt11 = await built(new Date(Date.UTC(y, m + 1, 0, 11)));
+    expect(lastAt11).toContain(tokyo.businessId);
+    expect(lastAt11).not.toContain(kiritimati.businessId);
+    expect(lastAt11).not.toContain(pagoPago.businessId); // built already
+    for (const biz of [tokyo, pagoPago]) expect(await windowsOf(biz.businessId)).toContain(nextWindow);
+    expect(await windowsOf(kiritimati.businessId)).not.toContain(nextWindow);
+
+    // The prepared window is kept current by later payments, and today's summary (which builds the
+    // current window when it is missing) neither drops it nor differs from the reference.
+    for (const biz of [tokyo, pagoPago]) {
+      const scope = captainOf(biz.businessId);
+      const inv = await createInvoice(db, scope, { clientId: biz.clientIds[5], amountCents: 777, status: 'sent' });
+      await updateInvoice(db, scope, inv.id, { action: 'markPaid' });
+      await expectSummaryExact(db, scope);
+      // (the summary built this month's window, or found it: it never drops next month's)
+      expect(await windowsOf(biz.businessId)).toContain(nextWindow);
+    }
+
+    // Two months on, both windows are out of use and dropped.
+    const later = await prepareRevenueWindows(db, { asOf: new Date(Date.UTC(y, m + 2, 10, 12)) });
+    expect(later.dropped).toBeGreaterThanOrEqual(4);
+    expect(await windowsOf(tokyo.businessId)).toEqual([]);
+    expect(await windowsOf(pagoPago.businessId)).toEqual([]);
+    const { stored, recounted } = await storedAndRecounted(db, tokyo.businessId);
+    expect(stored).toEqual(recounted);
+  }, 60_000);
 });

@@ -12,6 +12,7 @@ import { clientRef } from './client-ref';
 import { invoices, type InvoiceStatus } from './schema';
 import type { FinanceInitial } from './slice';
 import { invoiceListParams, summaryParams, type InvoiceListParams } from './validators';
+import { buildRevenueWindow } from './windows';
 
 /** The slice of a session a query needs. It always comes from the verified server session. */
 export type Scope = Pick<Session, 'businessId' | 'rank' | 'userId'>;
@@ -290,32 +291,6 @@ async function readSummary(db: Database, bid: string, wanted: string | null): Pr
     `),
   );
   return result.rows[0];
-}
-
-/**
- * Builds a business's per-client revenue for the 12-month window starting at `firstMonth` (and
- * drops its older window). The advisory lock waits for the business's writers of paid invoices in
- * flight and holds back new ones until commit, so the aggregate below, read after the lock, and
- * the trigger's later updates together count every invoice exactly once.
- */
-async function buildRevenueWindow(db: Database, businessId: string, firstMonth: string): Promise<void> {
-  await timed('finance.buildRevenueWindow', () =>
-    db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(finance_window_lock_key(${businessId}::uuid))`);
-      const created = await tx.execute(
-        sql`insert into finance_revenue_windows (business_id, first_month) values (${businessId}, ${firstMonth}::date) on conflict do nothing returning 1 as created`,
-      );
-      if (created.rows.length === 0) return; // built by a concurrent summary
-      await tx.execute(sql`delete from finance_revenue_windows where business_id = ${businessId} and first_month <> ${firstMonth}::date`);
-      await tx.execute(sql`
-        insert into finance_client_revenue (business_id, first_month, currency, client_id, cents, invoices)
-        select business_id, ${firstMonth}::date, currency, client_id, sum(amount_cents)::bigint, count(*)::int
-        from invoices
-        where business_id = ${businessId} and status = 'paid'
-          and paid_on >= ${firstMonth}::date and paid_on < ${firstMonth}::date + interval '12 months'
-        group by business_id, currency, client_id`);
-    }),
-  );
 }
 
 /** Clients to pick from when creating an invoice: a small, named list read through finance's own join. */
