@@ -10,7 +10,7 @@
  * Two scenarios, each at its own levels:
  * - one business (the worst case, which the goal is judged on): every stream is signed in to the demo
  *   business, so every commit fans out to all of them;
- * - spread over many businesses, as tenants are: `spreadStreams` (bench/report.ts) splits the streams
+ * - spread over many businesses, as tenants are: `spreadStreams` (bench/live-spread.ts) splits the streams
  *   over many businesses (a few large, most small), each stream a user of its own; each commit goes
  *   to one business picked in proportion to its streams; latency is measured on that business's
  *   streams, and any event read by a stream of another business is counted as misdelivered.
@@ -42,7 +42,7 @@ import { recordChange } from '../src/fuse/live/outbox';
 import { mintSessionToken, type SessionInput } from '../src/fuse/session/token';
 import { buildIfStale, freePort, isBuildStale } from '../src/fuse/tooling/build';
 import type { OpenGroup } from './live-clients';
-import { seededRandom, spreadStreams, weightedPicker } from './report';
+import { seededRandom, spreadStreams, weightedPicker } from './live-spread';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DIST_DIR = process.env.FUSE_DIST_DIR || '.next-live-bench';

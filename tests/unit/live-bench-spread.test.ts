@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { liveRow, seededRandom, spreadStreams, weightedPicker } from '../../bench/report';
+import { seededRandom, spreadStreams, weightedPicker } from '../../bench/live-spread';
+import { liveRow } from '../../bench/report';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
