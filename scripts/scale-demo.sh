@@ -95,31 +95,26 @@ http {
   }
   server {
     listen 127.0.0.1:$PORT_N;
+    # Inherited by both locations (neither sets its own headers).
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    proxy_set_header Host \$host:\$server_port;
+    proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+    proxy_set_header X-Forwarded-Proto \$scheme;
+    add_header X-Upstream \$upstream_addr always;
     location / {
       proxy_pass http://fuse;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$host:\$server_port;
-      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto \$scheme;
       # A dead instance: retry the other one (sign-in POSTs included: they have no side effect
       # a retry could double).
       proxy_next_upstream error timeout http_502 non_idempotent;
       proxy_next_upstream_tries 2;
       proxy_connect_timeout 1s;
-      add_header X-Upstream \$upstream_addr always;
     }
     location = /api/live {
       proxy_pass http://fuse;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$host:\$server_port;
-      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto \$scheme;
       # Live streams pass through unbuffered and stay open.
       proxy_buffering off;
       proxy_read_timeout 1h;
-      add_header X-Upstream \$upstream_addr always;
     }
   }
 }
