@@ -20,7 +20,8 @@
  */
 import net from 'node:net';
 
-export type OpenGroup = { cookie: string; business: number; count: number };
+/** `port`: the app instance these streams connect to (default: the message's port). */
+export type OpenGroup = { cookie: string; business: number; count: number; port?: number };
 type Message = { type: 'open'; port: number; path: string; groups: OpenGroup[] } | { type: 'report' } | { type: 'reset' } | { type: 'close' };
 
 const NEEDLE = Buffer.from('\nid: ');
@@ -125,7 +126,7 @@ process.on('message', (m: Message) => {
         });
         for (let opened = 0; opened < pending.length; ) {
           const batch = pending.slice(opened, opened + 100);
-          await Promise.all(batch.map((g) => openOne(m.port, g.cookie, m.path, g.business)));
+          await Promise.all(batch.map((g) => openOne(g.port ?? m.port, g.cookie, m.path, g.business)));
           opened += batch.length;
         }
         send({ type: 'opened', streams: sockets.length });

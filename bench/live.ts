@@ -18,6 +18,8 @@
  * Options: --levels 1,100,1000,5000  --commits 40  --workers 1  --keep-db
  *   --spread-levels 1000,5000  --spread-commits 200  --spread-per-business 5  --spread-skew 1  --spread-seed 1
  *   (a levels list may be `none` to skip that scenario)
+ *   --instances N: N app servers on the one database, the streams dealt over them in turn (as a load
+ *   balancer would: one server process per vCPU); results go to live-<date>-<N>-instances.{json,md}
  *   --out DIR: where the result files go (default bench/results; trial runs belong elsewhere, since
  *   `npm run bench` reports the newest live-*.json it finds there)
  *   --reuse-build: run the build in FUSE_DIST_DIR even if sources are newer (a harness-only change
@@ -61,6 +63,7 @@ const SPREAD = { perBusiness: Number(arg('--spread-per-business') ?? 5), skew: N
 const OUT_DIR = path.resolve(arg('--out') ?? path.join(ROOT, 'bench/results'));
 // One worker by default: with two, three busy processes share the 2 CPUs and the server's fan-out waits (p99 98 vs 83 ms at 5,000).
 const WORKERS = Number(arg('--workers') ?? 1);
+const INSTANCES = Math.max(1, Number(arg('--instances') ?? 1));
 const STREAM_PATH = arg('--path') ?? '/api/live';
 const log = (m: string) => process.stderr.write(`bench:live: ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -183,15 +186,23 @@ function ask<T extends WorkerMessage['type']>(worker: Worker, message: object, r
   });
 }
 
-/** Opens streams until `total` are open, spread evenly over the workers. */
-async function openStreams(workers: Worker[], total: number, port: number, cookie: string) {
+/** `count` split over the app instances in turn: the streams a load balancer would send to each. */
+function overInstances(ports: number[], group: Omit<OpenGroup, 'port'>): OpenGroup[] {
+  return ports
+    .map((port, j) => ({ ...group, port, count: Math.floor(group.count / ports.length) + (j < group.count % ports.length ? 1 : 0) }))
+    .filter((g) => g.count > 0);
+}
+
+/** Opens streams until `total` are open, spread evenly over the workers (and the app instances). */
+async function openStreams(workers: Worker[], total: number, ports: number[], cookie: string) {
+  const port = ports[0]!;
   const have = workers.reduce((n, w) => n + w.streams, 0);
   const more = total - have;
   await Promise.all(
     workers.map(async (w, i) => {
       const count = Math.floor(more / workers.length) + (i < more % workers.length ? 1 : 0);
       if (count <= 0) return;
-      const groups: OpenGroup[] = [{ cookie, business: 0, count }];
+      const groups = overInstances(ports, { cookie, business: 0, count });
       w.streams = (await ask(w, { type: 'open', port, path: STREAM_PATH, groups }, 'opened')).streams;
       w.businesses.set(0, w.streams);
     }),
@@ -204,6 +215,10 @@ function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
+
+/** Resident memory (KiB) and CPU time (ms) of every app instance together. */
+const serversRssKb = (servers: ChildProcess[]) => servers.reduce((n, c) => n + treeRssKb(c.pid!), 0);
+const serversCpuMs = (servers: ChildProcess[]) => servers.reduce((n, c) => n + cpuMs(c.pid!), 0);
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 function percentile(sorted: number[], p: number): number {
@@ -285,10 +300,11 @@ async function seedSpread(pool: pg.Pool, level: number, sizes: number[]): Promis
   return { businessIds, sessions };
 }
 
-type SpreadContext = { pool: pg.Pool; db: Database; workers: Worker[]; port: number; server: ChildProcess; cookieName: string };
+type SpreadContext = { pool: pg.Pool; db: Database; workers: Worker[]; ports: number[]; servers: ChildProcess[]; cookieName: string };
 
 /** One level of the spread scenario: fresh businesses and streams, commits to businesses picked by their size. */
-async function runSpreadLevel(level: number, { pool, db, workers, port, server, cookieName }: SpreadContext): Promise<SpreadLevel> {
+async function runSpreadLevel(level: number, { pool, db, workers, ports, servers, cookieName }: SpreadContext): Promise<SpreadLevel> {
+  const port = ports[0]!;
   const sizes = spreadStreams(level, SPREAD);
   const { businessIds, sessions } = await seedSpread(pool, level, sizes);
   // The previous level's streams (or the one-business scenario's) close first.
@@ -307,7 +323,7 @@ async function runSpreadLevel(level: number, { pool, db, workers, port, server, 
     const { business, session } = sessions[k]!;
     // Dealt in turn, so that with several workers each holds part of every large business.
     const w = k % workers.length;
-    groups[w]!.push({ cookie: `${cookieName}=${await mintSessionToken(session, secret)}`, business, count: 1 });
+    groups[w]!.push({ cookie: `${cookieName}=${await mintSessionToken(session, secret)}`, business, count: 1, port: ports[k % ports.length] });
     workers[w]!.businesses.set(business, (workers[w]!.businesses.get(business) ?? 0) + 1);
   }
   log(`spread: opening ${level} streams over ${sizes.length} businesses (largest ${sizes[0]}, median ${sizes[sizes.length >> 1]})`);
@@ -315,13 +331,13 @@ async function runSpreadLevel(level: number, { pool, db, workers, port, server, 
   const streams = workers.reduce((n, w) => n + w.streams, 0);
   if (streams !== level) throw new Error(`spread: ${streams} streams open, expected ${level}`);
   await sleep(1500);
-  const rssKb = treeRssKb(server.pid!);
+  const rssKb = serversRssKb(servers);
 
   const pick = weightedPicker(sizes, seededRandom(SPREAD.seed + level));
   const committedAt = new Map<number, bigint>();
   const committedTo = new Map<number, number>();
   let expectedEvents = 0;
-  const cpuBefore = { server: cpuMs(server.pid!), clients: workers.reduce((n, w) => n + cpuMs(w.child.pid!), 0) };
+  const cpuBefore = { server: serversCpuMs(servers), clients: workers.reduce((n, w) => n + cpuMs(w.child.pid!), 0) };
   log(`spread: ${streams} streams: ${SPREAD_COMMITS} commits`);
   for (let i = 0; i < SPREAD_COMMITS; i++) {
     const business = pick();
@@ -337,7 +353,7 @@ async function runSpreadLevel(level: number, { pool, db, workers, port, server, 
     await sleep(20);
   }
   const cpu = {
-    server: cpuMs(server.pid!) - cpuBefore.server,
+    server: serversCpuMs(servers) - cpuBefore.server,
     clients: workers.reduce((n, w) => n + cpuMs(w.child.pid!), 0) - cpuBefore.clients,
   };
   // An event sent to the wrong business would travel with the right ones; a moment for stragglers before counting.
@@ -395,8 +411,10 @@ async function main() {
   const db = drizzle({ client: pool }) as unknown as Database;
   await seedDemo(db as never);
 
-  const { url, child } = await startServer(databaseUrl);
-  const port = Number(new URL(url).port);
+  const started = await Promise.all(Array.from({ length: INSTANCES }, () => startServer(databaseUrl)));
+  const { url } = started[0]!;
+  const servers = started.map((s) => s.child);
+  const ports = started.map((s) => Number(new URL(s.url).port));
   const results: Level[] = [];
   const spreadResults: SpreadLevel[] = [];
   const workers = startWorkers(WORKERS);
@@ -411,19 +429,19 @@ async function main() {
     const { businessId } = (await signIn.json()) as { businessId: string };
 
     // Warm up the route and the hub, then take the baseline memory with one stream open.
-    await openStreams(workers, 1, port, cookie);
+    await openStreams(workers, 1, ports, cookie);
     await sleep(1000);
-    const baselineKb = treeRssKb(child.pid!);
+    const baselineKb = serversRssKb(servers);
 
     for (const level of LEVELS) {
       log(`opening streams: ${workers.reduce((n, w) => n + w.streams, 0)} → ${level}`);
-      await openStreams(workers, level, port, cookie);
+      await openStreams(workers, level, ports, cookie);
       const streams = workers.reduce((n, w) => n + w.streams, 0);
       await sleep(1500);
-      const rssKb = treeRssKb(child.pid!);
+      const rssKb = serversRssKb(servers);
       for (const w of workers) w.allOf.clear();
       const committedAt = new Map<number, bigint>();
-      const cpuBefore = { server: cpuMs(child.pid!), clients: workers.reduce((n, w) => n + cpuMs(w.child.pid!), 0) };
+      const cpuBefore = { server: serversCpuMs(servers), clients: workers.reduce((n, w) => n + cpuMs(w.child.pid!), 0) };
       log(`${streams} streams: ${COMMITS} commits`);
       for (let i = 0; i < COMMITS; i++) {
         const id = await db.transaction((tx) =>
@@ -436,7 +454,7 @@ async function main() {
         await sleep(20);
       }
       const cpu = {
-        server: cpuMs(child.pid!) - cpuBefore.server,
+        server: serversCpuMs(servers) - cpuBefore.server,
         clients: workers.reduce((n, w) => n + cpuMs(w.child.pid!), 0) - cpuBefore.clients,
       };
       const reports = await Promise.all(workers.map((w) => ask(w, { type: 'report' }, 'times')));
@@ -468,14 +486,19 @@ async function main() {
     }
 
     const cookieName = cookie.slice(0, cookie.indexOf('='));
-    for (const level of SPREAD_LEVELS) spreadResults.push(await runSpreadLevel(level, { pool, db, workers, port, server: child, cookieName }));
+    for (const level of SPREAD_LEVELS) spreadResults.push(await runSpreadLevel(level, { pool, db, workers, ports, servers, cookieName }));
   } finally {
     for (const w of workers) if (w.child.connected) w.child.send({ type: 'close' });
-    await new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+    await Promise.all(
+      servers.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null) return resolve();
+            c.once('exit', () => resolve());
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
     // pool.end() resolves before its connections have closed: the forced drop below may kill one, which is no error here.
     pool.on('error', () => undefined);
     await pool.end();
@@ -501,16 +524,17 @@ async function main() {
         results: spreadResults,
       }
     : undefined;
-  const out = { benchmark: 'live', date: new Date().toISOString(), machine, loadAverage: { start: loadAtStart, end: os.loadavg() }, clients, goal: 'p99 < 50 ms at 5,000 streams', results, spread };
+  const out = { benchmark: 'live', instances: INSTANCES, date: new Date().toISOString(), machine, loadAverage: { start: loadAtStart, end: os.loadavg() }, clients, goal: 'p99 < 50 ms at 5,000 streams', results, spread };
   const dir = OUT_DIR;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `live-${date}.json`), JSON.stringify(out, null, 2) + '\n');
+  const base = INSTANCES > 1 ? `live-${date}-${INSTANCES}-instances` : `live-${date}`;
+  writeFileSync(path.join(dir, `${base}.json`), JSON.stringify(out, null, 2) + '\n');
   const loadText = (l: number[]) => l.map((n) => n.toFixed(2)).join(', ');
   const md = [
     `# Live changes: commit → event latency (${date})`,
     '',
     `Machine: ${machine.cpus} CPU (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}; load average (1, 5, 15 min) at the start ${loadText(loadAtStart)}, at the end ${loadText(os.loadavg())}.`,
-    'One production server (`next start`) on PostgreSQL, all on this machine. The streams are held by',
+    `${INSTANCES > 1 ? `${INSTANCES} production servers (\`next start\`, one process per CPU) on one PostgreSQL database, the streams dealt over them in turn as a load balancer would; server RSS and CPU are their sums` : 'One production server (`next start`) on PostgreSQL'}, all on this machine. The streams are held by`,
     `${WORKERS} client worker process${WORKERS === 1 ? '' : 'es'} (bench/live-clients.ts: raw \`net\` sockets, a hand-written request, the bytes`,
     'scanned for `id:` lines); the commits come from the benchmark process. Latency = commit returned in the',
     'benchmark process → event read in a worker, both on `process.hrtime.bigint()` (CLOCK_MONOTONIC, one clock',
@@ -556,8 +580,8 @@ async function main() {
         ]
       : []),
   ].join('\n');
-  writeFileSync(path.join(dir, `live-${date}.md`), md);
-  const written = path.join(dir, `live-${date}`);
+  writeFileSync(path.join(dir, `${base}.md`), md);
+  const written = path.join(dir, base);
   log(`wrote ${written.startsWith(ROOT + path.sep) ? path.relative(ROOT, written) : written}.json and .md`);
   process.stdout.write(md);
 }

@@ -77,8 +77,9 @@ function latestLiveResult(): BenchInput['live'] {
   let best: { file: string; date: string; summary: unknown } | null = null;
   for (const f of readdirSync(RESULTS).filter((name) => /^live-.*\.json$/.test(name))) {
     try {
-      const summary = JSON.parse(readFileSync(path.join(RESULTS, f), 'utf8')) as { benchmark?: string; date?: string };
-      if (summary.benchmark !== 'live' || typeof summary.date !== 'string') continue;
+      const summary = JSON.parse(readFileSync(path.join(RESULTS, f), 'utf8')) as { benchmark?: string; date?: string; instances?: number };
+      // The report's row is one server's; runs over several instances are read on their own.
+      if (summary.benchmark !== 'live' || typeof summary.date !== 'string' || (summary.instances ?? 1) > 1) continue;
       if (!best || summary.date > best.date) best = { file: `bench/results/${f}`, date: summary.date, summary };
     } catch {
       /* not a result file */
