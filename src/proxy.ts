@@ -17,6 +17,23 @@ import { refreshSession, type SessionOutcome } from '@/fuse/session/refresh';
 import { verificationSecrets } from '@/fuse/session/secrets';
 import { verifySessionToken } from '@/fuse/session/token';
 
+/**
+ * Routes whose answer to a write sets (or clears) the session cookie itself: sign-in, sign-up,
+ * sign-out, password change, business switch, theme, invite acceptance. A cookie the proxy refreshed
+ * on the same response would be a second Set-Cookie for the same name, and the one the browser keeps
+ * could be the stale one (a password change would then sign this device out).
+ */
+const SESSION_WRITING_ROUTES = new Set([
+  '/api/auth/sign-in',
+  '/api/auth/sign-up',
+  '/api/auth/sign-out',
+  '/api/auth/sign-out-everywhere',
+  '/api/auth/password',
+  '/api/business/switch',
+  '/api/settings',
+  '/api/team/invites/accept',
+]);
+
 function isDashboard(pathname: string) {
   return pathname === '/dashboard' || pathname.startsWith('/dashboard/');
 }
@@ -98,7 +115,9 @@ export async function proxy(request: NextRequest) {
   const cookieName = sessionCookieName(secureCookie);
   if (outcome.revoked || outcome.token) rewriteSessionCookie(requestHeaders, outcome.token, cookieName);
 
+  const routeWritesCookie = request.method !== 'GET' && request.method !== 'HEAD' && SESSION_WRITING_ROUTES.has(pathname);
   const applyCookie = (response: NextResponse) => {
+    if (routeWritesCookie) return response;
     if (outcome.token) response.cookies.set(cookieName, outcome.token, sessionCookieOptions(secureCookie));
     if (outcome.revoked) {
       for (const secure of [true, false]) {

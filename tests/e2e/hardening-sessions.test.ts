@@ -63,6 +63,32 @@ describe('hardening: sessions that can be revoked', () => {
     }
   });
 
+  it('a route that sets the session itself is the only Set-Cookie, even when the proxy would refresh', async () => {
+    const cookie = await signInCookie(server.url, 'admiral@demo.fuse.dev');
+    // Older than SESSION_REFRESH_SECONDS (1 s here): the proxy re-mints a cookie on every other request.
+    await new Promise((r) => setTimeout(r, 2_100));
+    const refreshed = await fetch(`${server.url}/api/clients`, { headers: { cookie } });
+    expect(refreshed.headers.getSetCookie().filter((c) => /FUSE_SESSION=/.test(c))).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1_100));
+    const res = await fetch(`${server.url}/api/auth/password`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', origin: server.url },
+      body: JSON.stringify({ currentPassword: DEMO_PASSWORD, newPassword: 'a-Temporary-password-2026' }),
+    });
+    expect(res.status).toBe(200);
+    const sessionCookies = res.headers.getSetCookie().filter((c) => /FUSE_SESSION=/.test(c));
+    expect(sessionCookies).toHaveLength(1);
+    // And it is the route's new session, valid after the change (the stale one would be a 401):
+    // it changes the password back.
+    const renewed = sessionCookies[0]!.split(';')[0]!;
+    const back = await fetch(`${server.url}/api/auth/password`, {
+      method: 'POST',
+      headers: { cookie: renewed, 'content-type': 'application/json', origin: server.url },
+      body: JSON.stringify({ currentPassword: 'a-Temporary-password-2026', newPassword: DEMO_PASSWORD }),
+    });
+    expect(back.status).toBe(200);
+  });
+
   it('a password change signs out other devices and keeps this one', async () => {
     const here = await signInCookie(server.url, 'admiral@demo.fuse.dev');
     const there = await signInCookie(server.url, 'admiral@demo.fuse.dev');
