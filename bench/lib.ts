@@ -92,17 +92,25 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
-/** `next start` from the benchmark build on the KKK database, with the rate limit lifted for load. */
-export async function startApp(databaseUrl: string, env: Record<string, string> = {}, port?: number): Promise<Server> {
-  const p = port ?? (await freePort());
+/**
+ * `next start` from the benchmark build on the KKK database, with the rate limit lifted for load.
+ * `distDir`: another build directory; `nodeArgs`: flags for the server's node (e.g. --cpu-prof).
+ */
+export async function startApp(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  options: { distDir?: string; nodeArgs?: string[] } = {},
+): Promise<Server> {
+  const p = await freePort();
   let out = '';
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(p), '-H', '127.0.0.1'], {
+  const args = [...(options.nodeArgs ?? []), path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(p), '-H', '127.0.0.1'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      FUSE_DIST_DIR: DIST_DIR,
+      FUSE_DIST_DIR: options.distDir ?? DIST_DIR,
       DATABASE_URL: databaseUrl,
       REDIS_URL,
       SESSION_SECRET: BENCH_SECRET,

@@ -30,7 +30,7 @@
  * postgres://<user>@127.0.0.1:5432/postgres), FUSE_DIST_DIR (build directory; default .next-live-bench),
  * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -42,7 +42,8 @@ import type { Database } from '../src/fuse/db/client';
 import { migrateDatabase } from '../src/fuse/db/migrate';
 import { recordChange } from '../src/fuse/live/outbox';
 import { mintSessionToken, type SessionInput } from '../src/fuse/session/token';
-import { buildIfStale, freePort, isBuildStale } from '../src/fuse/tooling/build';
+import { buildIfStale, isBuildStale } from '../src/fuse/tooling/build';
+import { startApp, type Server } from './lib';
 import type { OpenGroup } from './live-clients';
 import { seededRandom, spreadStreams, weightedPicker } from './live-spread';
 
@@ -81,37 +82,11 @@ function buildIfNeeded() {
   } else if (!buildIfStale(ROOT, { distDir: DIST_DIR, onBuild: log })) log(`reusing the build in ${DIST_DIR}`);
 }
 
-async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
+/** The app on the benchmark database: no Redis, a pool wide enough for thousands of streams opening. */
+function startServer(databaseUrl: string): Promise<Server> {
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      FUSE_DIST_DIR: DIST_DIR,
-      DATABASE_URL: databaseUrl,
-      SESSION_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_MAX: '100000000',
-      REDIS_URL: '',
-      DB_POOL_MAX: '20',
-    },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode})`);
-    try {
-      if ((await fetch(`${url}/sign-in`, { redirect: 'manual' })).status < 500) return { url, child };
-    } catch {
-      /* starting */
-    }
-    if (Date.now() > deadline) throw new Error('server did not start within 60 s');
-    await sleep(250);
-  }
+  return startApp(databaseUrl, { SESSION_SECRET: SECRET, REDIS_URL: '', DB_POOL_MAX: '20' }, { distDir: DIST_DIR, nodeArgs });
 }
 
 /** Resident memory (KiB) of a process and its descendants, from /proc. */
@@ -489,16 +464,7 @@ async function main() {
     for (const level of SPREAD_LEVELS) spreadResults.push(await runSpreadLevel(level, { pool, db, workers, ports, servers, cookieName }));
   } finally {
     for (const w of workers) if (w.child.connected) w.child.send({ type: 'close' });
-    await Promise.all(
-      servers.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null) return resolve();
-            c.once('exit', () => resolve());
-            c.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all(started.map((s) => s.stop()));
     // pool.end() resolves before its connections have closed: the forced drop below may kill one, which is no error here.
     pool.on('error', () => undefined);
     await pool.end();

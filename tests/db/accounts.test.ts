@@ -7,17 +7,9 @@ import type { Database } from '@/fuse/db/client';
 import { ValidationError } from '@/fuse/http/errors';
 import { switchBusiness } from '@/domains/team/mutations';
 import { describeEachDatabase } from '../setup/each-database';
+import { thrown } from '../setup/thrown';
 
 const PASSWORD = 'correct-horse-42';
-
-async function thrown(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describeEachDatabase('accounts', ({ db: getDb }) => {
   let db: Database;

@@ -11,6 +11,7 @@ import { NotFoundError, ValidationError } from '@/fuse/http/errors';
 import { outbox } from '@/fuse/live/schema';
 import { ForbiddenError } from '@/fuse/session/errors';
 import { describeEachDatabase } from '../setup/each-database';
+import { thrown } from '../setup/thrown';
 
 const PASSWORD = 'correct-horse-42';
 
@@ -45,15 +46,6 @@ async function bulkClients(db: Database, businessId: string, n: number, status: 
       status,
     })),
   );
-}
-
-async function thrown(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to throw');
 }
 
 async function outboxCount(db: Database, businessId: string): Promise<number> {

@@ -11,15 +11,7 @@ import { ConflictError, NotFoundError, ValidationError } from '@/fuse/http/error
 import { outbox } from '@/fuse/live/schema';
 import { ForbiddenError } from '@/fuse/session/errors';
 import { describeEachDatabase } from '../setup/each-database';
-
-async function thrown(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to throw');
-}
+import { thrown } from '../setup/thrown';
 
 async function makeBusiness(db: Database, timezone = 'UTC') {
   const [b] = await db.insert(businesses).values({ name: `Biz ${randomUUID()}`, timezone }).returning();

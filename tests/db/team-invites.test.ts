@@ -12,17 +12,9 @@ import { loadTeam } from '@/domains/team/queries';
 import { updateSettings } from '@/domains/settings/mutations';
 import { loadSettings } from '@/domains/settings/queries';
 import { describeEachDatabase } from '../setup/each-database';
+import { thrown } from '../setup/thrown';
 
 const PASSWORD = 'tide-and-anchor-42';
-
-async function thrown(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 function asSession(s: Omit<Session, 'issuedAt' | 'expiresAt'>): Session {
   return { ...s, issuedAt: 0, expiresAt: 0 };
