@@ -299,12 +299,16 @@ describeEachDatabase('finance: summary from running totals', ({ kind, db: getDb 
     expect(firstAt5).not.toContain(tokyo.businessId);
     expect(firstAt5).not.toContain(kiritimati.businessId);
     // 11:00 UTC on the last day is 20:00 in Tokyo (last day), 01:00 on the 1st in Kiritimati.
+    // Tokyo's window in use today (a summary builds it) must survive the preparation of next month's.
+    await financeSummary(db, captainOf(tokyo.businessId));
+    const tokyoInUse = await windowsOf(tokyo.businessId);
     const lastAt11 = await built(new Date(Date.UTC(y, m + 1, 0, 11)));
     expect(lastAt11).toContain(tokyo.businessId);
     expect(lastAt11).not.toContain(kiritimati.businessId);
     expect(lastAt11).not.toContain(pagoPago.businessId); // built already
     for (const biz of [tokyo, pagoPago]) expect(await windowsOf(biz.businessId)).toContain(nextWindow);
     expect(await windowsOf(kiritimati.businessId)).not.toContain(nextWindow);
+    for (const w of tokyoInUse) expect(await windowsOf(tokyo.businessId)).toContain(w);
 
     // The prepared window is kept current by later payments, and today's summary (which builds the
     // current window when it is missing) neither drops it nor differs from the reference.

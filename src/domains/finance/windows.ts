@@ -1,4 +1,5 @@
 import 'server-only';
+import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
 import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
@@ -13,13 +14,14 @@ import { logger } from '@/fuse/observability/logger';
  */
 
 /**
- * Builds a business's per-client revenue for the 12-month window starting at `firstMonth`, and
- * drops its windows older than that (a window prepared for next month stays). The advisory lock
+ * Builds a business's per-client revenue for the 12-month window starting at `firstMonth`. Built for
+ * today (`dropOlder`), it drops the business's older windows, out of use from now on; built ahead
+ * for next month, it keeps the one in use. The advisory lock
  * waits for the business's writers of paid invoices in flight and holds back new ones until commit,
  * so the aggregate below, read after the lock, and the trigger's later updates together count every
  * invoice exactly once. Returns false when the window was already there (built concurrently).
  */
-export async function buildRevenueWindow(db: Database, businessId: string, firstMonth: string): Promise<boolean> {
+export async function buildRevenueWindow(db: Database, businessId: string, firstMonth: string, { dropOlder = true } = {}): Promise<boolean> {
   return timed('finance.buildRevenueWindow', () =>
     db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(finance_window_lock_key(${businessId}::uuid))`);
@@ -27,7 +29,7 @@ export async function buildRevenueWindow(db: Database, businessId: string, first
         sql`insert into finance_revenue_windows (business_id, first_month) values (${businessId}, ${firstMonth}::date) on conflict do nothing returning 1 as created`,
       );
       if (created.rows.length === 0) return false;
-      await tx.execute(sql`delete from finance_revenue_windows where business_id = ${businessId} and first_month < ${firstMonth}::date`);
+      if (dropOlder) await tx.execute(sql`delete from finance_revenue_windows where business_id = ${businessId} and first_month < ${firstMonth}::date`);
       await tx.execute(sql`
         insert into finance_client_revenue (business_id, first_month, currency, client_id, cents, invoices)
         select business_id, ${firstMonth}::date, currency, client_id, sum(amount_cents)::bigint, count(*)::int
@@ -75,33 +77,25 @@ export async function prepareRevenueWindows(
   );
   const built: string[] = [];
   for (const row of due.rows) {
-    if (await buildRevenueWindow(db, row.business_id, row.first_month)) built.push(row.business_id);
+    if (await buildRevenueWindow(db, row.business_id, row.first_month, { dropOlder: false })) built.push(row.business_id);
   }
   return { built: built.length, dropped: dropped.rowCount ?? 0, businesses: built };
 }
 
-const globalForJob = globalThis as { fuseRevenueWindowJob?: NodeJS.Timeout };
+const globalForJob = globalThis as { fuseRevenueWindowJob?: Cron };
 
 /**
- * Prepares windows hourly (first run two minutes after start): months end at a different hour in
- * every time zone, and three days of horizon leave room for missed runs.
+ * Prepares windows hourly: months end at a different hour in every time zone, and three days of
+ * horizon leave room for missed runs. `protect`: a run still going when the next is due is not doubled.
  */
-export function startRevenueWindowJob(getDb: () => Database, everyMs = 60 * 60_000): void {
+export function startRevenueWindowJob(getDb: () => Database): void {
   if (globalForJob.fuseRevenueWindowJob) return;
-  const run = async () => {
+  globalForJob.fuseRevenueWindowJob = new Cron('7 * * * *', { name: 'fuse-finance-windows', protect: true, unref: true }, async () => {
     try {
       const result = await prepareRevenueWindows(getDb());
       if (result.built || result.dropped) logger.info({ built: result.built, dropped: result.dropped }, 'finance: revenue windows prepared');
     } catch (err) {
       logger.error({ err }, 'finance: preparing revenue windows failed');
     }
-  };
-  setTimeout(() => void run(), Math.min(2 * 60_000, everyMs)).unref();
-  globalForJob.fuseRevenueWindowJob = setInterval(() => void run(), everyMs);
-  globalForJob.fuseRevenueWindowJob.unref();
-}
-
-export function stopRevenueWindowJob(): void {
-  if (globalForJob.fuseRevenueWindowJob) clearInterval(globalForJob.fuseRevenueWindowJob);
-  globalForJob.fuseRevenueWindowJob = undefined;
+  });
 }
