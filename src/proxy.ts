@@ -1,21 +1,11 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { config as fuseConfig } from '@/fuse/config';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from '@/fuse/security/client-ip';
-import { contentSecurityPolicy } from '@/fuse/security/headers';
 import { crossSiteRefusal } from '@/fuse/security/origin';
-import { checkRequestRate, perRequestCsp, requestIdentity, responseSecurityHeaders, TOO_MANY_REQUESTS } from '@/fuse/security/request-policy';
+import { checkRequestRate, requestIdentity, responseCsp, responseSecurityHeaders, TOO_MANY_REQUESTS } from '@/fuse/security/request-policy';
 import { prerenderedPageFor, prerenderedScriptHashes } from '@/fuse/security/static-csp';
-import {
-  isSecureRequest,
-  PLAIN_COOKIE_NAME,
-  readSessionCookie,
-  SECURE_COOKIE_NAME,
-  sessionCookieName,
-  sessionCookieOptions,
-} from '@/fuse/session/cookie';
-import { refreshSession, type SessionOutcome } from '@/fuse/session/refresh';
-import { verificationSecrets } from '@/fuse/session/secrets';
-import { verifySessionToken } from '@/fuse/session/token';
+import { isSecureRequest, PLAIN_COOKIE_NAME, SECURE_COOKIE_NAME, sessionCookieName, sessionCookieWrites } from '@/fuse/session/cookie';
+import { sessionFromCookies } from '@/fuse/session/refresh';
 
 /**
  * Routes whose answer to a write sets (or clears) the session cookie itself: sign-in, sign-up,
@@ -69,15 +59,8 @@ export async function proxy(request: NextRequest) {
   // a fresh nonce for everything rendered per request. Next reads the nonce from the request header.
   const prerendered = request.method === 'GET' || request.method === 'HEAD' ? prerenderedPageFor(pathname) : null;
   const staticHashes = prerendered ? prerenderedScriptHashes(prerendered) : null;
-  const cspBase = { https, assetOrigin: cfg.cdnUrl ? new URL(cfg.cdnUrl).origin : null, development: !cfg.production };
-  let csp: string;
-  if (staticHashes) {
-    csp = contentSecurityPolicy({ ...cspBase, scriptHashes: staticHashes });
-  } else {
-    // The prerendered not-found page can answer any URL; its inline scripts are allowed by hash.
-    csp = perRequestCsp(https).csp;
-    requestHeaders.set('content-security-policy', csp);
-  }
+  const csp = responseCsp(https, staticHashes);
+  if (!staticHashes) requestHeaders.set('content-security-policy', csp);
 
   const decorate = (response: NextResponse, extra: Record<string, string> = {}) => {
     for (const [k, v] of Object.entries(responseSecurityHeaders(https, csp, requestId))) response.headers.set(k, v);
@@ -105,12 +88,8 @@ export async function proxy(request: NextRequest) {
     }
   }
 
-  const verified = await verifySessionToken(readSessionCookie(request.cookies), verificationSecrets());
   // Prerendered public pages are cacheable by a CDN: never attach a Set-Cookie to them.
-  const outcome: SessionOutcome =
-    verified && !staticHashes
-      ? await refreshSession(verified, cfg.session.refreshSeconds)
-      : { session: verified, token: null, revoked: false };
+  const outcome = await sessionFromCookies(request.cookies, cfg.session.refreshSeconds, !staticHashes);
   const secureCookie = isSecureRequest(process.env.FUSE_PUBLIC_URL ?? '', request.headers);
   const cookieName = sessionCookieName(secureCookie);
   if (outcome.revoked || outcome.token) rewriteSessionCookie(requestHeaders, outcome.token, cookieName);
@@ -118,12 +97,8 @@ export async function proxy(request: NextRequest) {
   const routeWritesCookie = request.method !== 'GET' && request.method !== 'HEAD' && SESSION_WRITING_ROUTES.has(pathname);
   const applyCookie = (response: NextResponse) => {
     if (routeWritesCookie) return response;
-    if (outcome.token) response.cookies.set(cookieName, outcome.token, sessionCookieOptions(secureCookie));
-    if (outcome.revoked) {
-      for (const secure of [true, false]) {
-        const { httpOnly, sameSite, path } = sessionCookieOptions(secure);
-        response.cookies.set(sessionCookieName(secure), '', { httpOnly, sameSite, path, secure, maxAge: 0 });
-      }
+    for (const { name, value, options } of sessionCookieWrites({ token: outcome.token, cleared: outcome.revoked }, secureCookie)) {
+      response.cookies.set(name, value, options);
     }
     return response;
   };

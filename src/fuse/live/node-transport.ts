@@ -4,14 +4,12 @@ import { config } from '@/fuse/config';
 import { captureServerError } from '@/fuse/observability/errors';
 import { logger } from '@/fuse/observability/logger';
 import { recordRequest, recordSessionRead, routeLabel } from '@/fuse/observability/metrics';
-import { checkRequestRate, perRequestCsp, requestIdentity, responseSecurityHeaders, TOO_MANY_REQUESTS } from '@/fuse/security/request-policy';
-import { isSecureRequest, parseCookieHeader, readSessionCookie, serializeCookie, sessionCookieName, sessionCookieOptions } from '@/fuse/session/cookie';
+import { checkRequestRate, requestIdentity, responseCsp, responseSecurityHeaders, TOO_MANY_REQUESTS } from '@/fuse/security/request-policy';
+import { isSecureRequest, parseCookieHeader, serializeCookie, sessionCookieWrites } from '@/fuse/session/cookie';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
-import { refreshSession, type SessionOutcome } from '@/fuse/session/refresh';
-import { verificationSecrets } from '@/fuse/session/secrets';
-import { verifySessionToken } from '@/fuse/session/token';
+import { sessionFromCookies } from '@/fuse/session/refresh';
 import { isShuttingDown } from '@/fuse/shutdown';
-import { liveStreamOptions, parseResumePosition } from './server';
+import { BAD_RESUME_POSITION, LIVE_STREAM_HEADERS, liveStreamOptions, parseResumePosition, SHUTTING_DOWN } from './server';
 import { httpChunk } from './sse';
 import { runLiveStream, type LiveSink } from './stream';
 
@@ -59,16 +57,6 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, heade
   res.end(text);
 }
 
-/** The proxy's cookie handling: a re-minted session is sent back, a revoked one is cleared. */
-function sessionCookies(outcome: SessionOutcome, secure: boolean): string[] {
-  const cookies: string[] = [];
-  if (outcome.token) cookies.push(serializeCookie(sessionCookieName(secure), outcome.token, sessionCookieOptions(secure)));
-  if (outcome.revoked) {
-    for (const s of [true, false]) cookies.push(serializeCookie(sessionCookieName(s), '', { ...sessionCookieOptions(s), maxAge: 0 }));
-  }
-  return cookies;
-}
-
 /**
  * Writes straight to the socket: one pre-framed chunk per event, shared by every stream. A response
  * that has no socket of its own yet (a pipelined request) goes through `res.write`.
@@ -103,19 +91,17 @@ export async function serveLiveRequest(req: http.IncomingMessage, res: http.Serv
     const headers = webHeaders(req);
     const identity = requestIdentity(headers, cfg.trustedProxies);
     requestId = identity.requestId;
-    const base: Record<string, string | string[]> = responseSecurityHeaders(identity.https, perRequestCsp(identity.https).csp, requestId);
+    const base: Record<string, string | string[]> = responseSecurityHeaders(identity.https, responseCsp(identity.https), requestId);
 
     const rate = await checkRequestRate(identity.ip);
     Object.assign(base, rate.headers);
     if (!rate.allowed) return sendJson(res, (status = 429), { error: TOO_MANY_REQUESTS }, { ...base, 'Cache-Control': 'no-store' });
 
     const sessionStart = performance.now();
-    const verified = await verifySessionToken(readSessionCookie(parseCookieHeader(req.headers.cookie)), verificationSecrets());
-    const outcome: SessionOutcome = verified
-      ? await refreshSession(verified, cfg.session.refreshSeconds)
-      : { session: null, token: null, revoked: false };
+    const outcome = await sessionFromCookies(parseCookieHeader(req.headers.cookie), cfg.session.refreshSeconds);
     recordSessionRead((performance.now() - sessionStart) / 1000, outcome.session !== null);
-    const cookies = sessionCookies(outcome, isSecureRequest(process.env.FUSE_PUBLIC_URL ?? '', headers));
+    const secure = isSecureRequest(process.env.FUSE_PUBLIC_URL ?? '', headers);
+    const cookies = sessionCookieWrites({ token: outcome.token, cleared: outcome.revoked }, secure).map((c) => serializeCookie(c.name, c.value, c.options));
     if (cookies.length) base['Set-Cookie'] = cookies;
     const privateJson = { ...base, 'Cache-Control': 'private, no-store' };
 
@@ -126,21 +112,14 @@ export async function serveLiveRequest(req: http.IncomingMessage, res: http.Serv
     const url = new URL(req.url ?? '/', 'http://localhost');
     const after = parseResumePosition(headers.get('last-event-id'), url.searchParams.get('after'));
     if (after === undefined) {
-      return sendJson(res, (status = 400), { error: 'after / Last-Event-ID must be an outbox id.' }, privateJson);
+      return sendJson(res, (status = 400), { error: BAD_RESUME_POSITION }, privateJson);
     }
     const options = isShuttingDown() ? null : liveStreamOptions(session.businessId, after);
     if (!options) {
-      return sendJson(res, (status = 503), { error: 'The server is shutting down.' }, { ...privateJson, 'Retry-After': '1' });
+      return sendJson(res, (status = 503), { error: SHUTTING_DOWN }, { ...privateJson, 'Retry-After': '1' });
     }
 
-    res.writeHead((status = 200), {
-      ...base,
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      // no-transform: a compressing proxy would otherwise buffer the stream.
-      'Cache-Control': 'no-store, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
+    res.writeHead((status = 200), { ...base, ...LIVE_STREAM_HEADERS });
     res.flushHeaders();
     res.socket?.setNoDelay(true);
     const stop = runLiveStream(options, nodeSink(res));

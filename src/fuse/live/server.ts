@@ -5,6 +5,17 @@ import { onShutdown } from '@/fuse/shutdown';
 import { LiveHub } from './hub';
 import { openLiveStream, type LiveStreamOptions } from './stream';
 
+/** The answer headers of a live stream, whichever server path serves it. */
+export const LIVE_STREAM_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  // no-transform: a compressing server or proxy would otherwise buffer the stream.
+  'Cache-Control': 'no-store, no-transform',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no',
+} as const;
+export const BAD_RESUME_POSITION = 'after / Last-Event-ID must be an outbox id.';
+export const SHUTTING_DOWN = 'The server is shutting down.';
+
 const globalForHub = globalThis as { fuseLiveHub?: LiveHub };
 
 /**

@@ -15,35 +15,31 @@ const REQUEST_ID_FORMAT = /^[A-Za-z0-9._:-]{1,128}$/;
 export const TOO_MANY_REQUESTS = 'Too many requests. Slow down and try again shortly.';
 
 export type RequestIdentity = {
-  /** The socket peer is a configured reverse proxy: only then are its X-* headers believed. */
-  trustedPeer: boolean;
   /** HTTPS as the client sees it (`next start` serves plain HTTP behind a TLS-terminating proxy). */
   https: boolean;
   requestId: string;
   ip: string;
 };
 
-export function requestIdentity(headers: Headers, trustedProxies: readonly string[] = config().trustedProxies): RequestIdentity {
+/** Who sent the request: only a socket peer that is a configured reverse proxy has its X-* headers believed. */
+export function requestIdentity(headers: Headers, trustedProxies: readonly string[]): RequestIdentity {
   const peer = headers.get(PEER_HEADER);
   const trustedPeer = !!peer && trustedProxies.length > 0 && ipMatches(peer, trustedProxies);
   const https = trustedPeer && headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
   const incomingId = trustedPeer ? headers.get(REQUEST_ID_HEADER) : null;
   const requestId = incomingId && REQUEST_ID_FORMAT.test(incomingId) ? incomingId : crypto.randomUUID();
-  return { trustedPeer, https, requestId, ip: clientIpFromHeaders(headers, trustedProxies) };
+  return { https, requestId, ip: clientIpFromHeaders(headers, trustedProxies) };
 }
 
-/** The CSP of a response rendered per request: a fresh nonce, and the not-found page's hashes (it can answer any URL). */
-export function perRequestCsp(https: boolean, scriptHashes?: readonly string[]): { csp: string; nonce: string } {
+/**
+ * The CSP of a response: `scriptHashes` for a prerendered page served from cache (no nonce), else a
+ * fresh nonce plus the not-found page's hashes (it can answer any URL) for one rendered per request.
+ */
+export function responseCsp(https: boolean, scriptHashes: readonly string[] | null = null): string {
   const cfg = config();
-  const nonce = createNonce();
-  const csp = contentSecurityPolicy({
-    https,
-    assetOrigin: cfg.cdnUrl ? new URL(cfg.cdnUrl).origin : null,
-    development: !cfg.production,
-    nonce,
-    scriptHashes: scriptHashes ?? prerenderedScriptHashes('_not-found') ?? [],
-  });
-  return { csp, nonce };
+  const base = { https, assetOrigin: cfg.cdnUrl ? new URL(cfg.cdnUrl).origin : null, development: !cfg.production };
+  if (scriptHashes) return contentSecurityPolicy({ ...base, scriptHashes });
+  return contentSecurityPolicy({ ...base, nonce: createNonce(), scriptHashes: prerenderedScriptHashes('_not-found') ?? [] });
 }
 
 /** The headers every response carries: the static security set, its CSP, the request id. */

@@ -61,3 +61,20 @@ export function serializeCookie(name: string, value: string, options: ReturnType
   parts.push(`SameSite=${options.sameSite}`);
   return parts.join('; ');
 }
+
+export type CookieWrite = { name: string; value: string; options: ReturnType<typeof sessionCookieOptions> };
+
+/**
+ * The Set-Cookies that carry a session change to the browser: a new token under the request's
+ * cookie name, and/or the deletion of both names. A deletion carries the attributes the cookie was
+ * set with: browsers ignore a `__Host-` Set-Cookie without Secure and Path=/, so the session would
+ * otherwise outlive sign-out over HTTPS.
+ */
+export function sessionCookieWrites(change: { token?: string | null; cleared?: boolean }, secure: boolean): CookieWrite[] {
+  const writes: CookieWrite[] = [];
+  if (change.token) writes.push({ name: sessionCookieName(secure), value: change.token, options: sessionCookieOptions(secure) });
+  if (change.cleared) {
+    for (const s of [true, false]) writes.push({ name: sessionCookieName(s), value: '', options: { ...sessionCookieOptions(s), maxAge: 0 } });
+  }
+  return writes;
+}

@@ -1,6 +1,7 @@
 import { logger } from '@/fuse/observability/logger';
-import { signingSecret } from './secrets';
-import { mintSessionToken, type Session } from './token';
+import { readSessionCookie, type CookieReader } from './cookie';
+import { signingSecret, verificationSecrets } from './secrets';
+import { mintSessionToken, verifySessionToken, type Session } from './token';
 
 export type SessionOutcome = { session: Session | null; token: string | null; revoked: boolean };
 
@@ -24,4 +25,11 @@ export async function refreshSession(session: Session, refreshSeconds: number): 
     logger.warn({ err: (err as Error).message }, 'session refresh skipped: database unavailable');
     return { session, token: null, revoked: false };
   }
+}
+
+/** The session a request's cookies carry, verified and (unless `refresh` is false) refreshed when old. */
+export async function sessionFromCookies(cookies: CookieReader, refreshSeconds: number, refresh = true): Promise<SessionOutcome> {
+  const verified = await verifySessionToken(readSessionCookie(cookies), verificationSecrets());
+  if (!verified || !refresh) return { session: verified, token: null, revoked: false };
+  return refreshSession(verified, refreshSeconds);
 }

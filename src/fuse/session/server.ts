@@ -3,7 +3,7 @@ export { ForbiddenError, UnauthorizedError } from './errors';
 import { cookies, headers } from 'next/headers';
 import { cache } from 'react';
 import { rankAtLeast, type Rank } from '@/fuse/auth/schema-types';
-import { isSecureRequest, readSessionCookie, sessionCookieName, sessionCookieOptions } from './cookie';
+import { isSecureRequest, readSessionCookie, sessionCookieName, sessionCookieOptions, sessionCookieWrites } from './cookie';
 import { verificationSecrets, signingSecret } from './secrets';
 import { ForbiddenError, UnauthorizedError } from './errors';
 import { mintSessionToken, verifySessionToken, type Session, type SessionInput } from './token';
@@ -39,10 +39,8 @@ export async function setSessionCookie(input: SessionInput): Promise<void> {
 
 export async function clearSessionCookie(): Promise<void> {
   const jar = await cookies();
-  // Browsers ignore a `__Host-` Set-Cookie that lacks Secure and Path=/, so the deletion must carry
-  // the same attributes the cookie was set with, or the session would outlive sign-out over HTTPS.
-  for (const secure of [true, false]) {
-    const { httpOnly, sameSite, path } = sessionCookieOptions(secure);
-    jar.delete({ name: sessionCookieName(secure), httpOnly, sameSite, path, secure });
+  for (const { name, options } of sessionCookieWrites({ cleared: true }, false)) {
+    const { httpOnly, sameSite, path, secure } = options;
+    jar.delete({ name, httpOnly, sameSite, path, secure });
   }
 }

@@ -1,5 +1,5 @@
 import { json, withSession } from '@/fuse/http/handler';
-import { liveStreamFor, resumePosition } from '@/fuse/live/server';
+import { BAD_RESUME_POSITION, LIVE_STREAM_HEADERS, liveStreamFor, resumePosition, SHUTTING_DOWN } from '@/fuse/live/server';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,16 +11,8 @@ export const dynamic = 'force-dynamic';
  */
 export const GET = withSession(async ({ request, session }) => {
   const after = resumePosition(request);
-  if (after === undefined) return json({ error: 'after / Last-Event-ID must be an outbox id.' }, { status: 400 });
+  if (after === undefined) return json({ error: BAD_RESUME_POSITION }, { status: 400 });
   const stream = liveStreamFor(session.businessId, after, request.signal);
-  if (!stream) return json({ error: 'The server is shutting down.' }, { status: 503, headers: { 'Retry-After': '1' } });
-  return new Response(stream, {
-    headers: {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      // no-transform: the server's gzip would otherwise buffer the stream.
-      'Cache-Control': 'no-store, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    },
-  });
+  if (!stream) return json({ error: SHUTTING_DOWN }, { status: 503, headers: { 'Retry-After': '1' } });
+  return new Response(stream, { headers: LIVE_STREAM_HEADERS });
 });
