@@ -5,31 +5,37 @@ import type { Instrumentation } from 'next';
  * stops the process at start with a message naming it, not at the first request.
  */
 export async function register() {
-  if (process.env.NEXT_RUNTIME === 'nodejs') {
+  // `next build` loads this module too: nothing below is for a build.
+  if (process.env.NEXT_RUNTIME === 'nodejs' && process.env.NEXT_PHASE !== 'phase-production-build') {
     const { startServer } = await import('./fuse/startup');
     await startServer();
     // Socket address for the rate limiter, request tracking and SIGTERM handling (src/fuse/security/peer-address.ts).
-    const [{ installPeerAddress, interceptHttpRequest, onHttpRequest }, { installGracefulShutdown, onShutdown, trackRequest }, { timePageRequest }, { interceptLiveRequest }] =
-      await Promise.all([
-        import('./fuse/security/peer-address'),
-        import('./fuse/shutdown'),
-        import('./fuse/observability/page-timing'),
-        import('./fuse/live/node-transport'),
-      ]);
+    const [
+      { installPeerAddress, interceptHttpRequest, onHttpRequest },
+      { installGracefulShutdown, onShutdown, trackRequest },
+      { timePageRequest },
+      { interceptLiveRequest },
+      { config },
+      { closeDb, getDb },
+      { startRevenueWindowJob },
+    ] = await Promise.all([
+      import('./fuse/security/peer-address'),
+      import('./fuse/shutdown'),
+      import('./fuse/observability/page-timing'),
+      import('./fuse/live/node-transport'),
+      import('./fuse/config'),
+      import('./fuse/db/client'),
+      import('./domains/finance/windows'),
+    ]);
     installPeerAddress();
     onHttpRequest((server, _req, res) => trackRequest(server, res));
     onHttpRequest((_server, req, res) => timePageRequest(req, res));
     // GET /api/live is served here, outside Next, for fan-out speed (src/fuse/live/node-transport.ts).
     interceptHttpRequest(interceptLiveRequest);
     installGracefulShutdown();
-    onShutdown(async () => (await import('./fuse/db/client')).closeDb(), { after: 'requests' });
+    onShutdown(() => closeDb(), { after: 'requests' });
     // Finance: next month's revenue windows built ahead, so no summary pays for one (src/domains/finance/windows.ts).
-    const [{ config }, { getDb }, { startRevenueWindowJob }] = await Promise.all([
-      import('./fuse/config'),
-      import('./fuse/db/client'),
-      import('./domains/finance/windows'),
-    ]);
-    if (config().database.url && process.env.NEXT_PHASE !== 'phase-production-build') startRevenueWindowJob(getDb);
+    if (config().database.url) startRevenueWindowJob(getDb);
   }
 }
 

@@ -82,10 +82,6 @@ async function migrateAndSeed(url: string, seed: boolean) {
   }
 }
 
-function buildIfNeeded() {
-  buildIfStale(process.cwd(), { distDir: process.env.FUSE_DIST_DIR || '.next', onBuild: () => say('building the production bundle (first start, or sources changed)') });
-}
-
 function localSecret(): string {
   const file = path.join(DATA_DIR, 'session-secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url') + '\n', { mode: 0o600 });
@@ -106,7 +102,7 @@ function printSignIn(port: number) {
 
 async function serve(mode: 'start' | 'dev') {
   const port = Number(process.env.PORT ?? 3000);
-  if (mode === 'start') buildIfNeeded();
+  if (mode === 'start') buildIfStale(process.cwd(), { onBuild: () => say('building the production bundle (first start, or sources changed)') });
   const db = await database();
   await migrateAndSeed(db.url, process.env.FUSE_SEED_DEMO !== '0');
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };

@@ -89,13 +89,18 @@ export async function enforceSignUpLimit(ip: string): Promise<void> {
   if (!decision.allowed) throw new RateLimitedError(rateLimitHeaders(decision, rule));
 }
 
+export type PasswordGuard = {
+  /** Runs the password check; an error `isFailure` calls a wrong password is recorded, then rethrown. */
+  attempt<T>(check: () => Promise<T>, isFailure: (err: unknown) => boolean): Promise<T>;
+};
+
 /**
  * Brute-force protection for anything that checks a password (sign-in, password change): refused
- * while the client IP or the account has used up its budget of *failed* attempts; the caller records
- * a failure with `recordFailure()` once the password turned out wrong. Successful sign-ins cost
- * nothing. Throws RateLimitedError (429) or RateLimitUnavailableError (503, Redis down: fail closed).
+ * while the client IP or the account has used up its budget of *failed* attempts; the caller runs
+ * the check through `attempt()`, which records a failure when the password turned out wrong.
+ * Successful sign-ins cost nothing. Throws RateLimitedError (429) or RateLimitUnavailableError (503, Redis down: fail closed).
  */
-export async function guardPasswordAttempt(ip: string, email: string | null): Promise<{ recordFailure(): Promise<void> }> {
+export async function guardPasswordAttempt(ip: string, email: string | null): Promise<PasswordGuard> {
   const ipRule = authRules.ip();
   const accountRule = authRules.account();
   const ipKey = `sign-in:ip:${ip}`;
@@ -111,10 +116,18 @@ export async function guardPasswordAttempt(ip: string, email: string | null): Pr
       );
     }
   }
+  const recordFailure = async () => {
+    await hitRateLimit(ipKey, ipRule, 'closed');
+    if (accountKey) await hitRateLimit(accountKey, accountRule, 'closed');
+  };
   return {
-    async recordFailure() {
-      await hitRateLimit(ipKey, ipRule, 'closed');
-      if (accountKey) await hitRateLimit(accountKey, accountRule, 'closed');
+    async attempt(check, isFailure) {
+      try {
+        return await check();
+      } catch (err) {
+        if (isFailure(err)) await recordFailure();
+        throw err;
+      }
     },
   };
 }

@@ -33,7 +33,7 @@ export function isBuildStale(root: string, distDir: string): boolean {
 }
 
 export type BuildOptions = {
-  /** Build directory relative to root (FUSE_DIST_DIR); `.next` by default. */
+  /** Build directory relative to root; FUSE_DIST_DIR, else `.next` (what next.config.ts reads). */
   distDir?: string;
   /** Told once when a build starts, with the reason. */
   onBuild?: (message: string) => void;
@@ -43,7 +43,7 @@ export type BuildOptions = {
 
 /** Runs `next build` into `distDir` when the build there is stale. Returns whether it built. */
 export function buildIfStale(root: string, options: BuildOptions = {}): boolean {
-  const distDir = options.distDir ?? '.next';
+  const distDir = options.distDir ?? (process.env.FUSE_DIST_DIR || '.next');
   if (!isBuildStale(root, distDir)) return false;
   options.onBuild?.(`next build → ${distDir} (first run, or sources changed)`);
   const result = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {

@@ -10,13 +10,10 @@ export const POST = withSession(async ({ request, session, db }) => {
   const body = await readJson(request);
   // Guessing the current password is as sensitive as signing in: same failure budget.
   const guard = await guardPasswordAttempt(requestClientIp(request), session.email);
-  let sessionVersion: number;
-  try {
-    sessionVersion = await changePassword(db, session.userId, body);
-  } catch (err) {
-    if (err instanceof ValidationError && err.fields.currentPassword) await guard.recordFailure();
-    throw err;
-  }
+  const sessionVersion = await guard.attempt(
+    () => changePassword(db, session.userId, body),
+    (err) => err instanceof ValidationError && !!err.fields.currentPassword,
+  );
   await setSessionCookie({ ...session, sessionVersion });
   return json({ ok: true });
 });

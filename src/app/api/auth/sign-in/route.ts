@@ -10,13 +10,7 @@ export const POST = publicHandler(async ({ request, db }) => {
   // Failed attempts are limited per IP and per account, checked before the password: brute force
   // from rotating addresses is throttled.
   const guard = await guardPasswordAttempt(requestClientIp(request), email);
-  let session;
-  try {
-    session = await signIn(db, body);
-  } catch (err) {
-    if ((err as { status?: number }).status === 401) await guard.recordFailure();
-    throw err;
-  }
+  const session = await guard.attempt(() => signIn(db, body), (err) => (err as { status?: number }).status === 401);
   await setSessionCookie(session);
   return json({ user: { id: session.userId, name: session.name, email: session.email }, businessId: session.businessId, rank: session.rank });
 });
