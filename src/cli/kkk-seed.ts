@@ -165,23 +165,24 @@ async function dropSecondaryIndexes(c: Queryable, table: string): Promise<() => 
  * is safe here because every key is generated from rows inserted just before; it needs a
  * superuser, so it is only done when the role is one.
  */
-async function bulkLoadSettings(c: Queryable): Promise<void> {
+async function bulkLoadSettings(c: Queryable): Promise<{ triggersOff: boolean }> {
   await c.query(`set local synchronous_commit = off`);
   const superuser = await c.query<{ s: boolean }>(`select rolsuper as s from pg_roles where rolname = current_user`);
-  if (superuser.rows[0]?.s) await c.query(`set local session_replication_role = replica`);
+  const triggersOff = !!superuser.rows[0]?.s;
+  if (triggersOff) await c.query(`set local session_replication_role = replica`);
   await c.query(`set local maintenance_work_mem = '256MB'`);
+  return { triggersOff };
 }
 
 const KKK_BUSINESS_IDS = `select id from businesses where name like '${KKK_BUSINESS_PREFIX}%'`;
 
 /**
  * The finance totals are kept by a trigger on invoices, which `session_replication_role = replica`
- * switches off (and which would otherwise run once over the whole bulk insert anyway): after
- * writing invoices the seed recomputes them in one pass, in its transaction.
+ * switches off: then, after writing or removing invoices, the seed recomputes them in one pass, in
+ * its transaction. With the trigger on (not a superuser) they are already right.
  */
-async function rebuildFinanceTotals(c: Queryable): Promise<void> {
-  const fn = await c.query<{ f: string | null }>(`select to_regprocedure('public.finance_rebuild_totals()')::text as f`);
-  if (fn.rows[0]?.f) await c.query('select finance_rebuild_totals()');
+async function rebuildFinanceTotals(c: Queryable, { triggersOff }: { triggersOff: boolean }): Promise<void> {
+  if (triggersOff) await c.query('select finance_rebuild_totals()');
 }
 
 async function currentCounts(c: Queryable) {
@@ -280,12 +281,12 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
         if ('sql' in plan) {
           const t = performance.now();
           await c.query('begin');
-          await bulkLoadSettings(c);
+          const load = await bulkLoadSettings(c);
           const ids = await c.query<{ id: string }>(KKK_BUSINESS_IDS);
           const rebuild = await dropSecondaryIndexes(c, 'invoices');
           const r = await c.query(plan.sql, [ids.rows.map((x) => x.id)]);
           await rebuild();
-          await rebuildFinanceTotals(c);
+          await rebuildFinanceTotals(c, load);
           await c.query('commit');
           await c.query('analyze invoices');
           steps.push({ name: 'invoices', ms: performance.now() - t, rows: r.rowCount ?? 0 });
@@ -310,7 +311,7 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
     };
 
     await c.query('begin');
-    await bulkLoadSettings(c);
+    const load = await bulkLoadSettings(c);
 
     await step('remove the previous KKK set', async () => {
       if (before.businesses === 0 && before.users === 0) return 0;
@@ -435,14 +436,14 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
       const plan = await invoiceInsert(c, shape.invoicesPerClient);
       if ('skip' in plan) {
         invoicesNote = plan.skip;
-        await rebuildFinanceTotals(c); // the previous set's invoices were removed
+        await rebuildFinanceTotals(c, load); // the previous set's invoices were removed
         return 0;
       }
       const ids = await c.query<{ id: string }>(KKK_BUSINESS_IDS);
       const rebuild = await dropSecondaryIndexes(c, 'invoices');
       const r = await c.query(plan.sql, [ids.rows.map((x) => x.id)]);
       await rebuild();
-      await rebuildFinanceTotals(c);
+      await rebuildFinanceTotals(c, load);
       return r.rowCount ?? 0;
     });
 

@@ -40,10 +40,11 @@ export const invoices = pgTable(
     uniqueIndex('invoices_business_number_unique').on(t.businessId, t.number),
     // The list, newest first, optionally by status: one index range scan per page.
     index('invoices_by_status').on(t.businessId, t.status, t.id),
-    // The finance summary: paid revenue by month, currency and client, read from the index alone
-    // (an index-only scan of the last 12 months of paid invoices).
+    // Paid invoices by day, read from the index alone: building a revenue window (12 months of them)
+    // and the summary's "paid later this month" correction. The summary itself reads the totals below.
     index('invoices_paid_by_month').on(t.businessId, t.paidOn, t.currency, t.clientId, t.amountCents).where(sql`status = 'paid'`),
-    // Outstanding and overdue totals by currency: only unpaid invoices, a small part of the table.
+    // Unpaid invoices by due day, a small part of the table (the summary reads finance_unpaid_days;
+    // this serves the reference query in the tests and ad-hoc overdue lists).
     index('invoices_unpaid_by_due').on(t.businessId, t.dueOn, t.currency, t.amountCents).where(sql`status in ('sent', 'overdue')`),
     index('invoices_by_client').on(t.businessId, t.clientId, t.id),
     check('invoices_amount_nonnegative', sql`${t.amountCents} >= 0`),
