@@ -1,15 +1,15 @@
-// Artillery hooks for artillery.yml: each virtual user is a KKK user. The first arrival of a user
+// Artillery hooks for artillery.yml: each virtual user is a scale-target user. The first arrival of a user
 // signs in through POST /api/auth/sign-in; later arrivals of the same user reuse its session cookie
 // (a returning visitor). A dashboard answer that is not 200 (a redirect to /sign-in) is an error.
 'use strict';
 
 const USERS = Number(process.env.LOADTEST_USERS || 500);
-const PASSWORD = process.env.KKK_PASSWORD || 'kkk-load-2026';
+const PASSWORD = process.env.SCALE_PASSWORD || 'scale-load-2026';
 const sessions = new Map();
 
 function pickUser(context, events, done) {
   const n = Math.floor(Math.random() * USERS);
-  const email = `user${n}@kkk.fuse.dev`;
+  const email = `user${n}@scale.fuse.dev`;
   context.vars.email = email;
   context.vars.password = PASSWORD;
   // A stable address per user, for the rate limiter behind a trusted proxy (scale:demo).

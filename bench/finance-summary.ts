@@ -1,7 +1,7 @@
 /**
- * `node --conditions=react-server --import tsx bench/finance-summary.ts [--db fuse_kkk] [--n 200] [--reference]`:
+ * `node --conditions=react-server --import tsx bench/finance-summary.ts [--db fuse_scale] [--n 200] [--reference]`:
  * just the bench's "complex query" (the finance summary of the largest business), against an
- * already loaded KKK database, without building or serving the app. Prints p50/p99 and the load.
+ * already loaded scale-target database, without building or serving the app. Prints p50/p99 and the load.
  * `--reference` times the summary computed from the invoices table alone (the pre-totals query);
  * `--check` first compares both on the 20 largest businesses and 100 others, and stops on a difference.
  */
@@ -21,7 +21,7 @@ function arg(name: string): string | undefined {
 
 const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const url = new URL(base);
-url.pathname = `/${arg('--db') ?? 'fuse_kkk'}`;
+url.pathname = `/${arg('--db') ?? 'fuse_scale'}`;
 const n = Number(arg('--n') ?? 200);
 const reference = process.argv.includes('--reference');
 const summary = reference ? referenceFinanceSummary : financeSummary;

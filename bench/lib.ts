@@ -1,5 +1,5 @@
 /**
- * What the benchmark, the load test and the scale demo share: the KKK database, the production
+ * What the benchmark, the load test and the scale demo share: the scale-target database, the production
  * build, an app server started on it, and a signed-in session cookie.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { migrateDatabase } from '../src/fuse/db/migrate';
-import { seedKkk, describeKkkResult, type KkkResult } from '../src/cli/kkk-seed';
+import { seedScale, describeScaleResult, type ScaleResult } from '../src/cli/scale-seed';
 import { buildIfStale, freePort } from '../src/fuse/tooling/build';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -28,8 +28,8 @@ export function arg(name: string): string | undefined {
 
 export const flag = (name: string) => process.argv.includes(name);
 
-/** Creates the benchmark database if needed, migrates it and loads the KKK set (skipped when present). */
-export async function ensureKkkDatabase(name: string, scale: number): Promise<{ url: string; seed: KkkResult }> {
+/** Creates the benchmark database if needed, migrates it and loads the scale-target set (skipped when present). */
+export async function ensureScaleDatabase(name: string, scale: number): Promise<{ url: string; seed: ScaleResult }> {
   const admin = new pg.Client({ connectionString: PG_SERVER });
   await admin.connect();
   const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
@@ -40,8 +40,8 @@ export async function ensureKkkDatabase(name: string, scale: number): Promise<{ 
   await migrateDatabase(url.toString());
   const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
   try {
-    const seed = await seedKkk(pool, { scale });
-    for (const line of describeKkkResult(seed)) log(line);
+    const seed = await seedScale(pool, { scale });
+    for (const line of describeScaleResult(seed)) log(line);
     return { url: url.toString(), seed };
   } finally {
     await pool.end();
@@ -93,7 +93,7 @@ function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 /**
- * `next start` from the benchmark build on the KKK database, with the rate limit lifted for load.
+ * `next start` from the benchmark build on the scale-target database, with the rate limit lifted for load.
  * `distDir`: another build directory; `nodeArgs`: flags for the server's node (e.g. --cpu-prof).
  */
 export async function startApp(

@@ -1,10 +1,10 @@
 /**
  * `npm run loadtest` — the seed's Artillery load test (artillery.yml) against a local production
- * server on the KKK database, reporting p95 / p99 and errors. Goal: 0 errors, p99 < 200 ms.
+ * server on the scale-target database, reporting p95 / p99 and errors. Goal: 0 errors, p99 < 200 ms.
  *
  *   --short         the ~30 s profile (CI)
  *   --target URL    run against a server that is already up (no build, no server start)
- *   --scale N       KKK scale of the database to start on (default 1; 0.01 with --short)
+ *   --scale N       data-set scale of the database to start on (default 1; 0.01 with --short)
  *   --label NAME    result file name suffix
  *   --gate errors   exit 1 only on errors (CI on a shared machine), not on a missed p99
  *   --knee          capacity: the same flow at constant arrival rates (--rates 5,10,20,…,
@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { arg, buildIfNeeded, ensureKkkDatabase, flag, log, machine, ROOT, startApp, today, type Server } from './lib';
+import { arg, buildIfNeeded, ensureScaleDatabase, flag, log, machine, ROOT, startApp, today, type Server } from './lib';
 import { renderSvg, type LoadPoint } from './report';
 
 export type Profile = 'seed' | 'short' | 'knee';
@@ -135,7 +135,7 @@ export async function runArtillery(target: string, short: boolean, outFile: stri
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
-      // How many distinct KKK users arrive: each signs in once (argon2id), later arrivals return with
+      // How many distinct scale-target users arrive: each signs in once (argon2id), later arrivals return with
       // the cookie. Short profile: 450 arrivals over 30 users; seed profile: 12,600 over 500.
       LOADTEST_USERS: process.env.LOADTEST_USERS ?? (short ? '30' : '500'),
       ARTILLERY_DISABLE_TELEMETRY: 'true',
@@ -201,7 +201,7 @@ async function findKnee(target: string, dir: string, base: string): Promise<void
     `# FUSE capacity for the seed's flow — ${when}`,
     '',
     `Target ${target}. Each step: ${steps[0]?.seconds ?? 0} s at a constant arrival rate of virtual users who sign in once`,
-    "(500 KKK users, argon2id) and visit `/`, `/dashboard`, `/dashboard/clients` with the seed's think times.",
+    "(500 scale-target users, argon2id) and visit `/`, `/dashboard`, `/dashboard/clients` with the seed's think times.",
     'The load generator (Artillery) runs on the same machine.',
     '',
     `**Highest rate with 0 errors and p99 < 200 ms: ${best ? `${best.arrivalRate} arrivals/s (${best.summary.rps} requests/s)` : 'none of the steps'}.**`,
@@ -229,8 +229,8 @@ async function main() {
   try {
     if (!target) {
       const scale = Number(arg('--scale') ?? (short ? 0.01 : 1));
-      const dbName = arg('--db') ?? (scale === 1 ? 'fuse_kkk' : `fuse_kkk_${String(scale).replace(/\W/g, '_')}`);
-      const { url } = await ensureKkkDatabase(dbName, scale);
+      const dbName = arg('--db') ?? (scale === 1 ? 'fuse_scale' : `fuse_scale_${String(scale).replace(/\W/g, '_')}`);
+      const { url } = await ensureScaleDatabase(dbName, scale);
       buildIfNeeded();
       const app = await startApp(url);
       servers.push(app);

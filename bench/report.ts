@@ -1,7 +1,7 @@
 /**
  * The benchmark report: the seed's "Performance Benchmarks" as rows (target, measured, pass / fail),
  * rendered as Markdown, plus an SVG chart of latency against concurrency. Pure functions, no I/O,
- * so the rows and their verdicts are unit-tested (tests/unit/kkk-bench-report.test.ts). Also the
+ * so the rows and their verdicts are unit-tested (tests/unit/scale-bench-report.test.ts). Also the
  * pure part of bench:live's tenant spread: how its streams are split over businesses and which
  * business each commit goes to (tests/unit/live-bench-spread.test.ts).
  */
@@ -268,7 +268,7 @@ export function renderMarkdown(b: BenchInput, rows: Row[], svgFile: string): str
     `# FUSE benchmark — ${b.startedAt} (${b.mode})`,
     '',
     `Machine: ${b.machine.cpus} CPU (${b.machine.cpuModel}), ${b.machine.memoryGb} GB, Node ${b.machine.node}, ${b.machine.postgres}. Shared with other work: compare ratios, not absolutes.`,
-    `Data set: KKK scale ${b.dataSet.scale} — ${int(b.dataSet.users)} users, ${int(b.dataSet.businesses)} businesses, ${int(b.dataSet.clients)} clients, ${b.dataSet.invoices === null ? 'no' : int(b.dataSet.invoices)} invoices.`,
+    `Data set: data-set scale ${b.dataSet.scale} — ${int(b.dataSet.users)} users, ${int(b.dataSet.businesses)} businesses, ${int(b.dataSet.clients)} clients, ${b.dataSet.invoices === null ? 'no' : int(b.dataSet.invoices)} invoices.`,
     '',
     '| Benchmark | Seed target | Measured | Result |',
     '|---|---|---|---|',

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — every seed "Performance Benchmark", measured against a production build on
- * PostgreSQL + Redis with the KKK data set. `npm run bench:quick` (= `--quick`) is the CI profile:
- * KKK scale 0.01, shorter runs, no Lighthouse (add `--lighthouse` to include it).
+ * PostgreSQL + Redis with the scale-target data set. `npm run bench:quick` (= `--quick`) is the CI profile:
+ * data-set scale 0.01, shorter runs, no Lighthouse (add `--lighthouse` to include it).
  *
  * Options: --report FILE (write an earlier run's report again, measuring nothing), --quick, --scale N, --db NAME, --lighthouse / --no-lighthouse, --lighthouse-runs N (median of N; 3 by default, 1 with --quick), --duration S.
  * Writes bench/results/<date>[-quick].{json,md,svg}.
@@ -11,7 +11,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import { kkkUserEmail, KKK_PASSWORD } from '../src/cli/kkk-seed';
+import { scaleUserEmail, SCALE_PASSWORD } from '../src/cli/scale-seed';
 import type { Database } from '../src/fuse/db/client';
 import { mintSessionToken, verifySessionToken } from '../src/fuse/session/token';
 import { listActiveClients, listClients } from '../src/domains/clients/queries';
@@ -20,7 +20,7 @@ import {
   arg,
   BENCH_SECRET,
   buildIfNeeded,
-  ensureKkkDatabase,
+  ensureScaleDatabase,
   flag,
   log,
   machine,
@@ -36,7 +36,7 @@ import { buildRows, renderMarkdown, renderSvg, stats, type BenchInput, type Load
 
 const quick = flag('--quick');
 const scale = Number(arg('--scale') ?? (quick ? 0.01 : 1));
-const dbName = arg('--db') ?? (scale === 1 ? 'fuse_kkk' : `fuse_kkk_${String(scale).replace(/\W/g, '_')}`);
+const dbName = arg('--db') ?? (scale === 1 ? 'fuse_scale' : `fuse_scale_${String(scale).replace(/\W/g, '_')}`);
 const duration = Number(arg('--duration') ?? (quick ? 3 : 8));
 const connectionsList = quick ? [1, 10, 50] : [1, 10, 50, 100];
 const headline = 50;
@@ -110,9 +110,9 @@ async function main() {
   if (reportFile) return rerender(reportFile);
   const startedAt = new Date().toISOString();
   const t0 = Date.now();
-  log(`${quick ? 'quick' : 'full'} run: KKK scale ${scale} in database ${dbName}, ${duration} s per load point`);
+  log(`${quick ? 'quick' : 'full'} run: data-set scale ${scale} in database ${dbName}, ${duration} s per load point`);
   process.env.SESSION_SECRET ??= BENCH_SECRET;
-  const { url: databaseUrl } = await ensureKkkDatabase(dbName, scale);
+  const { url: databaseUrl } = await ensureScaleDatabase(dbName, scale);
   buildIfNeeded();
 
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
@@ -120,7 +120,7 @@ async function main() {
   const q1 = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await pool.query<T>(text, values)).rows;
   const version = (await q1<{ v: string }>(`select current_setting('server_version') as v`))[0]!.v;
   const sizes = await q1<{ id: string; n: number }>(
-    `select b.id, count(c.id)::int as n from businesses b join clients c on c.business_id = b.id where b.name like 'KKK %' group by b.id order by n desc`,
+    `select b.id, count(c.id)::int as n from businesses b join clients c on c.business_id = b.id where b.name like 'Scale %' group by b.id order by n desc`,
   );
   const largest = sizes[0]!;
   const median = sizes[Math.floor(sizes.length / 2)]!;
@@ -139,7 +139,7 @@ async function main() {
   log('session cookie read');
   const secret = new TextEncoder().encode(BENCH_SECRET);
   const token = await mintSessionToken(
-    { userId: largestScope.userId, businessId: largest.id, rank: 'captain', name: 'Bench', email: kkkUserEmail(0), theme: 'light', sessionVersion: 1 },
+    { userId: largestScope.userId, businessId: largest.id, rank: 'captain', name: 'Bench', email: scaleUserEmail(0), theme: 'light', sessionVersion: 1 },
     secret,
   );
   const sessionReadUs = await timeLoop(quick ? 5_000 : 20_000, () => verifySessionToken(token, [secret]), 'us');
@@ -191,7 +191,7 @@ async function main() {
     servers.push(raw);
     const app = await startApp(databaseUrl);
     servers.push(app);
-    const cookie = await signInCookie(app.url, kkkUserEmail(0), KKK_PASSWORD);
+    const cookie = await signInCookie(app.url, scaleUserEmail(0), SCALE_PASSWORD);
     const probe = await fetch(`${app.url}/api/health`);
     if (probe.status === 200) health = '/api/health';
     const signInProbe = await fetch(`${app.url}/sign-in`);

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { kkkUserEmail, KKK_PASSWORD } from '../src/cli/kkk-seed';
+import { scaleUserEmail, SCALE_PASSWORD } from '../src/cli/scale-seed';
 import { arg, flag, log, ROOT, signInCookie, today } from './lib';
 import { runArtillery, type LoadtestSummary } from './loadtest';
 
@@ -139,7 +139,7 @@ async function loadWithKill(): Promise<{ summary: LoadtestSummary; killedAtS: nu
 }
 
 async function main() {
-  const cookie = await signInCookie(nginx, kkkUserEmail(0), KKK_PASSWORD);
+  const cookie = await signInCookie(nginx, scaleUserEmail(0), SCALE_PASSWORD);
   const rateLimit = await globalRateLimit();
   const live = await liveAcrossInstances(cookie);
   log('throughput: GET /api/clients through nginx (both instances), then instance A alone');

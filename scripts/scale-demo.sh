@@ -3,8 +3,8 @@
 # Runs bench/scale-demo.ts through nginx: global rate limit, live change across instances, combined
 # throughput, and the load test with one instance killed mid-load (nginx retries the other).
 #
-#   npm run scale:demo                 # short load profile (~30 s), KKK scale 0.01 database
-#   npm run scale:demo -- --full       # the seed's 4-minute profile on the full KKK database
+#   npm run scale:demo                 # short load profile (~30 s), data-set scale 0.01 database
+#   npm run scale:demo -- --full       # the seed's 4-minute profile on the full scale-target database
 #   BENCH_NO_BUILD=1 npm run scale:demo  # reuse the existing build in $FUSE_DIST_DIR as it is
 #
 # Env: BENCH_PG_SERVER (admin URL of the PostgreSQL server), REDIS_URL, FUSE_DIST_DIR (build dir).
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 FULL=0
 for a in "$@"; do [[ "$a" == "--full" ]] && FULL=1; done
 SCALE=$([[ $FULL == 1 ]] && echo 1 || echo 0.01)
-DB=$([[ $FULL == 1 ]] && echo fuse_kkk || echo fuse_kkk_0_01)
+DB=$([[ $FULL == 1 ]] && echo fuse_scale || echo fuse_scale_0_01)
 export USER="${USER:-$(id -un)}"
 export FUSE_DIST_DIR="${FUSE_DIST_DIR:-.next-bench}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
@@ -33,8 +33,8 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 # The database (created and seeded if missing) and the production build.
 node --import tsx --input-type=module -e "
-  const { ensureKkkDatabase, buildIfNeeded } = await import('./bench/lib.ts');
-  await ensureKkkDatabase('${DB}', ${SCALE});
+  const { ensureScaleDatabase, buildIfNeeded } = await import('./bench/lib.ts');
+  await ensureScaleDatabase('${DB}', ${SCALE});
   buildIfNeeded();
 "
 

@@ -149,16 +149,16 @@ async function main() {
     }
     case 'seed': {
       const db = await database();
-      if (args.includes('--kkk')) {
-        // The KKK data set (100K users, 1M+ clients): src/cli/kkk-seed.ts.
-        const { seedKkk, describeKkkResult } = await import('./kkk-seed');
+      if (args.includes('--scale-target')) {
+        // The scale-target data set (100K users, 1M+ clients): src/cli/scale-seed.ts.
+        const { seedScale, describeScaleResult } = await import('./scale-seed');
         const scaleArg = args.indexOf('--scale');
         const scale = scaleArg >= 0 ? Number(args[scaleArg + 1]) : 1;
         await migrateAndSeed(db.url, false);
         const pool = new pg.Pool({ connectionString: db.url, max: 1 });
         try {
-          const result = await seedKkk(pool, { scale, force: args.includes('--force') });
-          for (const line of describeKkkResult(result)) say(line);
+          const result = await seedScale(pool, { scale, force: args.includes('--force') });
+          for (const line of describeScaleResult(result)) say(line);
         } finally {
           await pool.end();
         }
@@ -216,7 +216,7 @@ async function main() {
       break;
     default:
       process.stderr.write(
-        `usage: fuse <command>\n  migrate   apply database migrations\n  seed      load the demo business (--kkk [--scale 0.01] [--force]: the KKK data set)\n  start     build if needed and serve the production app\n  dev       serve the development app\n  backup    write a verified snapshot of every table (--out FILE; default backups/)\n  restore   verify a backup FILE, then restore it into an empty database\n  create-admiral --email E [--name N]   create or promote the platform admiral (password: FUSE_ADMIRAL_PASSWORD or stdin)\n  finance-rebuild   recompute the finance summary totals from the invoices\n${command ? `\nunknown command: ${command} ${args.join(' ')}\n` : ''}`,
+        `usage: fuse <command>\n  migrate   apply database migrations\n  seed      load the demo business (--scale-target [--scale 0.01] [--force]: the scale-target data set)\n  start     build if needed and serve the production app\n  dev       serve the development app\n  backup    write a verified snapshot of every table (--out FILE; default backups/)\n  restore   verify a backup FILE, then restore it into an empty database\n  create-admiral --email E [--name N]   create or promote the platform admiral (password: FUSE_ADMIRAL_PASSWORD or stdin)\n  finance-rebuild   recompute the finance summary totals from the invoices\n${command ? `\nunknown command: ${command} ${args.join(' ')}\n` : ''}`,
       );
       process.exit(command ? 2 : 0);
   }

@@ -78,7 +78,7 @@ describeEachDatabase('observability data', ({ kind, db }) => {
 
   it('operations data is for admirals only; joins cover the last 12 months', async () => {
     await expect(modules.ops.operationsOverview(db(), { rank: 'captain', userId: 'x' })).rejects.toBeInstanceOf(modules.NotFoundError);
-    await expect(modules.ops.kkkTotals(db(), { rank: 'commodore', userId: 'x' })).rejects.toBeInstanceOf(modules.NotFoundError);
+    await expect(modules.ops.scaleTotals(db(), { rank: 'commodore', userId: 'x' })).rejects.toBeInstanceOf(modules.NotFoundError);
     const overview = await modules.ops.operationsOverview(db(), { rank: 'admiral', userId: 'x' });
     expect(overview.joinsByMonth).toHaveLength(12);
     const now = new Date();

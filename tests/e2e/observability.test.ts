@@ -22,7 +22,7 @@ let app: AppServer;
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
 let captainCookie = '';
 let admiralCookie = '';
-/** The KKK numbers counted directly in the database before the server starts. */
+/** The scale-target numbers counted directly in the database before the server starts. */
 let expected = { users: 0, paying: 0, joins: 0 };
 
 function sentryEvents() {
@@ -78,9 +78,9 @@ beforeAll(async () => {
       (select count(*) from users where created_at >= date_trunc('month', now()))::int as joins`)
   ).rows as { users: number; paying: number; joins: number }[];
   // On top of the demo: 5 users this month, 3 four months ago; 2 active pro plans, 1 canceled, 1 free.
-  await d.execute(sql`insert into users (email, name, password_hash) select 'new' || g || '@kkk.test', 'New ' || g, 'x' from generate_series(1, 5) g`);
+  await d.execute(sql`insert into users (email, name, password_hash) select 'new' || g || '@scale.test', 'New ' || g, 'x' from generate_series(1, 5) g`);
   await d.execute(sql`insert into users (email, name, password_hash, created_at)
-    select 'old' || g || '@kkk.test', 'Old ' || g, 'x', date_trunc('month', now()) - interval '4 months' + interval '3 days' from generate_series(1, 3) g`);
+    select 'old' || g || '@scale.test', 'Old ' || g, 'x', date_trunc('month', now()) - interval '4 months' + interval '3 days' from generate_series(1, 3) g`);
   await d.execute(sql`with b as (insert into businesses (name) select 'Biz ' || g from generate_series(1, 4) g returning id, name)
     insert into subscriptions (business_id, plan, status, current_period_end)
     select id, case name when 'Biz 4' then 'free' else 'pro' end, case name when 'Biz 3' then 'canceled' else 'active' end, now() + interval '30 days' from b`);
@@ -148,7 +148,7 @@ describe('observability (own server)', () => {
     expect(text).toMatch(/fuse_process_cpu_user_seconds_total \d/);
   });
 
-  it('the operations page is a 404 for a captain and shows the KKK numbers to an admiral', async () => {
+  it('the operations page is a 404 for a captain and shows the scale-target numbers to an admiral', async () => {
     const asCaptain = await get('/dashboard/admin', { Cookie: captainCookie });
     expect(asCaptain.status).toBe(404);
     expect(await (await get('/dashboard', { Cookie: captainCookie })).text()).not.toContain('href="/dashboard/admin"');
@@ -156,7 +156,7 @@ describe('observability (own server)', () => {
     const res = await get('/dashboard/admin', { Cookie: admiralCookie });
     expect(res.status).toBe(200);
     const html = await res.text();
-    const value = (id: string) => Number(new RegExp(`data-kkk="${id}"[\\s\\S]*?data-value="(\\d+)"`).exec(html)?.[1]);
+    const value = (id: string) => Number(new RegExp(`data-scale="${id}"[\\s\\S]*?data-value="(\\d+)"`).exec(html)?.[1]);
     // The demo's numbers plus 8 users (5 this month) and 2 active pro plans (1 canceled, 1 free).
     expect(value('users')).toBe(expected.users);
     expect(value('paying')).toBe(expected.paying);

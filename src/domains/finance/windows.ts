@@ -8,7 +8,7 @@ import { logger } from '@/fuse/observability/logger';
 /*
  * Revenue windows: each business's paid revenue per client over the 12 months the finance summary
  * shows (drizzle/0007 keeps every built window current on each invoice change). A window is built
- * once per month; the largest KKK business takes ≈ 0.4 s. Built lazily, that lands on the first
+ * once per month; the largest scale-target business takes ≈ 0.4 s. Built lazily, that lands on the first
  * summary of the month; `prepareRevenueWindows` builds next month's window in the last days of the
  * month instead, so no page view pays for it, and drops windows that have moved out of use.
  */

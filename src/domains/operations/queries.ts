@@ -7,13 +7,13 @@ import { liveStreamsOpen, metricTotal, rateLimitedTotal, slowestQueries, type Qu
 import type { Session } from '@/fuse/session/token';
 
 /**
- * The admiral's operations page: the KKK targets (100K users, 10K paying subscribers, 1K joins a
+ * The admiral's operations page: the scale targets (100K users, 10K paying subscribers, 1K joins a
  * month), web vitals, slow queries, errors and live load. Platform-wide data, so only the admiral
  * rank may read it; anyone else gets "not found" (the page's existence is not revealed).
  */
 export type Scope = Pick<Session, 'rank' | 'userId'>;
 
-export const KKK_TARGETS = { users: 100_000, payingSubscribers: 10_000, joinsThisMonth: 1_000 } as const;
+export const SCALE_TARGETS = { users: 100_000, payingSubscribers: 10_000, joinsThisMonth: 1_000 } as const;
 
 export type VitalSeries = { page: string; name: string; points: { day: string; p75: number; samples: number }[] };
 export type VitalSummary = { page: string; name: string; p75: number; samples: number };
@@ -37,10 +37,10 @@ export function assertAdmiral(scope: Scope): void {
 type Row = Record<string, unknown>;
 const rowsOf = (result: { rows: Row[] }) => result.rows;
 
-export async function kkkTotals(db: Database, scope: Scope): Promise<OperationsOverview['totals']> {
+export async function scaleTotals(db: Database, scope: Scope): Promise<OperationsOverview['totals']> {
   assertAdmiral(scope);
   const [row] = rowsOf(
-    await timed('operations.kkkTotals', () =>
+    await timed('operations.scaleTotals', () =>
       db.execute(sql`
         select
           (select count(*) from users)::int as users,
@@ -120,7 +120,7 @@ export async function recentErrors(db: Database, scope: Scope, limit = 20): Prom
 export async function operationsOverview(db: Database, scope: Scope): Promise<OperationsOverview> {
   assertAdmiral(scope);
   const [totals, joins, vitals, errors, streams, rateLimited] = await Promise.all([
-    kkkTotals(db, scope),
+    scaleTotals(db, scope),
     joinsByMonth(db, scope),
     webVitalsP75(db, scope),
     recentErrors(db, scope),

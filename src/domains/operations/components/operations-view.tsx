@@ -1,5 +1,5 @@
 import type { OperationsOverview } from '../queries';
-import { KKK_TARGETS } from '../queries';
+import { SCALE_TARGETS } from '../queries';
 import { BarChart, LineChart } from './charts';
 
 const CHARTED_VITALS: { name: string; unit: string }[] = [
@@ -13,7 +13,7 @@ const CHARTED_VITALS: { name: string; unit: string }[] = [
 function Target({ id, label, value, target }: { id: string; label: string; value: number; target: number }) {
   const pct = Math.min(100, (value / target) * 100);
   return (
-    <div className="card" data-kkk={id}>
+    <div className="card" data-scale={id}>
       <div className="muted">{label}</div>
       <div className="n" data-value={value}>
         {value.toLocaleString('en-US')}
@@ -37,10 +37,10 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
     <section>
       <h1>Operations</h1>
 
-      <div className="cards" aria-label="KKK targets">
-        <Target id="users" label="Users" value={data.totals.users} target={KKK_TARGETS.users} />
-        <Target id="paying" label="Paying subscribers" value={data.totals.payingSubscribers} target={KKK_TARGETS.payingSubscribers} />
-        <Target id="joins" label="Joins this month" value={data.totals.joinsThisMonth} target={KKK_TARGETS.joinsThisMonth} />
+      <div className="cards" aria-label="scale targets">
+        <Target id="users" label="Users" value={data.totals.users} target={SCALE_TARGETS.users} />
+        <Target id="paying" label="Paying subscribers" value={data.totals.payingSubscribers} target={SCALE_TARGETS.payingSubscribers} />
+        <Target id="joins" label="Joins this month" value={data.totals.joinsThisMonth} target={SCALE_TARGETS.joinsThisMonth} />
         <div className="card" data-ops="live-streams">
           <div className="muted">Open live streams</div>
           <div className="n">{data.liveStreamsOpen}</div>

@@ -1,22 +1,22 @@
 /**
- * The KKK data set: the seed's 100,000 users, 10,000 paying businesses (plus free ones), about 1,000
+ * The scale-target data set: the seed's 100,000 users, 10,000 paying businesses (plus free ones), about 1,000
  * new users in each of the last 12 months, over 1,000,000 clients skewed like real life, and invoices
- * when the finance domain's table exists. `npm run db:seed -- --kkk [--scale 0.01] [--force]`.
+ * when the finance domain's table exists. `npm run db:seed -- --scale-target [--scale 0.01] [--force]`.
  *
  * Speed: every row is generated on the server (`INSERT … SELECT … generate_series`), so nothing but
  * a few small arrays crosses the wire. The whole load is one transaction: a crash leaves nothing
  * behind, and a second run either finds the complete set (and skips) or replaces it.
  *
- * Passwords: ONE argon2id hash of `KKK_PASSWORD` is computed and reused for every KKK user, because
+ * Passwords: ONE argon2id hash of `SCALE_PASSWORD` is computed and reused for every scale-target user, because
  * hashing 100,000 passwords at OWASP cost would take over an hour. Every user signs in with it.
  */
 import type pg from 'pg';
 import { hashPassword } from '@/fuse/auth/passwords';
 
-export const KKK_PASSWORD = 'kkk-load-2026';
-export const KKK_EMAIL_DOMAIN = 'kkk.fuse.dev';
-/** Every KKK business name starts with this, which is how a re-run finds (and replaces) the set. */
-export const KKK_BUSINESS_PREFIX = 'KKK ';
+export const SCALE_PASSWORD = 'scale-load-2026';
+export const SCALE_EMAIL_DOMAIN = 'scale.fuse.dev';
+/** Every scale-target business name starts with this, which is how a re-run finds (and replaces) the set. */
+export const SCALE_BUSINESS_PREFIX = 'Scale ';
 export const RECENT_MONTHS = 12;
 /** A "month" of the join spread is this many days, counted back from the moment of the seed. */
 export const MONTH_DAYS = 30;
@@ -24,7 +24,7 @@ export const MONTH_DAYS = 30;
 /** The sizes of the largest tenants at full scale: the "few with 20,000+". */
 const WHALES = [50_000, 45_000, 40_000, 35_000, 32_000, 29_000, 26_000, 24_000, 22_000, 20_000];
 
-export type KkkShape = {
+export type ScaleShape = {
   scale: number;
   users: number;
   payingBusinesses: number;
@@ -48,11 +48,11 @@ function unit(n: number): number {
 }
 
 /**
- * The shape of the set at a scale factor (1 = the seed's KKK numbers). Counts scale linearly; the
+ * The shape of the set at a scale factor (1 = the seed's scale-target numbers). Counts scale linearly; the
  * largest tenants keep at least a quarter of their size so that a small set still has a business
  * with 200 pages of clients (keyset page 200) and the long tail stays long.
  */
-export function kkkShape(scale = 1): KkkShape {
+export function scaleShape(scale = 1): ScaleShape {
   if (!(scale > 0 && scale <= 1)) throw new Error(`--scale must be in (0, 1], got ${scale}`);
   const users = Math.round(100_000 * scale);
   const payingBusinesses = Math.max(1, Math.round(10_000 * scale));
@@ -84,13 +84,13 @@ export function kkkShape(scale = 1): KkkShape {
   };
 }
 
-export function kkkUserEmail(ord: number): string {
-  return `user${ord}@${KKK_EMAIL_DOMAIN}`;
+export function scaleUserEmail(ord: number): string {
+  return `user${ord}@${SCALE_EMAIL_DOMAIN}`;
 }
 
-export type KkkResult = {
+export type ScaleResult = {
   status: 'loaded' | 'skipped' | 'invoices-only';
-  shape: KkkShape;
+  shape: ScaleShape;
   counts: { users: number; businesses: number; paying: number; clients: number; invoices: number | null };
   /** Why invoices were not loaded, when they were not. */
   invoicesNote: string | null;
@@ -98,7 +98,7 @@ export type KkkResult = {
   steps: { name: string; ms: number; rows: number }[];
 };
 
-export type KkkOptions = {
+export type ScaleOptions = {
   scale?: number;
   /** Replace the set even when a complete one is found. */
   force?: boolean;
@@ -174,7 +174,7 @@ async function bulkLoadSettings(c: Queryable): Promise<{ triggersOff: boolean }>
   return { triggersOff };
 }
 
-const KKK_BUSINESS_IDS = `select id from businesses where name like '${KKK_BUSINESS_PREFIX}%'`;
+const SCALE_BUSINESS_IDS = `select id from businesses where name like '${SCALE_BUSINESS_PREFIX}%'`;
 
 /**
  * The finance totals are kept by a trigger on invoices, which `session_replication_role = replica`
@@ -186,16 +186,16 @@ async function rebuildFinanceTotals(c: Queryable, { triggersOff }: { triggersOff
 }
 
 async function currentCounts(c: Queryable) {
-  const users = await count(c, `select count(*) as n from users where email like $1`, [`%@${KKK_EMAIL_DOMAIN}`]);
-  const businesses = await count(c, `select count(*) as n from businesses where name like $1`, [`${KKK_BUSINESS_PREFIX}%`]);
+  const users = await count(c, `select count(*) as n from users where email like $1`, [`%@${SCALE_EMAIL_DOMAIN}`]);
+  const businesses = await count(c, `select count(*) as n from businesses where name like $1`, [`${SCALE_BUSINESS_PREFIX}%`]);
   const paying = await count(
     c,
-    `select count(distinct s.business_id) as n from subscriptions s where s.business_id in (${KKK_BUSINESS_IDS})
+    `select count(distinct s.business_id) as n from subscriptions s where s.business_id in (${SCALE_BUSINESS_IDS})
        and s.plan <> 'free' and s.status = 'active'`,
   );
-  const clients = await count(c, `select count(*) as n from clients where business_id in (${KKK_BUSINESS_IDS})`);
+  const clients = await count(c, `select count(*) as n from clients where business_id in (${SCALE_BUSINESS_IDS})`);
   const invoices = (await tableExists(c, 'invoices'))
-    ? await count(c, `select count(*) as n from invoices where business_id in (${KKK_BUSINESS_IDS})`)
+    ? await count(c, `select count(*) as n from invoices where business_id in (${SCALE_BUSINESS_IDS})`)
     : null;
   return { users, businesses, paying, clients, invoices };
 }
@@ -207,7 +207,7 @@ async function currentCounts(c: Queryable) {
  */
 async function invoiceInsert(c: Queryable, perClient: number): Promise<{ sql: string } | { skip: string }> {
   if (!(await tableExists(c, 'invoices'))) {
-    return { skip: 'the invoices table does not exist yet (finance domain): re-run `npm run db:seed -- --kkk` once it does' };
+    return { skip: 'the invoices table does not exist yet (finance domain): re-run `npm run db:seed -- --scale-target` once it does' };
   }
   const cols = await c.query<{ column_name: string; is_nullable: string; column_default: string | null; is_generated: string; identity_generation: string | null; data_type: string }>(
     `select column_name, is_nullable, column_default, is_generated, identity_generation, data_type
@@ -220,8 +220,8 @@ async function invoiceInsert(c: Queryable, perClient: number): Promise<{ sql: st
   const known: Record<string, string> = {
     business_id: 'g.business_id',
     client_id: 'g.client_id',
-    number: `'KKK-' || g.client_id || '-' || g.k`,
-    invoice_number: `'KKK-' || g.client_id || '-' || g.k`,
+    number: `'SCALE-' || g.client_id || '-' || g.k`,
+    invoice_number: `'SCALE-' || g.client_id || '-' || g.k`,
     amount_cents: `(1000 + (g.h * 7919 + g.k * 104729) % 500000)`,
     total_cents: `(1000 + (g.h * 7919 + g.k * 104729) % 500000)`,
     currency: `'USD'`,
@@ -260,18 +260,18 @@ async function invoiceInsert(c: Queryable, perClient: number): Promise<{ sql: st
   return { sql };
 }
 
-/** Loads (or replaces, or skips) the KKK data set. Uses one connection of the pool. */
-export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<KkkResult> {
-  const shape = kkkShape(options.scale ?? 1);
+/** Loads (or replaces, or skips) the scale-target data set. Uses one connection of the pool. */
+export async function seedScale(pool: pg.Pool, options: ScaleOptions = {}): Promise<ScaleResult> {
+  const shape = scaleShape(options.scale ?? 1);
   const progress = options.progress ?? stderrProgress;
   const started = performance.now();
-  const steps: KkkResult['steps'] = [];
+  const steps: ScaleResult['steps'] = [];
   const c = await pool.connect();
   let invoicesNote: string | null = null;
   try {
     const before = await currentCounts(c);
     // Same counts and the ids this version generates (a set from an older generator is replaced).
-    const sameIds = await count(c, `select count(*) as n from users where id = ${uuidOf("'kkk-user-0'")}`);
+    const sameIds = await count(c, `select count(*) as n from users where id = ${uuidOf("'scale-user-0'")}`);
     const complete =
       sameIds === 1 && before.users === shape.users && before.businesses === shape.businesses && before.clients === shape.totalClients;
     if (complete && !options.force) {
@@ -282,7 +282,7 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
           const t = performance.now();
           await c.query('begin');
           const load = await bulkLoadSettings(c);
-          const ids = await c.query<{ id: string }>(KKK_BUSINESS_IDS);
+          const ids = await c.query<{ id: string }>(SCALE_BUSINESS_IDS);
           const rebuild = await dropSecondaryIndexes(c, 'invoices');
           const r = await c.query(plan.sql, [ids.rows.map((x) => x.id)]);
           await rebuild();
@@ -297,32 +297,32 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
       return { status: 'skipped', shape, counts: before, invoicesNote, ms: performance.now() - started, steps };
     }
 
-    const passwordHash = await hashPassword(KKK_PASSWORD);
+    const passwordHash = await hashPassword(SCALE_PASSWORD);
     const total = 7;
     let n = 0;
     const step = async (name: string, run: () => Promise<number>) => {
       n++;
       const t = performance.now();
-      progress(`kkk ${bar((n - 1) / total)} ${n}/${total} ${name}…`, false);
+      progress(`scale ${bar((n - 1) / total)} ${n}/${total} ${name}…`, false);
       const rows = await run();
       const ms = performance.now() - t;
       steps.push({ name, ms, rows });
-      progress(`kkk ${bar(n / total)} ${n}/${total} ${name}: ${rows.toLocaleString('en-US')} rows in ${(ms / 1000).toFixed(1)} s`, true);
+      progress(`scale ${bar(n / total)} ${n}/${total} ${name}: ${rows.toLocaleString('en-US')} rows in ${(ms / 1000).toFixed(1)} s`, true);
     };
 
     await c.query('begin');
     const load = await bulkLoadSettings(c);
 
-    await step('remove the previous KKK set', async () => {
+    await step('remove the previous scale-target set', async () => {
       if (before.businesses === 0 && before.users === 0) return 0;
       let removed = 0;
-      if (await tableExists(c, 'invoices')) removed += (await c.query(`delete from invoices where business_id in (${KKK_BUSINESS_IDS})`)).rowCount ?? 0;
-      removed += (await c.query(`delete from clients where business_id in (${KKK_BUSINESS_IDS})`)).rowCount ?? 0;
-      removed += (await c.query(`delete from outbox where business_id in (${KKK_BUSINESS_IDS})`)).rowCount ?? 0;
-      removed += (await c.query(`delete from memberships where business_id in (${KKK_BUSINESS_IDS})`)).rowCount ?? 0;
-      removed += (await c.query(`delete from subscriptions where business_id in (${KKK_BUSINESS_IDS})`)).rowCount ?? 0;
-      removed += (await c.query(`delete from businesses where name like $1`, [`${KKK_BUSINESS_PREFIX}%`])).rowCount ?? 0;
-      removed += (await c.query(`delete from users where email like $1`, [`%@${KKK_EMAIL_DOMAIN}`])).rowCount ?? 0;
+      if (await tableExists(c, 'invoices')) removed += (await c.query(`delete from invoices where business_id in (${SCALE_BUSINESS_IDS})`)).rowCount ?? 0;
+      removed += (await c.query(`delete from clients where business_id in (${SCALE_BUSINESS_IDS})`)).rowCount ?? 0;
+      removed += (await c.query(`delete from outbox where business_id in (${SCALE_BUSINESS_IDS})`)).rowCount ?? 0;
+      removed += (await c.query(`delete from memberships where business_id in (${SCALE_BUSINESS_IDS})`)).rowCount ?? 0;
+      removed += (await c.query(`delete from subscriptions where business_id in (${SCALE_BUSINESS_IDS})`)).rowCount ?? 0;
+      removed += (await c.query(`delete from businesses where name like $1`, [`${SCALE_BUSINESS_PREFIX}%`])).rowCount ?? 0;
+      removed += (await c.query(`delete from users where email like $1`, [`%@${SCALE_EMAIL_DOMAIN}`])).rowCount ?? 0;
       return removed;
     });
 
@@ -331,8 +331,8 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
     await step('users', async () => {
       const r = await c.query(
         `insert into users (id, email, name, password_hash, theme, created_at)
-         select ${uuidOf("'kkk-user-' || g")},
-                'user' || g || '@${KKK_EMAIL_DOMAIN}',
+         select ${uuidOf("'scale-user-' || g")},
+                'user' || g || '@${SCALE_EMAIL_DOMAIN}',
                 (${sqlArray(FIRST)})[1 + g % 20] || ' ' || (${sqlArray(LAST)})[1 + (g / 20) % 20],
                 $1,
                 case when g % 5 = 0 then 'dark' else 'light' end,
@@ -354,17 +354,17 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
       // Business `ord` is owned by user `ord` (an older user), and was created when they joined.
       const r = await c.query(
         `insert into businesses (id, name, timezone, created_at)
-         select ${uuidOf("'kkk-business-' || g")},
-                '${KKK_BUSINESS_PREFIX}' || (${sqlArray(TRADES)})[1 + g % 10] || ' ' || g,
+         select ${uuidOf("'scale-business-' || g")},
+                '${SCALE_BUSINESS_PREFIX}' || (${sqlArray(TRADES)})[1 + g % 10] || ' ' || g,
                 (array['UTC','Europe/Berlin','America/New_York','Asia/Tokyo'])[1 + g % 4],
                 u.created_at
-           from generate_series(0, $1 - 1) g join users u on u.id = ${uuidOf("'kkk-user-' || g")}`,
+           from generate_series(0, $1 - 1) g join users u on u.id = ${uuidOf("'scale-user-' || g")}`,
         [B],
       );
       // Paying: ords below payingBusinesses (the largest tenants are among them); then free ones.
       const s = await c.query(
         `insert into subscriptions (business_id, plan, status, current_period_end, created_at)
-         select ${uuidOf("'kkk-business-' || g")},
+         select ${uuidOf("'scale-business-' || g")},
                 case when g >= $2 then 'free' when g % 4 = 0 then 'business' else 'pro' end,
                 'active',
                 now() + (1 + g % 30) * interval '1 day',
@@ -380,8 +380,8 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
       // ten a commodore), spread over the businesses.
       const r = await c.query(
         `insert into memberships (business_id, user_id, rank, created_at)
-         select ${uuidOf("'kkk-business-' || case when g < $2 then g else (g - $2) % $2 end")},
-                ${uuidOf("'kkk-user-' || g")},
+         select ${uuidOf("'scale-business-' || case when g < $2 then g else (g - $2) % $2 end")},
+                ${uuidOf("'scale-user-' || g")},
                 case when g < $2 then 'captain' when g % 10 = 0 then 'commodore' else 'crew' end,
                 now() - ((g * 13) % 365) * interval '1 day'
            from generate_series(0, $1 - 1) g`,
@@ -416,16 +416,16 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
                   null,
                   b.created_at + (now() - b.created_at) * (s.i::float8 / (b.n + 1)),
                   b.created_at + (now() - b.created_at) * (s.i::float8 / (b.n + 1))
-             from (select x.ord, x.n, ${uuidOf("'kkk-business-' || x.ord")} as id, bz.created_at
+             from (select x.ord, x.n, ${uuidOf("'scale-business-' || x.ord")} as id, bz.created_at
                      from unnest($1::int[], $2::int[]) as x(ord, n)
-                     join businesses bz on bz.id = ${uuidOf("'kkk-business-' || x.ord")}) b
+                     join businesses bz on bz.id = ${uuidOf("'scale-business-' || x.ord")}) b
              cross join lateral (select i, (i * 7919 + b.ord * 31) % 100 as h from generate_series(1, b.n) i) s
              cross join lateral (select (${sqlArray(FIRST)})[1 + s.i % 20] as first,
                                         (${sqlArray(LAST)})[1 + (s.i / 20 + b.ord) % 20] as last) f`,
           [ords, ns],
         );
         inserted += r.rowCount ?? 0;
-        progress(`kkk ${bar((n - 1 + inserted / shape.totalClients) / total)} ${n}/${total} clients: ${inserted.toLocaleString('en-US')} / ${shape.totalClients.toLocaleString('en-US')}`, false);
+        progress(`scale ${bar((n - 1 + inserted / shape.totalClients) / total)} ${n}/${total} clients: ${inserted.toLocaleString('en-US')} / ${shape.totalClients.toLocaleString('en-US')}`, false);
       }
       return inserted;
     });
@@ -439,7 +439,7 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
         await rebuildFinanceTotals(c, load); // the previous set's invoices were removed
         return 0;
       }
-      const ids = await c.query<{ id: string }>(KKK_BUSINESS_IDS);
+      const ids = await c.query<{ id: string }>(SCALE_BUSINESS_IDS);
       const rebuild = await dropSecondaryIndexes(c, 'invoices');
       const r = await c.query(plan.sql, [ids.rows.map((x) => x.id)]);
       await rebuild();
@@ -460,17 +460,17 @@ export async function seedKkk(pool: pg.Pool, options: KkkOptions = {}): Promise<
   }
 }
 
-/** The lines `fuse seed --kkk` prints. */
-export function describeKkkResult(r: KkkResult): string[] {
+/** The lines `fuse seed --scale-target` prints. */
+export function describeScaleResult(r: ScaleResult): string[] {
   const f = (x: number) => x.toLocaleString('en-US');
   const lines: string[] = [];
-  if (r.status === 'skipped') lines.push(`KKK set already loaded at scale ${r.shape.scale} (use --force to reload)`);
-  else if (r.status === 'invoices-only') lines.push(`KKK set was loaded before the invoices table existed: added its invoices in ${(r.ms / 1000).toFixed(1)} s`);
-  else lines.push(`loaded the KKK set at scale ${r.shape.scale} in ${(r.ms / 1000).toFixed(1)} s`);
+  if (r.status === 'skipped') lines.push(`scale-target set already loaded at scale ${r.shape.scale} (use --force to reload)`);
+  else if (r.status === 'invoices-only') lines.push(`scale-target set was loaded before the invoices table existed: added its invoices in ${(r.ms / 1000).toFixed(1)} s`);
+  else lines.push(`loaded the scale-target set at scale ${r.shape.scale} in ${(r.ms / 1000).toFixed(1)} s`);
   lines.push(`  users:       ${f(r.counts.users)} (${f(r.shape.monthlyJoins)} joined in each of the last ${RECENT_MONTHS} months)`);
   lines.push(`  businesses:  ${f(r.counts.businesses)} (${f(r.counts.paying)} paying, ${f(r.counts.businesses - r.counts.paying)} free)`);
   lines.push(`  clients:     ${f(r.counts.clients)} (largest business ${f(r.shape.clientsPerBusiness[0] ?? 0)})`);
   lines.push(`  invoices:    ${r.counts.invoices === null ? 'none' : f(r.counts.invoices)}${r.invoicesNote ? ` — ${r.invoicesNote}` : ''}`);
-  lines.push(`  sign in as ${kkkUserEmail(0)} … ${kkkUserEmail(r.shape.users - 1)} / ${KKK_PASSWORD} (one argon2id hash shared by all KKK users)`);
+  lines.push(`  sign in as ${scaleUserEmail(0)} … ${scaleUserEmail(r.shape.users - 1)} / ${SCALE_PASSWORD} (one argon2id hash shared by all scale-target users)`);
   return lines;
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { kkkShape } from '../../src/cli/kkk-seed';
+import { scaleShape } from '../../src/cli/scale-seed';
 
-describe('KKK data set shape', () => {
+describe('scale-target data set shape', () => {
   it('has the seed numbers at full scale', () => {
-    const s = kkkShape(1);
+    const s = scaleShape(1);
     expect(s.users).toBe(100_000);
     expect(s.payingBusinesses).toBe(10_000);
     expect(s.freeBusinesses).toBeGreaterThan(0);
@@ -17,8 +17,8 @@ describe('KKK data set shape', () => {
   });
 
   it('is deterministic and scales down', () => {
-    expect(kkkShape(0.01)).toEqual(kkkShape(0.01));
-    const q = kkkShape(0.01);
+    expect(scaleShape(0.01)).toEqual(scaleShape(0.01));
+    const q = scaleShape(0.01);
     expect(q.users).toBe(1_000);
     expect(q.payingBusinesses).toBe(100);
     expect(q.monthlyJoins).toBe(10);
@@ -26,8 +26,8 @@ describe('KKK data set shape', () => {
   });
 
   it('rejects a scale outside (0, 1]', () => {
-    expect(() => kkkShape(0)).toThrow(/scale/);
-    expect(() => kkkShape(2)).toThrow(/scale/);
-    expect(() => kkkShape(Number.NaN)).toThrow(/scale/);
+    expect(() => scaleShape(0)).toThrow(/scale/);
+    expect(() => scaleShape(2)).toThrow(/scale/);
+    expect(() => scaleShape(Number.NaN)).toThrow(/scale/);
   });
 });
