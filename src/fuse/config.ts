@@ -69,6 +69,11 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().optional(),
   SENTRY_DSN: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   VITALS_SAMPLE_RATE: numberFrom(1).pipe(z.number().max(1, 'must be between 0 and 1')),
+  BROWSER_ERRORS_SAMPLE_RATE: numberFrom(1).pipe(z.number().max(1, 'must be between 0 and 1')),
+  VITALS_RETENTION_DAYS: numberFrom(30).pipe(z.number().int('must be a whole number').min(1, 'must be at least 1')),
+  VITALS_MAX_ROWS: numberFrom(1_000_000).pipe(z.number().int('must be a whole number').min(1, 'must be at least 1')),
+  ERRORS_RETENTION_DAYS: numberFrom(90).pipe(z.number().int('must be a whole number').min(1, 'must be at least 1')),
+  ERRORS_MAX_GROUPS: numberFrom(10_000).pipe(z.number().int('must be a whole number').min(1, 'must be at least 1')),
   OUTBOX_RETENTION_DAYS: numberFrom(7),
   LIVE_HEARTBEAT_SECONDS: numberFrom(10),
   LIVE_MAX_REPLAY: numberFrom(1000),
@@ -102,6 +107,10 @@ export type FuseConfig = {
   sentryDsn: string | null;
   /** Share of page loads (0..1) whose web vitals are reported. */
   vitalsSampleRate: number;
+  /** Share of browser error reports (0..1) that are stored and forwarded; the rest are only counted. */
+  browserErrorsSampleRate: number;
+  /** How long web_vitals rows and error_groups are kept, and how many at most (pruned hourly). */
+  observabilityRetention: { vitalsDays: number; vitalsMaxRows: number; errorsDays: number; errorsMaxGroups: number };
   /** Live changes: outbox retention, stream heartbeat, and how far behind a stream may replay. */
   live: { retentionDays: number; heartbeatSeconds: number; maxReplay: number };
   /** Outgoing mail (team invites): without `smtpUrl` the invite link is shown and logged instead. */
@@ -198,6 +207,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
     metricsToken: e.METRICS_TOKEN || null,
     sentryDsn: e.SENTRY_DSN ?? null,
     vitalsSampleRate: e.VITALS_SAMPLE_RATE,
+    browserErrorsSampleRate: e.BROWSER_ERRORS_SAMPLE_RATE,
+    observabilityRetention: {
+      vitalsDays: e.VITALS_RETENTION_DAYS,
+      vitalsMaxRows: e.VITALS_MAX_ROWS,
+      errorsDays: e.ERRORS_RETENTION_DAYS,
+      errorsMaxGroups: e.ERRORS_MAX_GROUPS,
+    },
     live: {
       retentionDays: Math.max(1, e.OUTBOX_RETENTION_DAYS),
       // Proxies close idle connections; a heartbeat every 15 s at most keeps streams open.

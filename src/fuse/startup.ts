@@ -21,6 +21,8 @@ export async function startServer(): Promise<void> {
     import('./live/retention'),
   ]);
   if (config().database.url) startOutboxRetention(getDb, config().live.retentionDays);
+  // Web vitals and error groups (written by anonymous beacons) kept bounded, hourly, one instance at a time.
+  if (config().database.url) (await import('./observability/retention')).startObservabilityRetention(getDb, config().observabilityRetention);
   // Scheduled backups when BACKUP_DIR is set (one instance per run: advisory lock).
   (await import('./backup/scheduler')).startConfiguredBackups();
 }

@@ -64,7 +64,7 @@ describeEachDatabase('observability data', ({ kind, db }) => {
   });
 
   it('stores web vitals per page and the operations page reads p75 per page', async () => {
-    const page = `/vitals-${kind}`;
+    const page = '/dashboard/finance';
     expect(await modules.vitals.storeReportedVitals({ name: 'LCP', value: 1000, page, rating: 'good' }, db())).toBe(true);
     expect(await modules.vitals.storeReportedVitals([100, 200, 300, 400].map((value) => ({ name: 'TTFB', value, page })), db())).toBe(true);
     expect(await modules.vitals.storeReportedVitals({ name: 'Bad Name!', value: 1, page }, db())).toBe(false);
@@ -74,6 +74,13 @@ describeEachDatabase('observability data', ({ kind, db }) => {
     expect(vitals.find((v) => v.page === page && v.name === 'TTFB')).toMatchObject({ p75: 325, samples: 4 });
     expect(vitals.find((v) => v.page === page && v.name === 'LCP')).toMatchObject({ p75: 1000, samples: 1 });
     expect(vitalSeries.find((s) => s.page === page && s.name === 'TTFB')!.points).toHaveLength(1);
+  });
+
+  it('stores a reported path as the app page that serves it, any other path as `other`', async () => {
+    const reported = ['/dashboard/finance/', '/dashboard/finance?tab=1', `/vitals-${kind}`, '/api/clients', `/dashboard/clients/${kind}`];
+    expect(await modules.vitals.storeReportedVitals(reported.map((page) => ({ name: 'FCP', value: 50, page })), db())).toBe(true);
+    const stored = (await db().execute<{ page: string }>(sql`select page from web_vitals where name = 'FCP' order by id`)).rows.map((r) => r.page);
+    expect(stored.slice(-5)).toEqual(['/dashboard/finance', '/dashboard/finance', 'other', 'other', 'other']);
   });
 
   it('operations data is for admirals only; joins cover the last 12 months', async () => {

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { sql } from 'drizzle-orm';
@@ -7,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo, DEMO } from '../../src/cli/demo-data';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/fuse/db/embedded';
 import { migrateDatabase } from '../../src/fuse/db/migrate';
-import { startAppServer, type AppServer } from '../setup/app-server';
+import { type AppRoute, routesFromAppDir, routesFromManifest } from '../../src/fuse/observability/route-table';
+import { startAppServer, TEST_DIST_DIR, type AppServer } from '../setup/app-server';
 import { launchBrowser } from '../setup/browser';
 
 /**
@@ -20,6 +24,7 @@ let receiver: http.Server;
 let db: EmbeddedDatabase;
 let app: AppServer;
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
+const ROOT = path.resolve(__dirname, '../..');
 let captainCookie = '';
 let admiralCookie = '';
 /** The scale-target numbers counted directly in the database before the server starts. */
@@ -98,6 +103,8 @@ beforeAll(async () => {
     METRICS_TOKEN,
     VITALS_SAMPLE_RATE: '1',
     LOG_LEVEL: 'info',
+    // Beacon budgets of its own when a shared Redis is configured (the suite's other server sends beacons too).
+    REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'fuse-test:'}observability-${process.pid}:`,
   });
   captainCookie = await signIn(DEMO.captain.email);
   admiralCookie = await signIn(DEMO.admiral.email);
@@ -146,6 +153,57 @@ describe('observability (own server)', () => {
     expect(text).toMatch(/fuse_live_streams_open 0/);
     expect(text).toContain('# TYPE fuse_web_vital_seconds histogram');
     expect(text).toMatch(/fuse_process_cpu_user_seconds_total \d/);
+  });
+
+  it('the build serves exactly the routes in src/app: the route table metric labels come from', () => {
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, TEST_DIST_DIR, 'app-path-routes-manifest.json'), 'utf8')) as Record<string, string>;
+    const key = (r: AppRoute) => `${r.kind} ${r.pattern}`;
+    expect(routesFromManifest(manifest).map(key).sort()).toEqual(routesFromAppDir(path.join(ROOT, 'src/app')).map(key).sort());
+  });
+
+  it('random paths, client ids and vitals pages add no metric series and no stored page', async () => {
+    const token = () => `zz${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const tokens: string[] = [];
+    const flood = async (rounds: number) => {
+      for (let i = 0; i < rounds; i++) {
+        const t = [token(), token(), token(), token(), token(), token()];
+        tokens.push(...t);
+        await Promise.all([
+          get(`/${t[0]}`).then((r) => r.text()),
+          get(`/${t[1]}/`).then((r) => r.text()),
+          get(`/dashboard/${t[2]}`).then((r) => r.text()),
+          get(`/api/clients/${t[3]}`).then((r) => r.text()),
+          get(`/api/clients/${t[4]}`, { Cookie: captainCookie }).then((r) => r.text()),
+          fetch(`${app.url}/api/vitals`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Origin: app.url },
+            body: JSON.stringify([
+              { name: 'LCP', value: 1200, page: `/${t[5]}` },
+              { name: 'CLS', value: 0.01, page: `/dashboard/clients/${t[5]}` },
+              { name: 'custom_timing', value: 5, page: `/api/${t[5]}` },
+            ]),
+          }).then((r) => expect(r.status).toBe(204)),
+        ]);
+      }
+    };
+    const metricsText = async () => (await get('/api/metrics', { Authorization: `Bearer ${METRICS_TOKEN}` })).text();
+    // The series these requests can reach: request timings by route, web vitals by page, rate limits.
+    const series = (text: string) => text.split('\n').filter((l) => /^fuse_(http_request|web_vital|rate_limited)/.test(l)).length;
+
+    await flood(1);
+    const before = series(await metricsText());
+    await flood(20);
+    const text = await metricsText();
+    expect(series(text)).toBe(before);
+    expect(text).toContain('route="other"');
+    expect(text).toContain('route="/api/clients/[id]"');
+    expect(text).toMatch(/fuse_web_vital_seconds_count\{name="LCP",page="other"\} [1-9]/);
+    for (const t of tokens) expect(text).not.toContain(t);
+
+    // Stored measurements name known pages only: every random page became `other`.
+    const html = await (await get('/dashboard/admin', { Cookie: admiralCookie })).text();
+    expect(html).toContain('data-vital-page="other"');
+    for (const t of tokens) expect(html).not.toContain(t);
   });
 
   it('the operations page is a 404 for a captain and shows the scale-target numbers to an admiral', async () => {
@@ -234,6 +292,53 @@ describe('observability (own server)', () => {
 
     expect((await fetch(`${app.url}/api/errors`, { method: 'POST', headers: { Origin: app.url }, body: '{"message":1}' })).status).toBe(400);
     expect((await fetch(`${app.url}/api/errors`, { method: 'POST', headers: { Origin: app.url }, body: 'x'.repeat(20_000) })).status).toBe(413);
+  });
+
+  it('browser error reports: one Sentry event per error a minute, 30 reports a minute per address, nothing stored past that', async () => {
+    const sendError = (message: string) =>
+      fetch(`${app.url}/api/errors`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: app.url },
+        body: JSON.stringify({ name: 'Error', message, page: '/dashboard/finance' }),
+      });
+    // Errors are grouped ignoring ids and numbers: distinct errors need distinct words.
+    const word = () => randomUUID().replace(/-/g, '').replace(/[0-9a-f]/g, (c) => 'ghijklmnopqrstuv'[parseInt(c, 16)]!);
+    // A broken page reported by three visits: counted three times, sent once.
+    let before = sentryEvents().length;
+    const repeated = `totals widget crashed ${word()}`;
+    let fingerprint = '';
+    for (let i = 0; i < 3; i++) {
+      const res = await sendError(repeated);
+      expect(res.status).toBe(202);
+      fingerprint = ((await res.json()) as { fingerprint: string }).fingerprint;
+    }
+    await until(async () => sentryEvents().length > before);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sentryEvents().slice(before).filter((e) => (e.event!.fingerprint as string[])[0] === fingerprint)).toHaveLength(1);
+    expect(await (await get('/dashboard/admin', { Cookie: admiralCookie })).text()).toContain(`data-fingerprint="${fingerprint}" data-count="3"`);
+
+    // A flood of distinct errors from one address: the budget runs out, the rest are refused unstored.
+    before = sentryEvents().length;
+    const flood: { status: number; message: string }[] = [];
+    for (let i = 0; i < 40; i++) {
+      const message = `flood ${word()}`;
+      flood.push({ status: (await sendError(message)).status, message });
+    }
+    const accepted = flood.filter((f) => f.status === 202);
+    const refused = flood.filter((f) => f.status === 429);
+    expect(accepted.length + refused.length).toBe(40);
+    expect(accepted.length).toBeLessThanOrEqual(30);
+    expect(refused.length).toBeGreaterThanOrEqual(10);
+    // Once refused, refused for the rest of the minute.
+    expect(flood.findIndex((f) => f.status === 429)).toBe(accepted.length);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const sent = sentryEvents().slice(before).map((e) => e.body);
+    expect(sent).toHaveLength(accepted.length);
+    const html = await (await get('/dashboard/admin', { Cookie: admiralCookie })).text();
+    for (const f of refused) {
+      expect(sent.some((b) => b.includes(f.message))).toBe(false);
+      expect(html).not.toContain(f.message);
+    }
   });
 
   it('with the database stopped: ready is 503, health 200, server errors captured with the request id in logs and Sentry', async () => {

@@ -60,9 +60,13 @@ export async function storeError(db: Database, error: CapturedError & { fingerpr
 
 /**
  * Captures one error: a log line, the errors table (grouped by fingerprint) and Sentry when
- * SENTRY_DSN is set. Never throws: a failing store or Sentry is logged and the rest still happens.
+ * SENTRY_DSN is set (and `toSentry`, when given, agrees). Never throws: a failing store or Sentry is
+ * logged and the rest still happens.
  */
-export async function captureError(input: CapturedError, options: { db?: Database } = {}): Promise<string> {
+export async function captureError(
+  input: CapturedError,
+  options: { db?: Database; toSentry?: (fingerprint: string) => boolean } = {},
+): Promise<string> {
   const error = prepareError(input);
   metrics.errorsTotal.inc({ source: error.source });
   logger.error(
@@ -76,7 +80,7 @@ export async function captureError(input: CapturedError, options: { db?: Databas
       .catch((err: unknown) => logger.warn({ err, fingerprint: error.fingerprint }, 'could not store the captured error')),
   );
   const dsn = config().sentryDsn;
-  if (dsn) {
+  if (dsn && (options.toSentry?.(error.fingerprint) ?? true)) {
     tasks.push(
       sendToSentry(dsn, { ...error, environment: config().env })
         .then((ok) => {

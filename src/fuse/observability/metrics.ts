@@ -1,6 +1,7 @@
 import client, { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { config } from '@/fuse/config';
 import { observeQueries } from '@/fuse/db/timed';
+import { appRouteTable, OTHER_ROUTE, type RouteKind } from './route-table';
 
 /**
  * The process's Prometheus metrics. One registry per process, kept on globalThis so every bundle
@@ -17,6 +18,7 @@ type FuseMetrics = {
   webVitalDuration: Histogram<'name' | 'page'>;
   webVitalCls: Histogram<'page'>;
   errorsTotal: Counter<'source'>;
+  browserErrorsSampledOut: Counter;
   /** Per query name since start: the slowest-queries table of the operations page. */
   queryStats: Map<string, QueryStat>;
 };
@@ -84,6 +86,11 @@ function create(): FuseMetrics {
       name: 'fuse_errors_total',
       help: 'Errors captured, by source (server, browser)',
       labelNames: ['source'],
+      registers: [registry],
+    }),
+    browserErrorsSampledOut: new Counter({
+      name: 'fuse_browser_errors_sampled_out_total',
+      help: 'Browser error reports dropped by BROWSER_ERRORS_SAMPLE_RATE before being stored or sent',
       registers: [registry],
     }),
     queryStats: new Map(),
@@ -163,16 +170,12 @@ if (!hooked.has(observeQueries)) {
   observeQueries((name, ms, ok) => recordQuery(name, ms, ok));
 }
 
-/** Route labels stay low-cardinality: ids and numbers in a path become `[id]`. */
-export function routeLabel(pathname: string): string {
-  const path = pathname
-    .split('?')[0]!
-    .split('/')
-    .map((seg) =>
-      /^\d+$/.test(seg) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(seg) || seg.length > 40 ? '[id]' : seg,
-    )
-    .join('/');
-  return path.slice(0, 100) || '/';
+/**
+ * The label of a request path: the pattern of the app route that serves it (`/api/clients/[id]`),
+ * or `other` when no route does. Labels come only from the route table, so no request can add a series.
+ */
+export function routeLabel(pathname: string, kind?: RouteKind): string {
+  return appRouteTable().match(pathname, kind) ?? OTHER_ROUTE;
 }
 
 export function recordRequest(route: string, method: string, status: number, seconds: number): void {

@@ -6,11 +6,10 @@ import { recordRequest, routeLabel } from './metrics';
  * 404s, timed at the Node HTTP server from the request event to the end of the response. Route
  * handlers under /api record their own duration (with the handler's route) in src/fuse/http/handler.ts.
  */
-export function pageRouteLabel(pathname: string, status: number): string {
+export function pageRouteLabel(pathname: string): string {
   if (pathname.startsWith('/_next/static/')) return '/_next/static';
   if (pathname.startsWith('/_next/image')) return '/_next/image';
-  // Unknown paths would each make a new series: 404s share one label.
-  if (status === 404) return '[not-found]';
+  // Everything else by the route that serves it; a path no route serves is `other`.
   return routeLabel(pathname);
 }
 
@@ -20,6 +19,6 @@ export function timePageRequest(req: http.IncomingMessage, res: http.ServerRespo
   const start = process.hrtime.bigint();
   res.once('finish', () => {
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    recordRequest(pageRouteLabel(pathname, res.statusCode), req.method ?? 'GET', res.statusCode, seconds);
+    recordRequest(pageRouteLabel(pathname), req.method ?? 'GET', res.statusCode, seconds);
   });
 }

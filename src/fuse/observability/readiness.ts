@@ -1,7 +1,8 @@
 import 'server-only';
-import Redis from 'ioredis';
-import { config } from '@/fuse/config';
+import type Redis from 'ioredis';
 import { getPool } from '@/fuse/db/client';
+import { sharedRedis } from '@/fuse/ratelimit';
+import { logger } from './logger';
 
 export type Check = { ok: boolean; ms: number; error?: string };
 export type Readiness = { ready: boolean; checks: { database: Check; redis?: Check } };
@@ -14,35 +15,59 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A load balancer probes every few seconds: an outage is logged once per check per interval, not per probe. */
+const LOG_EVERY_MS = 30_000;
+const lastLogged = new Map<string, number>();
+
 async function check(what: string, run: () => Promise<unknown>, timeoutMs: number): Promise<Check> {
   const start = performance.now();
   try {
     await withTimeout(run(), timeoutMs, what);
     return { ok: true, ms: Math.round(performance.now() - start) };
   } catch (err) {
-    return { ok: false, ms: Math.round(performance.now() - start), error: err instanceof Error ? err.message : String(err) };
+    const error = err instanceof Error ? err.message : String(err);
+    if (Date.now() - (lastLogged.get(what) ?? 0) >= LOG_EVERY_MS) {
+      lastLogged.set(what, Date.now());
+      logger.warn({ check: what, error }, `readiness: ${what} check failed`);
+    }
+    return { ok: false, ms: Math.round(performance.now() - start), error };
   }
 }
 
-async function pingRedis(url: string): Promise<void> {
-  // A short-lived connection per probe: no reconnect loop or offline queue to hide an outage.
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 1_500, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    const answer = await redis.ping();
-    if (answer !== 'PONG') throw new Error(`unexpected PING answer ${answer}`);
-  } finally {
-    redis.disconnect();
+/** PING on the process's Redis client; while it is (re)connecting, waits for it up to the timeout. */
+async function pingRedis(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status !== 'ready') {
+    await new Promise<void>((resolve, reject) => {
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        client.off('ready', onReady);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onReady = () => done();
+      const timer = setTimeout(() => done(new Error(`Redis is not connected (${client.status})`)), timeoutMs);
+      client.on('ready', onReady);
+    });
   }
+  const answer = await client.ping();
+  if (answer !== 'PONG') throw new Error(`unexpected PING answer ${answer}`);
 }
 
-/** The database answers `select 1` and, when REDIS_URL is set, Redis answers PING. */
+/**
+ * The database answers `select 1` and, when REDIS_URL is set, Redis answers PING, on the clients the
+ * app itself uses (the pool, the rate limiter's Redis connection): a probe opens no connection.
+ * Failures carry the driver's error text (hosts, ports): for logs and operators, see `publicChecks`.
+ */
 export async function readiness(timeoutMs = 2_000): Promise<Readiness> {
-  const { redisUrl } = config();
-  const [database, redis] = await Promise.all([
+  const redis = sharedRedis();
+  const [database, redisCheck] = await Promise.all([
     check('database', () => getPool().query('select 1'), timeoutMs),
-    redisUrl ? check('redis', () => pingRedis(redisUrl), timeoutMs) : Promise.resolve(undefined),
+    redis ? check('redis', () => pingRedis(redis, timeoutMs), timeoutMs) : Promise.resolve(undefined),
   ]);
-  return { ready: database.ok && (redis?.ok ?? true), checks: redis ? { database, redis } : { database } };
+  return { ready: database.ok && (redisCheck?.ok ?? true), checks: redisCheck ? { database, redis: redisCheck } : { database } };
+}
+
+/** What an anonymous caller (a load balancer) is told: which dependency is up, nothing about why one is not. */
+export function publicChecks(checks: Readiness['checks']): Record<string, { ok: boolean }> {
+  return Object.fromEntries(Object.entries(checks).map(([name, c]) => [name, { ok: c.ok }]));
 }

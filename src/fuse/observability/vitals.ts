@@ -22,9 +22,12 @@ export const vitalsBody = z.union([vitalInput, z.array(vitalInput).min(1).max(20
 
 export type VitalInput = z.infer<typeof vitalInput>;
 
-/** Stores measurements (page normalized: ids become [id]) and feeds the web-vitals histograms. */
+/**
+ * Stores measurements and feeds the web-vitals histograms. The page is stored as the app page that
+ * serves it (`/dashboard/clients`), a path no page serves as `other`: a beacon cannot invent pages.
+ */
 export async function storeVitals(db: Database, items: VitalInput[]): Promise<void> {
-  const rows = items.map((v) => ({ page: routeLabel(v.page), name: v.name, value: v.value, rating: v.rating ?? null }));
+  const rows = items.map((v) => ({ page: routeLabel(v.page, 'page'), name: v.name, value: v.value, rating: v.rating ?? null }));
   for (const r of rows) {
     if (r.name === 'CLS') metrics.webVitalCls.observe({ page: r.page }, r.value);
     else metrics.webVitalDuration.observe({ name: (STANDARD_VITALS as readonly string[]).includes(r.name) ? r.name : 'custom', page: r.page }, r.value / 1000);

@@ -1,3 +1,4 @@
+import type Redis from 'ioredis';
 import { config } from '@/fuse/config';
 import { logger } from '@/fuse/observability/logger';
 import { rateLimitStoreFailures } from '@/fuse/observability/metrics';
@@ -31,7 +32,7 @@ export class RateLimitUnavailableError extends Error {
   }
 }
 
-type Limiters = { memory: MemoryStore; redis: RateLimitStore | null; lastWarning: number };
+type Limiters = { memory: MemoryStore; redis: RateLimitStore | null; client: Redis | null; lastWarning: number };
 const state = globalThis as { fuseRateLimiters?: Limiters };
 
 function limiters(): Limiters {
@@ -42,10 +43,16 @@ function limiters(): Limiters {
     state.fuseRateLimiters = {
       memory: new MemoryStore(),
       redis: client ? new RedisStore(client, `${redisPrefix}rl:`) : null,
+      client,
       lastWarning: 0,
     };
   }
   return state.fuseRateLimiters;
+}
+
+/** The process's one Redis client (REDIS_URL; null without it): the rate limiter's, also probed by /api/ready. */
+export function sharedRedis(): Redis | null {
+  return limiters().client;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { headers } from 'next/headers';
 import { json } from '@/fuse/http/handler';
 import { readBeacon } from '@/fuse/observability/beacon';
-import { allowIngest, clientKey } from '@/fuse/observability/ingest-limit';
+import { allowIngest, clientKey, INGEST_LIMITS } from '@/fuse/observability/ingest-limit';
 import { storeReportedVitals } from '@/fuse/observability/vitals';
 
 export const dynamic = 'force-dynamic';
@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 /** Web vitals beacons from real browsers (navigator.sendBeacon): validated, limited, stored per page. */
 export async function POST(request: Request) {
   const h = await headers();
-  if (!allowIngest('vitals', clientKey(h), 120)) return json({ error: 'Too many measurements.' }, { status: 429 });
+  if (!(await allowIngest('vitals', clientKey(h), INGEST_LIMITS.vitals))) return json({ error: 'Too many measurements.' }, { status: 429 });
   const body = await readBeacon(request, 8 * 1024);
   if (!body.ok) return json({ error: body.error }, { status: body.status });
   const stored = await storeReportedVitals(body.value);
