@@ -316,8 +316,9 @@ async function runSpreadLevel(level: number, { pool, db, workers, ports, servers
   log(`spread: ${streams} streams: ${SPREAD_COMMITS} commits`);
   for (let i = 0; i < SPREAD_COMMITS; i++) {
     const business = pick();
+    // A clients change: every stream, crew or captain, may read it, so each reaches them all.
     const id = await db.transaction((tx) =>
-      recordChange(tx, { businessId: businessIds[business]!, domain: 'bench', kind: 'ping', entityId: i, data: { i } }),
+      recordChange(tx, { businessId: businessIds[business]!, domain: 'clients', kind: 'upsert', entityId: i, data: { i } }),
     );
     committedAt.set(id, process.hrtime.bigint());
     committedTo.set(id, business);
@@ -420,7 +421,7 @@ async function main() {
       log(`${streams} streams: ${COMMITS} commits`);
       for (let i = 0; i < COMMITS; i++) {
         const id = await db.transaction((tx) =>
-          recordChange(tx, { businessId, domain: 'bench', kind: 'ping', entityId: i, data: { i } }),
+          recordChange(tx, { businessId, domain: 'clients', kind: 'upsert', entityId: i, data: { i } }),
         );
         committedAt.set(id, process.hrtime.bigint());
         // Let the fan-out finish before the next commit (the benchmark measures latency, not throughput).

@@ -13,6 +13,7 @@ import { readSse, type SseEvent, type SseReader } from '../setup/sse';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const payload = (e: SseEvent) => JSON.parse(e.data) as { id: number; data: { n: number }; mutationId: string | null };
 const isChange = (e: SseEvent) => e.event === 'message';
+const crew = { userId: randomUUID(), rank: 'crew' } as const;
 
 describeEachDatabase('live hub and streams', ({ kind, db: getDb }) => {
   let db: Database;
@@ -28,13 +29,13 @@ describeEachDatabase('live hub and streams', ({ kind, db: getDb }) => {
 
   async function change(businessId: string, n: number, mutationId?: string): Promise<number> {
     return db.transaction((tx) =>
-      recordChange(tx, { businessId, domain: 'test', kind: 'upsert', entityId: n, data: { n }, mutationId }),
+      recordChange(tx, { businessId, domain: 'clients', kind: 'upsert', entityId: n, data: { n }, mutationId }),
     );
   }
 
   function open(businessId: string, after: number | null, options: { maxReplay?: number; hub?: LiveHub } = {}) {
     const reader = readSse(
-      openLiveStream({ hub: options.hub ?? hub, businessId, after, maxReplay: options.maxReplay ?? 1000 }),
+      openLiveStream({ hub: options.hub ?? hub, businessId, reader: crew, after, maxReplay: options.maxReplay ?? 1000 }),
     );
     readers.push(reader);
     return reader;
@@ -125,7 +126,7 @@ describeEachDatabase('live hub and streams', ({ kind, db: getDb }) => {
     const stream = await opened(open(a, null));
     await db
       .transaction(async (tx) => {
-        await recordChange(tx, { businessId: a, domain: 'test', kind: 'upsert', entityId: 1, data: { n: 40 } });
+        await recordChange(tx, { businessId: a, domain: 'clients', kind: 'upsert', entityId: 1, data: { n: 40 } });
         throw new Error('roll back');
       })
       .catch(() => undefined);
@@ -190,8 +191,8 @@ describeEachDatabase('live hub and streams', ({ kind, db: getDb }) => {
       queuedBytes: () => (which === 'slow' ? slowQueued : 0),
       end: (reason: 'closed' | 'overloaded') => void ends[which].push(reason),
     });
-    const stopSlow = runLiveStream({ hub, businessId: a, after: null, maxReplay: 1000 }, sink('slow'));
-    const stopFast = runLiveStream({ hub, businessId: a, after: null, maxReplay: 1000 }, sink('fast'));
+    const stopSlow = runLiveStream({ hub, businessId: a, reader: crew, after: null, maxReplay: 1000 }, sink('slow'));
+    const stopFast = runLiveStream({ hub, businessId: a, reader: crew, after: null, maxReplay: 1000 }, sink('fast'));
     const waitFor = async (check: () => boolean) => {
       for (let i = 0; i < 250 && !check(); i++) await sleep(20);
       expect(check()).toBe(true);
@@ -220,7 +221,7 @@ describeEachDatabase('live hub and streams', ({ kind, db: getDb }) => {
     const beats: number[][] = Array.from({ length: 20 }, () => []);
     const t0 = performance.now();
     const unsubscribe = beats.map((list) =>
-      other.subscribe(a, { deliver: () => undefined, heartbeat: () => void list.push(performance.now() - t0), close: () => undefined }),
+      other.subscribe(a, { reader: crew, deliver: () => undefined, heartbeat: () => void list.push(performance.now() - t0), close: () => undefined }),
     );
     await sleep(1_300);
     unsubscribe.forEach((u) => u());

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
-import { rankAtLeast } from '@/fuse/auth/schema-types';
+import { mayReadDomain } from '@/fuse/auth/read-access';
 import type { Database } from '@/fuse/db/client';
 import { decodeCursor, encodeCursor } from '@/fuse/db/cursor';
 import { timed } from '@/fuse/db/timed';
@@ -45,7 +45,7 @@ export function toClientView(row: Client): ClientView {
 }
 
 export function assertCanReadClients(scope: Scope): void {
-  if (!rankAtLeast(scope.rank, 'crew')) throw new ForbiddenError();
+  if (!mayReadDomain(scope.rank, 'clients')) throw new ForbiddenError();
 }
 
 function escapeLike(s: string): string {

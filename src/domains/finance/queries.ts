@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, desc, eq, ilike, lt, sql, type SQL } from 'drizzle-orm';
-import { rankAtLeast } from '@/fuse/auth/schema-types';
+import { mayReadDomain } from '@/fuse/auth/read-access';
 import type { Database } from '@/fuse/db/client';
 import { decodeCursor, encodeCursor } from '@/fuse/db/cursor';
 import { timed } from '@/fuse/db/timed';
@@ -51,7 +51,7 @@ export type FinanceSummary = {
 };
 
 export function assertCanReadFinance(scope: Pick<Scope, 'rank'>): void {
-  if (!rankAtLeast(scope.rank, 'crew')) throw new ForbiddenError();
+  if (!mayReadDomain(scope.rank, 'finance')) throw new ForbiddenError();
 }
 
 /** Today in the business's time zone: an invoice due today is not overdue until the business's midnight. */

@@ -7,7 +7,7 @@ import { timed } from '@/fuse/db/timed';
 import { ValidationError } from '@/fuse/http/errors';
 import { recordChange } from '@/fuse/live/outbox';
 import { ForbiddenError } from '@/fuse/session/errors';
-import type { Scope } from './queries';
+import type { ProfileChange, Scope } from './queries';
 import { settingsPatch, type Theme } from './validators';
 
 export const SETTINGS_DOMAIN = 'settings';
@@ -16,7 +16,8 @@ export type SettingsResult = { name: string; theme: Theme; businessName: string;
 
 /**
  * Saves settings: name and theme are the user's own (any rank, the admiral included); the business
- * name and time zone need a captain. One transaction; the business change is published live.
+ * name and time zone need a captain. One transaction; both are published live (the user's own
+ * change to that user's streams only, see src/fuse/auth/read-access.ts).
  */
 export async function updateSettings(db: Database, scope: Scope, raw: unknown): Promise<SettingsResult> {
   const parsed = settingsPatch.safeParse(raw);
@@ -43,6 +44,10 @@ export async function updateSettings(db: Database, scope: Scope, raw: unknown): 
           await recordChange(tx, { businessId: scope.businessId, domain: SETTINGS_DOMAIN, kind: 'business', entityId: scope.businessId, data: business });
         } else {
           [business] = await tx.select({ name: businesses.name, timezone: businesses.timezone }).from(businesses).where(eq(businesses.id, scope.businessId));
+        }
+        if (Object.keys(personal).length) {
+          const profile: ProfileChange = { name: user!.name, theme: user!.theme };
+          await recordChange(tx, { businessId: scope.businessId, domain: SETTINGS_DOMAIN, kind: 'profile', entityId: scope.userId, data: profile });
         }
         return { name: user!.name, theme: user!.theme, businessName: business!.name, timezone: business!.timezone };
       }),

@@ -1,7 +1,8 @@
 import 'server-only';
 import { asc, eq } from 'drizzle-orm';
 import { businesses, memberships, users } from '@/fuse/auth/schema';
-import { rankAtLeast, rankMayChange, type Rank } from '@/fuse/auth/schema-types';
+import { mayReadDomain } from '@/fuse/auth/read-access';
+import { rankMayChange, type Rank } from '@/fuse/auth/schema-types';
 import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { NotFoundError } from '@/fuse/http/errors';
@@ -19,8 +20,11 @@ export type SettingsInitial = {
   businesses: { businessId: string; name: string; rank: Rank; current: boolean }[];
 };
 
+/** The user's own name and theme as a live change carries them (to that user's streams only). */
+export type ProfileChange = Pick<SettingsInitial['profile'], 'name' | 'theme'>;
+
 export function assertCanReadSettings(scope: Pick<Scope, 'rank'>): void {
-  if (!rankAtLeast(scope.rank, 'crew')) throw new ForbiddenError();
+  if (!mayReadDomain(scope.rank, 'settings')) throw new ForbiddenError();
 }
 
 export async function loadSettings(db: Database, scope: Scope): Promise<SettingsInitial> {

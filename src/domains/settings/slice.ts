@@ -1,5 +1,5 @@
 import type { LiveChange, UiSlice } from '@/fuse/store/slices';
-import type { SettingsInitial } from './queries';
+import type { ProfileChange, SettingsInitial } from './queries';
 import type { SettingsPatch } from './validators';
 
 export type SettingsSlice = {
@@ -58,9 +58,15 @@ export function settingsSlice(initial: SettingsInitial, set: Set, get: Get): Set
         }
       },
       apply(change) {
-        if (change.domain !== 'settings' || change.kind !== 'business') return;
-        const b = change.data as { name: string; timezone: string };
-        patch({ business: { ...get().settings.business, name: b.name, timezone: b.timezone } });
+        if (change.domain !== 'settings') return;
+        if (change.kind === 'business') {
+          const b = change.data as { name: string; timezone: string };
+          patch({ business: { ...get().settings.business, name: b.name, timezone: b.timezone } });
+        } else if (change.kind === 'profile') {
+          // Saved in another tab of this user (the stream carries no one else's).
+          const p = change.data as ProfileChange;
+          patch({ profile: { ...get().settings.profile, name: p.name, theme: p.theme } });
+        }
       },
     },
   };

@@ -11,7 +11,7 @@ import { recordChange } from '@/fuse/live/outbox';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
 import type { Session, SessionInput } from '@/fuse/session/token';
 import { deliverInvite, type InviteDelivery } from './mailer';
-import { assignableRanks, mayChangeRankOf, type InviteView, type MemberView, type Scope } from './queries';
+import { assignableRanks, mayChangeRankOf, type InviteView, type MemberChange, type MemberView, type Scope } from './queries';
 import { invites } from './schema';
 import { acceptInviteInput, inviteInput, inviteToken, newMemberPassword, rankChangeInput, switchBusinessInput } from './validators';
 
@@ -107,16 +107,9 @@ export async function changeMemberRank(db: Database, scope: Scope, userId: strin
       if (!mayChangeRankOf(scope, target)) throw new ForbiddenError('You can change the rank of members below your own rank only.');
       await tx.update(memberships).set({ rank }).where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)));
       await tx.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
-      const view: MemberView = {
-        userId: target.userId,
-        name: target.name,
-        email: target.email,
-        rank,
-        joinedAt: target.joinedAt.toISOString(),
-        isYou: false,
-        canChangeRank: mayChangeRankOf(scope, { userId: target.userId, rank }),
-      };
-      await recordChange(tx, { businessId: scope.businessId, domain: TEAM_DOMAIN, kind: 'member', entityId: userId, data: view });
+      const member: MemberChange = { userId: target.userId, name: target.name, email: target.email, rank, joinedAt: target.joinedAt.toISOString() };
+      await recordChange(tx, { businessId: scope.businessId, domain: TEAM_DOMAIN, kind: 'member', entityId: userId, data: member });
+      const view: MemberView = { ...member, isYou: false, canChangeRank: mayChangeRankOf(scope, { userId: target.userId, rank }) };
       return view;
     }),
   );

@@ -1,35 +1,29 @@
 import 'server-only';
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { businesses, memberships, users } from '@/fuse/auth/schema';
-import { rankAtLeast, rankMayChange, RANKS, type Rank } from '@/fuse/auth/schema-types';
+import { mayReadDomain } from '@/fuse/auth/read-access';
+import type { Rank } from '@/fuse/auth/schema-types';
 import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { ForbiddenError } from '@/fuse/session/errors';
 import type { Session } from '@/fuse/session/token';
+import { assignableRanks, mayChangeRankOf } from './ranks';
 import { invites } from './schema';
-import { MEMBER_RANKS, type MemberRank } from './validators';
+import type { MemberRank } from './validators';
+
+export { assignableRanks, mayChangeRankOf };
 
 export type Scope = Pick<Session, 'businessId' | 'rank' | 'userId'>;
 
 export type MemberView = { userId: string; name: string; email: string; rank: Rank; joinedAt: string; isYou: boolean; canChangeRank: boolean };
+/** A member as a live change carries it: the same for every reader (isYou and canChangeRank are the reader's own). */
+export type MemberChange = Omit<MemberView, 'isYou' | 'canChangeRank'>;
 export type InviteView = { id: number; email: string; rank: Rank; createdAt: string; expiresAt: string };
 export type TeamInitial = { members: MemberView[]; invites: InviteView[]; assignableRanks: MemberRank[]; canInvite: boolean };
 
 /** The team page is for captains and above (the admiral reads it in support view). */
 export function assertCanReadTeam(scope: Pick<Scope, 'rank'>): void {
-  if (!rankAtLeast(scope.rank, 'captain')) throw new ForbiddenError('Only a captain can see the team.');
-}
-
-/** Ranks this actor may give: up to their own, never admiral; nothing for the read-only admiral. */
-export function assignableRanks(actor: Rank): MemberRank[] {
-  if (!rankMayChange(actor, 'captain')) return [];
-  return MEMBER_RANKS.filter((r) => RANKS.indexOf(r) <= RANKS.indexOf(actor));
-}
-
-/** Whose rank an actor may change: members below the actor's own rank, never themselves. */
-export function mayChangeRankOf(actor: Scope, target: { userId: string; rank: Rank }): boolean {
-  if (!rankMayChange(actor.rank, 'captain') || target.userId === actor.userId) return false;
-  return RANKS.indexOf(target.rank) < RANKS.indexOf(actor.rank);
+  if (!mayReadDomain(scope.rank, 'team')) throw new ForbiddenError('Only a captain can see the team.');
 }
 
 export async function loadTeam(db: Database, scope: Scope): Promise<TeamInitial> {

@@ -1,5 +1,6 @@
-import type { LiveChange, UiSlice } from '@/fuse/store/slices';
-import type { InviteView, MemberView, TeamInitial } from './queries';
+import type { LiveChange, SessionSlice, UiSlice } from '@/fuse/store/slices';
+import type { InviteView, MemberChange, MemberView, TeamInitial } from './queries';
+import { mayChangeRankOf } from './ranks';
 import type { MemberRank } from './validators';
 
 export type TeamSlice = {
@@ -13,7 +14,7 @@ export type TeamSlice = {
   };
 };
 
-type State = TeamSlice & UiSlice;
+type State = TeamSlice & UiSlice & SessionSlice;
 type Set = (partial: Partial<State> | ((s: State) => Partial<State>)) => void;
 type Get = () => State;
 
@@ -80,8 +81,11 @@ export function teamSlice(initial: TeamInitial, set: Set, get: Get): TeamSlice {
       apply(change) {
         if (change.domain !== 'team') return;
         if (change.kind === 'member') {
-          const m = change.data as MemberView;
-          patch({ members: get().team.members.map((x) => (x.userId === m.userId ? { ...m, isYou: x.isYou } : x)) });
+          // The change is the same for every reader: what this reader may do is decided here, from its own session.
+          const m = change.data as MemberChange;
+          const me = get().session;
+          const member: MemberView = { ...m, isYou: m.userId === me.userId, canChangeRank: mayChangeRankOf(me, m) };
+          patch({ members: get().team.members.map((x) => (x.userId === m.userId ? member : x)) });
         } else if (change.kind === 'invite') {
           const i = change.data as InviteView;
           if (!get().team.invites.some((x) => x.id === i.id)) patch({ invites: [i, ...get().team.invites] });

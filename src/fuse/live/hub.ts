@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import { changeAudience, type ChangeAudience, type Reader } from '@/fuse/auth/read-access';
 import type { Database } from '@/fuse/db/client';
 import { logger } from '@/fuse/observability/logger';
 import { liveStreamsOpen } from '@/fuse/observability/metrics';
@@ -7,11 +8,16 @@ import { changesAfter, LIVE_CHANNEL, type Change } from './outbox';
 import { outbox } from './schema';
 import { encodeChange, HEARTBEAT } from './sse';
 
-/** A change ready to send: encoded once, written to every stream of the business. */
-export type LiveEvent = { id: number; bytes: Uint8Array };
+/**
+ * A change ready to send: encoded once, written to every stream of the business whose reader is in
+ * its audience (decided once here; each stream only compares it with its reader).
+ */
+export type LiveEvent = { id: number; bytes: Uint8Array; audience: ChangeAudience | null };
 
 /** One open stream, as the hub sees it. */
 export type LiveSubscriber = {
+  /** Who reads it: events outside the reader's audience are not written to it. */
+  reader: Reader;
   deliver: (events: LiveEvent[]) => void;
   heartbeat: (bytes: Uint8Array) => void;
   close: () => void;
@@ -273,5 +279,5 @@ export class LiveHub {
 }
 
 export function toEvent(change: Change): LiveEvent {
-  return { id: change.id, bytes: encodeChange(change) };
+  return { id: change.id, bytes: encodeChange(change), audience: changeAudience(change) };
 }

@@ -114,7 +114,7 @@ export async function serveLiveRequest(req: http.IncomingMessage, res: http.Serv
     if (after === undefined) {
       return sendJson(res, (status = 400), { error: BAD_RESUME_POSITION }, privateJson);
     }
-    const options = isShuttingDown() ? null : liveStreamOptions(session.businessId, after);
+    const options = isShuttingDown() ? null : liveStreamOptions(session, after);
     if (!options) {
       return sendJson(res, (status = 503), { error: SHUTTING_DOWN }, { ...privateJson, 'Retry-After': '1' });
     }

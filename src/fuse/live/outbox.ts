@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
+import type { ChangeKind } from '@/fuse/auth/read-access';
 import type { Database } from '@/fuse/db/client';
 import { outbox, outboxPruned } from './schema';
 
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-export type ChangeInput = {
+/** Its domain and kind are a pair of the read-access table, which says who may read it. */
+export type ChangeInput = ChangeKind & {
   businessId: string;
-  domain: string;
-  kind: string;
   entityId: string | number;
   data: unknown;
   mutationId?: string | null;

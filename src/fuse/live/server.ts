@@ -1,4 +1,5 @@
 import 'server-only';
+import type { Reader } from '@/fuse/auth/read-access';
 import { config } from '@/fuse/config';
 import { getDb } from '@/fuse/db/client';
 import { onShutdown } from '@/fuse/shutdown';
@@ -40,13 +41,17 @@ export function getLiveHub(): LiveHub {
 /** Streams older than this are closed so the browser reconnects and its session is verified again. */
 const MAX_STREAM_AGE_MS = 30 * 60_000;
 
-/** How a stream of the business from `after` runs, or null while the server shuts down. */
-export function liveStreamOptions(businessId: string, after: number | null, signal?: AbortSignal): LiveStreamOptions | null {
+/** The verified session a stream is opened for: its business, and the reader whose rank decides what it carries. */
+export type LiveStreamSession = Reader & { businessId: string };
+
+/** How a stream of the session's business from `after` runs, or null while the server shuts down. */
+export function liveStreamOptions(session: LiveStreamSession, after: number | null, signal?: AbortSignal): LiveStreamOptions | null {
   const hub = getLiveHub();
   if (hub.isClosed) return null;
   return {
     hub,
-    businessId,
+    businessId: session.businessId,
+    reader: { userId: session.userId, rank: session.rank },
     after,
     maxReplay: config().live.maxReplay,
     signal,
@@ -55,9 +60,9 @@ export function liveStreamOptions(businessId: string, after: number | null, sign
   };
 }
 
-/** A live stream of the business from `after` (route-handler transport), or null while the server shuts down. */
-export function liveStreamFor(businessId: string, after: number | null, signal?: AbortSignal): ReadableStream<Uint8Array> | null {
-  const options = liveStreamOptions(businessId, after, signal);
+/** A live stream of the session's business from `after` (route-handler transport), or null while the server shuts down. */
+export function liveStreamFor(session: LiveStreamSession, after: number | null, signal?: AbortSignal): ReadableStream<Uint8Array> | null {
+  const options = liveStreamOptions(session, after, signal);
   return options && openLiveStream(options);
 }
 

@@ -37,6 +37,19 @@ export function encodeHello(position: number, retryMs: number): Uint8Array {
   return encoder.encode(`retry: ${retryMs}\nevent: ready\ndata: ${JSON.stringify({ position })}\n\n`);
 }
 
+let lastPosition: { position: number; bytes: Uint8Array } | null = null;
+
+/**
+ * Moves the page's resume point past changes its reader may not read, without saying what they
+ * were: the id only. Streams of a business at the same position share one buffer.
+ */
+export function encodePosition(position: number): Uint8Array {
+  if (lastPosition?.position !== position) {
+    lastPosition = { position, bytes: encoder.encode(`id: ${position}\nevent: position\ndata: ${JSON.stringify({ position })}\n\n`) };
+  }
+  return lastPosition.bytes;
+}
+
 const CRLF = Buffer.from('\r\n');
 const chunks = new WeakMap<Uint8Array, Buffer>();
 

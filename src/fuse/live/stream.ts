@@ -1,11 +1,14 @@
+import { audienceIncludes, type Reader } from '@/fuse/auth/read-access';
 import { changesAfter, outboxPosition, prunedSince } from './outbox';
 import { logger } from '@/fuse/observability/logger';
 import { toEvent, type LiveEvent, type LiveHub, type LiveSubscriber } from './hub';
-import { encodeHello, encodeResync } from './sse';
+import { encodeHello, encodePosition, encodeResync } from './sse';
 
 export type LiveStreamOptions = {
   hub: LiveHub;
   businessId: string;
+  /** The session's user and rank: the stream carries only the changes this reader may read. */
+  reader: Reader;
   /** Outbox id the client has (Last-Event-ID or ?after=); null: start from now, without replay. */
   after: number | null;
   /** More missed changes than this: resync instead of replaying. */
@@ -34,14 +37,21 @@ export type LiveSink = {
  * id order (per business, outbox ids follow commit order: see recordChange). Returns the function
  * that closes it (the client went away); the stream also closes itself (max age, hub closed,
  * a reader too far behind).
+ *
+ * Live and replayed changes pass the same test (audienceIncludes, from src/fuse/auth/read-access.ts).
+ * A change the reader may not read is skipped but still passed: the next heartbeat is then a
+ * `position` event with the id reached, so the page resumes after it and never replays it again.
  */
 export function runLiveStream(options: LiveStreamOptions, sink: LiveSink): () => void {
-  const { hub, businessId, maxReplay } = options;
+  const { hub, businessId, maxReplay, reader } = options;
   const db = hub.db;
   let unsubscribe: (() => void) | null = null;
   let closed = false;
   let maxAgeTimer: NodeJS.Timeout | null = null;
+  /** Highest outbox id this stream has passed (sent or skipped). */
   let lastSent = options.after ?? 0;
+  /** Highest position the client has been told (an event's id, hello, resync or position). */
+  let told = lastSent;
   let live = false;
   let buffered: LiveEvent[] = [];
 
@@ -66,12 +76,21 @@ export function runLiveStream(options: LiveStreamOptions, sink: LiveSink): () =>
     for (const e of events) {
       if (e.id <= lastSent) continue;
       lastSent = e.id;
+      if (!audienceIncludes(e.audience, reader)) continue;
+      told = e.id;
       write(e.bytes);
     }
   };
   const subscriber: LiveSubscriber = {
+    reader,
     deliver: (events) => (live ? send(events) : buffered.push(...events)),
-    heartbeat: write,
+    // Skipped changes are told at heartbeat time only, so their timing shows no more than a page load's position does.
+    heartbeat: (bytes) => {
+      if (live && lastSent > told) {
+        told = lastSent;
+        write(encodePosition(told));
+      } else write(bytes);
+    },
     close,
   };
 
@@ -93,14 +112,15 @@ export function runLiveStream(options: LiveStreamOptions, sink: LiveSink): () =>
       unsubscribe = hub.subscribe(businessId, subscriber);
       await hub.ready(businessId);
       if (options.after === null) {
-        lastSent = await outboxPosition(db, businessId);
+        lastSent = told = await outboxPosition(db, businessId);
         write(encodeHello(lastSent, 2_000));
       } else if (await prunedSince(db, businessId, options.after)) {
-        lastSent = await resync('pruned');
+        lastSent = told = await resync('pruned');
       } else {
+        // Counts the changes the reader may not read too: replay costs the rows read, not the rows sent.
         const rows = await changesAfter(db, businessId, options.after, maxReplay + 1);
         if (rows.length > maxReplay) {
-          lastSent = await resync('too-far-behind');
+          lastSent = told = await resync('too-far-behind');
         } else {
           write(encodeHello(options.after, 2_000));
           send(rows.map(toEvent));

@@ -69,6 +69,11 @@ export function useLiveSync<TState extends UiSlice>(store: StoreApi<TState>, opt
         last = change.id;
         applyToSlices(store.getState(), change);
       };
+      // Past changes this reader may not read: resume after them, there is nothing to apply.
+      es.addEventListener('position', (event) => {
+        const { position } = JSON.parse((event as MessageEvent<string>).data) as { position: number };
+        last = Math.max(last, position);
+      });
       es.addEventListener('resync', (event) => {
         const { position } = JSON.parse((event as MessageEvent<string>).data) as { position: number };
         last = Math.max(last, position);

@@ -12,7 +12,7 @@ export const dynamic = 'force-dynamic';
 export const GET = withSession(async ({ request, session }) => {
   const after = resumePosition(request);
   if (after === undefined) return json({ error: BAD_RESUME_POSITION }, { status: 400 });
-  const stream = liveStreamFor(session.businessId, after, request.signal);
+  const stream = liveStreamFor(session, after, request.signal);
   if (!stream) return json({ error: SHUTTING_DOWN }, { status: 503, headers: { 'Retry-After': '1' } });
   return new Response(stream, { headers: LIVE_STREAM_HEADERS });
 });
