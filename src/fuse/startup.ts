@@ -20,7 +20,11 @@ export async function startServer(): Promise<void> {
     import('./db/client'),
     import('./live/retention'),
   ]);
-  if (config().database.url) startOutboxRetention(getDb, config().live.retentionDays);
+  if (config().database.url) {
+    startOutboxRetention(getDb, config().live.retentionDays);
+    // Sessions: hear revocations from every instance, and read those announced before this start.
+    (await import('./live/server')).startSessionRevocations();
+  }
   // Scheduled backups when BACKUP_DIR is set (one instance per run: advisory lock).
   (await import('./backup/scheduler')).startConfiguredBackups();
 }

@@ -1,6 +1,7 @@
 import { changesAfter, outboxPosition, prunedSince } from './outbox';
 import { logger } from '@/fuse/observability/logger';
-import { toEvent, type LiveEvent, type LiveHub, type LiveSubscriber } from './hub';
+import { revocations } from '@/fuse/session/revoked';
+import { toEvent, type LiveEvent, type LiveHub, type LiveReader, type LiveSubscriber } from './hub';
 import { encodeHello, encodeResync } from './sse';
 
 export type LiveStreamOptions = {
@@ -14,6 +15,8 @@ export type LiveStreamOptions = {
   signal?: AbortSignal;
   /** Close after this long, so the browser reconnects and its session is checked again. */
   maxAgeMs?: number;
+  /** The session the stream was opened with: a revocation that concerns it closes the stream. */
+  reader?: LiveReader;
 };
 
 /** A stream whose reader has fallen this far behind (bytes queued) is closed; it resumes on reconnect. */
@@ -73,6 +76,7 @@ export function runLiveStream(options: LiveStreamOptions, sink: LiveSink): () =>
     deliver: (events) => (live ? send(events) : buffered.push(...events)),
     heartbeat: write,
     close,
+    reader: options.reader,
   };
 
   const resync = async (reason: string): Promise<number> => {
@@ -91,6 +95,8 @@ export function runLiveStream(options: LiveStreamOptions, sink: LiveSink): () =>
     }
     try {
       unsubscribe = hub.subscribe(businessId, subscriber);
+      // A revocation announced while the request was being checked found no stream to close.
+      if (options.reader && revocations().affects(options.reader)) return close();
       await hub.ready(businessId);
       if (options.after === null) {
         lastSent = await outboxPosition(db, businessId);
