@@ -94,7 +94,7 @@ describeEachDatabase('revocation ends open live streams', ({ kind, db: getDb }) 
     await revokeAllSessions(db, captain.userId);
     expect(await endsWithin(a, 1_000)).toBe(true);
 
-    const [{ v }] = await db.select({ v: users.sessionVersion }).from(users).where(eq(users.id, captain.userId));
+    const v = (await db.select({ v: users.sessionVersion }).from(users).where(eq(users.id, captain.userId)))[0]!.v;
     const here = await signedIn({ ...captain, sessionVersion: v });
     const there = await signedIn({ ...captain, sessionVersion: v });
     const onThere = await stream(there);
