@@ -7,6 +7,7 @@ import { passwordField } from '@/fuse/auth/validators';
 import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { ValidationError } from '@/fuse/http/errors';
+import type { Transaction } from '@/fuse/live/outbox';
 import { sessions } from './schema';
 import { announceRevocation } from './sessions';
 import type { Session, SessionInput } from './token';
@@ -19,9 +20,6 @@ import type { Session, SessionInput } from './token';
  * refuses or re-checks such a cookie from memory on reads; every mutation (`withSession`) and every
  * refresh checks the database itself.
  */
-
-/** Any transaction (or the database) these functions write through. */
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /**
  * The user's current standing in the session's business, in one query on primary keys: session
