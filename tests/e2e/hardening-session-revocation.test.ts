@@ -184,6 +184,26 @@ describe.runIf(serverUrl)('hardening: revocation on every instance at once (two 
     expect((await post(two.url, `/api/team/members/${crewId}`, commodore, undefined, 'DELETE')).status).toBe(404);
   });
 
+  it('a re-mint keeps the session (theme change, business switch); sign-out ends every cookie of it; sign-in starts another', async () => {
+    const cookie = await signInCookie(one.url, 'commodore@demo.fuse.dev');
+    const original = (await verifySessionToken(cookie.split('=')[1], [secret]))!;
+    const themed = await post(one.url, '/api/settings', cookie, { theme: 'dark' }, 'PATCH');
+    expect(themed.status).toBe(200);
+    const afterTheme = cookieFrom(themed)!;
+    const settings = (await (await fetch(`${one.url}/api/settings`, { headers: { cookie: afterTheme } })).json()) as { businesses: { businessId: string; current: boolean }[] };
+    const elsewhere = settings.businesses.find((b) => !b.current)!;
+    const switched = await post(two.url, '/api/business/switch', afterTheme, { businessId: elsewhere.businessId });
+    expect(switched.status).toBe(200);
+    const afterSwitch = cookieFrom(switched)!;
+    for (const c of [afterTheme, afterSwitch]) {
+      expect(await verifySessionToken(c.split('=')[1], [secret])).toMatchObject({ sessionId: original.sessionId, sessionExpiresAt: original.sessionExpiresAt });
+    }
+    expect((await post(two.url, '/api/auth/sign-out', afterSwitch)).status).toBe(200);
+    for (const c of [cookie, afterTheme, afterSwitch]) expect((await fetch(`${two.url}/api/clients`, { headers: { cookie: c } })).status).toBe(401);
+    const again = await signInCookie(one.url, 'commodore@demo.fuse.dev');
+    expect((await verifySessionToken(again.split('=')[1], [secret]))!.sessionId).not.toBe(original.sessionId);
+  });
+
   it(`caps live streams at ${MAX_STREAMS} per user per instance: one more is a 429 that says why`, async () => {
     const cookie = await signInCookie(one.url, 'admiral@demo.fuse.dev');
     const open = [];
