@@ -41,7 +41,7 @@ import { seedDemo, DEMO } from '../src/cli/demo-data';
 import type { Database } from '../src/fuse/db/client';
 import { migrateDatabase } from '../src/fuse/db/migrate';
 import { recordChange } from '../src/fuse/live/outbox';
-import { mintSessionToken, type SessionInput } from '../src/fuse/session/token';
+import { mintSessionToken, type SessionGrant } from '../src/fuse/session/token';
 import { buildIfStale, isBuildStale } from '../src/fuse/tooling/build';
 import { startApp, type Server } from './lib';
 import type { OpenGroup } from './live-clients';
@@ -86,7 +86,8 @@ function buildIfNeeded() {
 function startServer(databaseUrl: string): Promise<Server> {
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  return startApp(databaseUrl, { SESSION_SECRET: SECRET, REDIS_URL: '', DB_POOL_MAX: '20' }, { distDir: DIST_DIR, nodeArgs });
+  // One signed-in captain stands in for every reader of the one-business scenario: no per-user cap.
+  return startApp(databaseUrl, { SESSION_SECRET: SECRET, REDIS_URL: '', DB_POOL_MAX: '20', LIVE_MAX_STREAMS_PER_USER: '1000000' }, { distDir: DIST_DIR, nodeArgs });
 }
 
 /** Resident memory (KiB) of a process and its descendants, from /proc. */
@@ -243,12 +244,12 @@ type SpreadLevel = {
  * first of each business its captain, the rest crew. Inserted directly (a few thousand rows): the
  * streams only need real users, businesses and memberships for the session re-check.
  */
-async function seedSpread(pool: pg.Pool, level: number, sizes: number[]): Promise<{ businessIds: string[]; sessions: { business: number; session: SessionInput }[] }> {
+async function seedSpread(pool: pg.Pool, level: number, sizes: number[]): Promise<{ businessIds: string[]; sessions: { business: number; session: SessionGrant }[] }> {
   const businessIds = sizes.map(() => randomUUID());
-  const sessions: { business: number; session: SessionInput }[] = [];
+  const sessions: { business: number; session: SessionGrant }[] = [];
   sizes.forEach((n, business) => {
     for (let j = 0; j < n; j++) {
-      const session: SessionInput = {
+      const session: SessionGrant = {
         userId: randomUUID(),
         businessId: businessIds[business]!,
         rank: j === 0 ? 'captain' : 'crew',
@@ -256,11 +257,13 @@ async function seedSpread(pool: pg.Pool, level: number, sizes: number[]): Promis
         email: `live-${level}-${business}-${j}@bench.fuse.dev`,
         theme: 'light',
         sessionVersion: 1,
+        sessionId: randomUUID(),
+        sessionExpiresAt: Math.floor(Date.now() / 1000) + 86_400,
       };
       sessions.push({ business, session });
     }
   });
-  const column = <K extends keyof SessionInput>(k: K) => sessions.map((s) => s.session[k]);
+  const column = <K extends keyof SessionGrant>(k: K) => sessions.map((s) => s.session[k]);
   await pool.query(`insert into businesses (id, name) select * from unnest($1::uuid[], $2::text[])`, [businessIds, sizes.map((_, b) => `Live bench ${level} #${b}`)]);
   await pool.query(
     `insert into users (id, email, name, password_hash, session_version)
@@ -271,6 +274,11 @@ async function seedSpread(pool: pg.Pool, level: number, sizes: number[]): Promis
     column('businessId'),
     column('userId'),
     column('rank'),
+  ]);
+  // Each cookie names a live session (a refresh re-checks it).
+  await pool.query(`insert into sessions (id, user_id, expires_at) select id, user_id, now() + interval '1 day' from unnest($1::uuid[], $2::uuid[]) as s(id, user_id)`, [
+    column('sessionId'),
+    column('userId'),
   ]);
   return { businessIds, sessions };
 }

@@ -46,6 +46,9 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().optional(),
   SESSION_SECRET_PREVIOUS: z.string().optional(),
   SESSION_REFRESH_SECONDS: numberFrom(300),
+  SESSION_LIFETIME_DAYS: numberFrom(30).pipe(
+    z.number().positive('must be more than 0').max(400, 'must be at most 400 (browsers keep a cookie 400 days at most)'),
+  ),
   REDIS_URL: z.string().optional(),
   RATE_LIMIT_MAX: numberFrom(100),
   RATE_LIMIT_WINDOW_SECONDS: numberFrom(10),
@@ -77,6 +80,7 @@ const envSchema = z.object({
   OUTBOX_RETENTION_DAYS: numberFrom(7),
   LIVE_HEARTBEAT_SECONDS: numberFrom(10),
   LIVE_MAX_REPLAY: numberFrom(1000),
+  LIVE_MAX_STREAMS_PER_USER: numberFrom(10).pipe(z.number().int('must be a whole number').min(1, 'must be at least 1')),
   SMTP_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   MAIL_FROM: z.string().default('FUSE <no-reply@fuse.local>'),
   FUSE_PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
@@ -88,7 +92,8 @@ export type FuseConfig = {
   dataDir: string;
   /** `url` is null only when neither DATABASE_URL nor the embedded database is available. */
   database: { url: string | null; embedded: boolean; poolMax: number };
-  session: { secret: Uint8Array; previousSecret: Uint8Array | null; refreshSeconds: number };
+  /** `lifetimeSeconds`: the absolute end of a session from its sign-in; no refresh goes past it. */
+  session: { secret: Uint8Array; previousSecret: Uint8Array | null; refreshSeconds: number; lifetimeSeconds: number };
   redisUrl: string | null;
   rateLimit: { max: number; windowSeconds: number; authMax: number; authAccountMax: number };
   /** Prefix of every Redis key FUSE writes (several deployments or test runs can share a server). */
@@ -111,8 +116,11 @@ export type FuseConfig = {
   browserErrorsSampleRate: number;
   /** How long web_vitals rows and error_groups are kept, and how many at most (pruned hourly). */
   observabilityRetention: { vitalsDays: number; vitalsMaxRows: number; errorsDays: number; errorsMaxGroups: number };
-  /** Live changes: outbox retention, stream heartbeat, and how far behind a stream may replay. */
-  live: { retentionDays: number; heartbeatSeconds: number; maxReplay: number };
+  /**
+   * Live changes: outbox retention, stream heartbeat, how far behind a stream may replay, and how
+   * many streams one user may hold open on one instance.
+   */
+  live: { retentionDays: number; heartbeatSeconds: number; maxReplay: number; maxStreamsPerUser: number };
   /** Outgoing mail (team invites): without `smtpUrl` the invite link is shown and logged instead. */
   mail: { smtpUrl: string | null; from: string };
   /** The app's public origin, for links in emails; null: the origin of the request. */
@@ -186,6 +194,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
       secret: encoder.encode(secret),
       previousSecret: previous ? encoder.encode(previous) : null,
       refreshSeconds: e.SESSION_REFRESH_SECONDS,
+      lifetimeSeconds: Math.round(e.SESSION_LIFETIME_DAYS * 86_400),
     },
     redisUrl: e.REDIS_URL || null,
     rateLimit: {
@@ -219,6 +228,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
       // Proxies close idle connections; a heartbeat every 15 s at most keeps streams open.
       heartbeatSeconds: Math.min(15, Math.max(1, e.LIVE_HEARTBEAT_SECONDS)),
       maxReplay: Math.max(1, Math.floor(e.LIVE_MAX_REPLAY)),
+      maxStreamsPerUser: e.LIVE_MAX_STREAMS_PER_USER,
     },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
     publicUrl: e.FUSE_PUBLIC_URL ? e.FUSE_PUBLIC_URL.replace(/\/+$/, '') : null,

@@ -20,7 +20,11 @@ export async function startServer(): Promise<void> {
     import('./db/client'),
     import('./live/retention'),
   ]);
-  if (config().database.url) startOutboxRetention(getDb, config().live.retentionDays);
+  if (config().database.url) {
+    startOutboxRetention(getDb, config().live.retentionDays);
+    // Sessions: hear revocations from every instance, and read those announced before this start.
+    (await import('./live/server')).startSessionRevocations();
+  }
   // Web vitals and error groups (written by anonymous beacons) kept bounded, hourly, one instance at a time.
   if (config().database.url) (await import('./observability/retention')).startObservabilityRetention(getDb, config().observabilityRetention);
   // Scheduled backups when BACKUP_DIR is set (one instance per run: advisory lock).

@@ -120,7 +120,7 @@ describeEachDatabase('accounts: the business a member of several lands in', ({ d
     for (let i = 0; i < 3; i++) expect((await signIn(db, credentials)).businessId).toBe(smallest);
 
     // After a switch, sign-in lands where the user last was.
-    const live = { ...session, issuedAt: 0, expiresAt: 0 };
+    const live = { ...session, sessionId: randomUUID(), sessionExpiresAt: 0, issuedAt: 0, expiresAt: 0 };
     const target = all.find((id) => id !== smallest)!;
     expect((await switchBusiness(db, live, { businessId: target })).businessId).toBe(target);
     expect((await signIn(db, credentials)).businessId).toBe(target);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { and, count, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { archiveClient, createClient, updateClient } from '@/domains/clients/mutations';
@@ -10,6 +10,7 @@ import type { Database } from '@/fuse/db/client';
 import { NotFoundError, ValidationError } from '@/fuse/http/errors';
 import { outbox } from '@/fuse/live/schema';
 import { ForbiddenError } from '@/fuse/session/errors';
+import { signingSecret } from '@/fuse/session/secrets';
 import { describeEachDatabase } from '../setup/each-database';
 import { thrown } from '../setup/thrown';
 
@@ -33,6 +34,12 @@ async function crewOf(db: Database, businessId: string): Promise<Scope> {
     .returning();
   await db.insert(memberships).values({ businessId, userId: user!.id, rank: 'crew' });
   return { businessId, userId: user!.id, rank: 'crew' };
+}
+
+/** The same cursor body with a MAC made from the session secret directly (cursors use a key derived from it). */
+function macWithSessionSecret(cursor: string): string {
+  const body = cursor.split('.')[0]!;
+  return `${body}.${createHmac('sha256', signingSecret()).update(body).digest().subarray(0, 16).toString('base64url')}`;
 }
 
 async function bulkClients(db: Database, businessId: string, n: number, status: 'active' | 'lead' = 'active') {
@@ -261,6 +268,7 @@ describeEachDatabase('clients data layer', ({ db: getDb, pool }) => {
       [scope, { cursor }], // no filter
       [scope, { status: 'active', q: 'bulk', cursor }], // another search
       [b, { status: 'active', cursor }], // another business
+      [scope, { status: 'active', cursor: macWithSessionSecret(cursor) }], // signed with the session secret itself
     ];
     for (const [s, params] of attempts) {
       const err = await thrown(listClients(db, s, params));

@@ -13,7 +13,7 @@ import { readSse, type SseEvent, type SseReader } from '../setup/sse';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const payload = (e: SseEvent) => JSON.parse(e.data) as { id: number; data: { n: number }; mutationId: string | null };
 const isChange = (e: SseEvent) => e.event === 'message';
-const crew = { userId: randomUUID(), rank: 'crew' } as const;
+const crew = { userId: randomUUID(), rank: 'crew', sessionId: randomUUID(), sessionVersion: 0, issuedAt: 0 } as const;
 
 describeEachDatabase('live hub and streams', ({ kind, db: getDb }) => {
   let db: Database;

@@ -26,7 +26,7 @@ describeEachDatabase('live streams carry only what their reader may read', ({ ki
   const admiral: Reader = { userId: randomUUID(), rank: 'admiral' };
 
   function open(reader: Reader, after: number | null) {
-    const stream = readSse(openLiveStream({ hub, businessId: business, reader, after, maxReplay: 1000 }));
+    const stream = readSse(openLiveStream({ hub, businessId: business, reader: { ...reader, sessionId: randomUUID(), sessionVersion: 0, issuedAt: 0 }, after, maxReplay: 1000 }));
     readers.push(stream);
     return stream;
   }

@@ -6,7 +6,7 @@ import { memberships, users } from '@/fuse/auth/schema';
 import type { Database } from '@/fuse/db/client';
 import { NotFoundError, ValidationError } from '@/fuse/http/errors';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
-import type { Session } from '@/fuse/session/token';
+import type { Session, SessionInput } from '@/fuse/session/token';
 import { acceptInvite, changeMemberRank, createInvite, describeInvite, revokeInvite, switchBusiness } from '@/domains/team/mutations';
 import { loadTeam } from '@/domains/team/queries';
 import { updateSettings } from '@/domains/settings/mutations';
@@ -16,8 +16,8 @@ import { thrown } from '../setup/thrown';
 
 const PASSWORD = 'tide-and-anchor-42';
 
-function asSession(s: Omit<Session, 'issuedAt' | 'expiresAt'>): Session {
-  return { ...s, issuedAt: 0, expiresAt: 0 };
+function asSession(s: SessionInput): Session {
+  return { ...s, sessionId: randomUUID(), sessionExpiresAt: 0, issuedAt: 0, expiresAt: 0 };
 }
 
 function tokenOf(link: string | null): string {
@@ -87,7 +87,7 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     expect(await thrown(updateSettings(db, supportSession, { businessName: 'Hijacked' }))).toBeInstanceOf(ForbiddenError);
   });
 
-  it('lets a captain change ranks below captain only, and bumps the member session version', async () => {
+  it('lets a captain change ranks below captain only, and marks the member sessions for a re-check', async () => {
     const email = `crew-${randomUUID()}@example.com`;
     const link = (await createInvite(db, captain, { email, rank: 'crew' }, 'http://app.test')).link;
     const crew = asSession(await acceptInvite(db, { token: tokenOf(link), name: 'Crew', password: PASSWORD }));
@@ -98,12 +98,16 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     expect(await thrown(changeMemberRank(db, captain, crew.userId, { rank: 'commodore' }))).toBeInstanceOf(ForbiddenError);
     expect(await thrown(changeMemberRank(db, captain, captain.userId, { rank: 'crew' }))).toBeInstanceOf(ForbiddenError);
     expect(await thrown(createInvite(db, captain, { email: 'z@example.com', rank: 'commodore' }, 'http://app.test'))).toBeInstanceOf(ForbiddenError);
-    const before = (await db.select({ v: users.sessionVersion }).from(users).where(eq(users.id, crew.userId)))[0]!.v;
+    const [before] = await db.select({ v: users.sessionVersion, at: users.sessionsChangedAt }).from(users).where(eq(users.id, crew.userId));
     const promoted = await changeMemberRank(db, captain, crew.userId, { rank: 'captain' });
     expect(promoted.rank).toBe('captain');
     const [row] = await db.select().from(memberships).where(and(eq(memberships.businessId, captain.businessId), eq(memberships.userId, crew.userId)));
     expect(row!.rank).toBe('captain');
-    expect((await db.select({ v: users.sessionVersion }).from(users).where(eq(users.id, crew.userId)))[0]!.v).toBe(before + 1);
+    // Not signed out (the version stays): their cookies are re-checked and re-minted with the new rank.
+    const [after] = await db.select({ v: users.sessionVersion, at: users.sessionsChangedAt }).from(users).where(eq(users.id, crew.userId));
+    expect(after!.v).toBe(before!.v);
+    expect(before!.at).toBeNull();
+    expect(after!.at).toBeInstanceOf(Date);
     // Now a captain too: the first captain can no longer change them.
     expect(await thrown(changeMemberRank(db, captain, crew.userId, { rank: 'crew' }))).toBeInstanceOf(ForbiddenError);
     expect(await thrown(changeMemberRank(db, captain, randomUUID(), { rank: 'crew' }))).toBeInstanceOf(NotFoundError);

@@ -109,8 +109,10 @@ describe('hardening: sessions that can be revoked', () => {
   it('a cookie signed with SESSION_SECRET_PREVIOUS is accepted and re-minted with the current secret', async () => {
     const { rows } = await exec(`select u.id, m.business_id, u.session_version from users u join memberships m on m.user_id = u.id where u.email = 'crew@demo.fuse.dev'`);
     const row = rows[0] as { id: string; business_id: string; session_version: number };
+    const started = await exec(`insert into sessions (user_id, expires_at) values ('${row.id}', now() + interval '1 day') returning id, extract(epoch from expires_at)::bigint as end`);
+    const { id: sessionId, end } = started.rows[0] as { id: string; end: number };
     const token = await mintSessionToken(
-      { userId: row.id, businessId: row.business_id, rank: 'crew', name: 'Cal', email: 'crew@demo.fuse.dev', theme: 'light', sessionVersion: row.session_version },
+      { userId: row.id, businessId: row.business_id, rank: 'crew', name: 'Cal', email: 'crew@demo.fuse.dev', theme: 'light', sessionVersion: row.session_version, sessionId, sessionExpiresAt: Number(end) },
       new TextEncoder().encode(PREVIOUS),
       { now: Date.now() - 5_000 },
     );

@@ -25,7 +25,7 @@ const EXPECTED: Record<string, Record<string, 'all' | 'captain+' | 'owner'>> = {
   clients: { upsert: 'all' },
   finance: { upsert: 'all' },
   settings: { business: 'all', profile: 'owner' },
-  team: { invite: 'captain+', 'invite-revoked': 'captain+', member: 'captain+', joined: 'captain+' },
+  team: { invite: 'captain+', 'invite-revoked': 'captain+', member: 'captain+', 'member-removed': 'captain+', joined: 'captain+' },
 };
 
 function expectedFor(rule: 'all' | 'captain+' | 'owner', rank: Rank, userId: string): boolean {

@@ -7,14 +7,17 @@ import { SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RANKS } from '@/fuse/auth/schema-types';
 import { ConfigError, loadConfig } from '@/fuse/config';
-import { mintSessionToken, SESSION_TTL_SECONDS, verifySessionToken, type SessionInput } from '@/fuse/session/token';
+import { mintSessionToken, SESSION_AUDIENCE, SESSION_TTL_SECONDS, verifySessionToken, type SessionGrant } from '@/fuse/session/token';
 
 const enc = new TextEncoder();
 const SECRET = enc.encode('unit-test-session-secret-0123456789-abcdefghij');
 const OTHER = enc.encode('another-session-secret-0123456789-abcdefghijkl');
 
-const input: SessionInput = {
+const input: SessionGrant = {
   userId: randomUUID(),
+  sessionId: randomUUID(),
+  // Further off than a token's lifetime: these tests are about the token, not the session's end.
+  sessionExpiresAt: Math.floor(Date.now() / 1000) + 3 * SESSION_TTL_SECONDS,
   businessId: randomUUID(),
   rank: 'captain',
   name: 'Ada Lovelace',
@@ -25,9 +28,12 @@ const input: SessionInput = {
 
 const b64url = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 
-function claimsOf(i: SessionInput, now = Math.floor(Date.now() / 1000)) {
+function claimsOf(i: SessionGrant, now = Math.floor(Date.now() / 1000)) {
   return {
     sub: i.userId,
+    aud: SESSION_AUDIENCE,
+    sid: i.sessionId,
+    sxp: i.sessionExpiresAt,
     bid: i.businessId,
     rank: i.rank,
     name: i.name,
@@ -102,6 +108,28 @@ describe('session token', () => {
     expect(await verifySessionToken(fresh, [SECRET], { now: Date.now() + (SESSION_TTL_SECONDS - 60) * 1000 })).not.toBeNull();
   });
 
+  it('carries the session audience and refuses a token signed for another one', async () => {
+    const token = await mintSessionToken(input, SECRET);
+    expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).toMatchObject({ aud: SESSION_AUDIENCE, sid: input.sessionId });
+    for (const aud of ['fuse:invite', 'other', ['other'], '']) {
+      const other = await new SignJWT({ ...claimsOf(input), aud }).setProtectedHeader({ alg: 'HS256' }).sign(SECRET);
+      expect(await verifySessionToken(other, [SECRET])).toBeNull();
+    }
+  });
+
+  it("never outlives its session's absolute end, whatever its own lifetime", async () => {
+    const now = Date.now();
+    const end = Math.floor(now / 1000) + 3600;
+    const token = await mintSessionToken({ ...input, sessionExpiresAt: end }, SECRET, { now });
+    const session = await verifySessionToken(token, [SECRET], { now });
+    expect(session).toMatchObject({ sessionId: input.sessionId, sessionExpiresAt: end, expiresAt: end });
+    expect(await verifySessionToken(token, [SECRET], { now: now + 3599_000 })).not.toBeNull();
+    expect(await verifySessionToken(token, [SECRET], { now: now + 3601_000 })).toBeNull();
+    // A hand-made token whose exp passes its sxp is refused even though it is signed.
+    const stretched = await new SignJWT({ ...claimsOf(input), sxp: end, exp: end + 86_400 }).setProtectedHeader({ alg: 'HS256' }).sign(SECRET);
+    expect(await verifySessionToken(stretched, [SECRET])).toBeNull();
+  });
+
   it('rejects a token without exp', async () => {
     const noExp: Record<string, unknown> = claimsOf(input);
     delete noExp.exp;
@@ -109,15 +137,15 @@ describe('session token', () => {
     expect(await verifySessionToken(token, [SECRET])).toBeNull();
   });
 
-  it.each(['sub', 'bid', 'rank', 'name', 'email', 'theme', 'sv', 'iat'] as const)('rejects a token without %s', async (claim) => {
+  it.each(['sub', 'sid', 'sxp', 'aud', 'bid', 'rank', 'name', 'email', 'theme', 'sv', 'iat'] as const)('rejects a token without %s', async (claim) => {
     const claims: Record<string, unknown> = claimsOf(input);
     delete claims[claim];
     const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(SECRET);
     expect(await verifySessionToken(token, [SECRET])).toBeNull();
   });
 
-  it('rejects badly shaped claims (unknown rank, non-uuid business, negative version)', async () => {
-    const shapes: Record<string, unknown>[] = [{ rank: 'pirate' }, { bid: 'not-a-uuid' }, { sv: -1 }, { sub: 42 }, { theme: 'neon' }];
+  it('rejects badly shaped claims (unknown rank, non-uuid business or session, negative version)', async () => {
+    const shapes: Record<string, unknown>[] = [{ rank: 'pirate' }, { bid: 'not-a-uuid' }, { sid: 'not-a-uuid' }, { sxp: 'later' }, { sv: -1 }, { sub: 42 }, { theme: 'neon' }];
     for (const bad of shapes) {
       const token = await new SignJWT({ ...claimsOf(input), ...bad }).setProtectedHeader({ alg: 'HS256' }).sign(SECRET);
       expect(await verifySessionToken(token, [SECRET])).toBeNull();
@@ -152,6 +180,8 @@ describe('session token', () => {
       email: fc.string({ maxLength: 254 }),
       theme: fc.constantFrom('light' as const, 'dark' as const),
       sessionVersion: fc.nat(),
+      sessionId: fc.uuid({ version: 4 }),
+      sessionExpiresAt: fc.integer({ min: Math.floor(Date.now() / 1000) + 3600, max: 2 ** 40 }),
     });
 
     it('arbitrary valid claims round-trip', async () => {

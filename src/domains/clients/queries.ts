@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from '@/fuse/db/cursor';
 import { timed } from '@/fuse/db/timed';
 import { NotFoundError, ValidationError } from '@/fuse/http/errors';
 import { ForbiddenError } from '@/fuse/session/errors';
-import { signingSecret } from '@/fuse/session/secrets';
+import { cursorKey } from '@/fuse/session/secrets';
 import type { Session } from '@/fuse/session/token';
 import { CLIENT_STATUSES, clients, type Client, type ClientStatus } from './schema';
 import { clientListParams, type ClientListParams } from './validators';
@@ -73,7 +73,7 @@ export async function listClients(db: Database, scope: Scope, raw: ClientListPar
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { status, q, cursor, limit } = parsed.data;
   const cursorContext = { businessId: scope.businessId, filter: `${status ?? ''}\u0000${q ?? ''}` };
-  const afterId = cursor ? decodeCursor(cursor, cursorContext, signingSecret()) : null;
+  const afterId = cursor ? decodeCursor(cursor, cursorContext, cursorKey()) : null;
 
   const where: (SQL | undefined)[] = [eq(clients.businessId, scope.businessId)];
   if (status) where.push(eq(clients.status, status));
@@ -99,7 +99,7 @@ export async function listClients(db: Database, scope: Scope, raw: ClientListPar
   );
   const items = rows.slice(0, limit).map(toClientView);
   const last = items[items.length - 1];
-  const nextCursor = rows.length > limit && last ? encodeCursor(last.id, cursorContext, signingSecret()) : null;
+  const nextCursor = rows.length > limit && last ? encodeCursor(last.id, cursorContext, cursorKey()) : null;
   return { items, nextCursor };
 }
 

@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from '@/fuse/db/cursor';
 import { timed } from '@/fuse/db/timed';
 import { NotFoundError, ValidationError } from '@/fuse/http/errors';
 import { ForbiddenError } from '@/fuse/session/errors';
-import { signingSecret } from '@/fuse/session/secrets';
+import { cursorKey } from '@/fuse/session/secrets';
 import type { Session } from '@/fuse/session/token';
 import { clientRef } from './client-ref';
 import { invoices, type InvoiceStatus } from './schema';
@@ -114,7 +114,7 @@ export async function listInvoices(db: Database, scope: Scope, raw: InvoiceListP
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { status, clientId, q, cursor, limit } = parsed.data;
   const cursorContext = { businessId: scope.businessId, filter: `inv\u0000${status ?? ''}\u0000${clientId ?? ''}\u0000${q ?? ''}` };
-  const afterId = cursor ? decodeCursor(cursor, cursorContext, signingSecret()) : null;
+  const afterId = cursor ? decodeCursor(cursor, cursorContext, cursorKey()) : null;
 
   const where: (SQL | undefined)[] = [eq(invoices.businessId, scope.businessId)];
   const today = businessToday(scope.businessId);
@@ -136,7 +136,7 @@ export async function listInvoices(db: Database, scope: Scope, raw: InvoiceListP
   );
   const items = rows.slice(0, limit).map(toInvoiceView);
   const last = items[items.length - 1];
-  const nextCursor = rows.length > limit && last ? encodeCursor(last.id, cursorContext, signingSecret()) : null;
+  const nextCursor = rows.length > limit && last ? encodeCursor(last.id, cursorContext, cursorKey()) : null;
   return { items, nextCursor };
 }
 

@@ -9,6 +9,7 @@ import { timed } from '@/fuse/db/timed';
 import { ConflictError, NotFoundError, ValidationError } from '@/fuse/http/errors';
 import { recordChange } from '@/fuse/live/outbox';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
+import { recheckSessionsOf } from '@/fuse/session/revocation';
 import type { Session, SessionInput } from '@/fuse/session/token';
 import { deliverInvite, type InviteDelivery } from './mailer';
 import { assignableRanks, mayChangeRankOf, type InviteView, type MemberChange, type MemberView, type Scope } from './queries';
@@ -86,7 +87,8 @@ export async function revokeInvite(db: Database, scope: Scope, id: number): Prom
 
 /**
  * Changes a member's rank: only for members below the actor, to a rank up to the actor's own. The
- * member's session version is bumped, so a session still carrying the old rank stops working.
+ * member's cookies are re-checked before their next use (re-minted with the new rank) and their
+ * open live streams close, on every instance, so they reconnect with the new rank.
  */
 export async function changeMemberRank(db: Database, scope: Scope, userId: string, raw: unknown): Promise<MemberView> {
   const parsed = rankChangeInput.safeParse(raw);
@@ -106,11 +108,35 @@ export async function changeMemberRank(db: Database, scope: Scope, userId: strin
       if (!target) throw new NotFoundError('Member not found.');
       if (!mayChangeRankOf(scope, target)) throw new ForbiddenError('You can change the rank of members below your own rank only.');
       await tx.update(memberships).set({ rank }).where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)));
-      await tx.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
       const member: MemberChange = { userId: target.userId, name: target.name, email: target.email, rank, joinedAt: target.joinedAt.toISOString() };
       await recordChange(tx, { businessId: scope.businessId, domain: TEAM_DOMAIN, kind: 'member', entityId: userId, data: member });
+      await recheckSessionsOf(tx, userId, scope.businessId);
       const view: MemberView = { ...member, isYou: false, canChangeRank: mayChangeRankOf(scope, { userId: target.userId, rank }) };
       return view;
+    }),
+  );
+}
+
+/**
+ * Removes a member from the business: a captain or commodore removes a member below their own
+ * rank, never themselves (the read-only admiral removes no one). The member's cookies for the
+ * business stop working at their next use and their open live streams close, on every instance.
+ */
+export async function removeMember(db: Database, scope: Scope, userId: string): Promise<void> {
+  if (assignableRanks(scope.rank).length === 0) throw new ForbiddenError('Only a captain can remove members.');
+  await timed('team.removeMember', () =>
+    db.transaction(async (tx) => {
+      const [target] = await tx
+        .select({ userId: memberships.userId, rank: memberships.rank })
+        .from(memberships)
+        .where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)))
+        .for('update')
+        .limit(1);
+      if (!target) throw new NotFoundError('Member not found.');
+      if (!mayChangeRankOf(scope, target)) throw new ForbiddenError('You can remove members below your own rank only.');
+      await tx.delete(memberships).where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)));
+      await recordChange(tx, { businessId: scope.businessId, domain: TEAM_DOMAIN, kind: 'member-removed', entityId: userId, data: { userId } });
+      await recheckSessionsOf(tx, userId, scope.businessId);
     }),
   );
 }

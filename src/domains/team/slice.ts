@@ -10,6 +10,7 @@ export type TeamSlice = {
     invite: (email: string, rank: MemberRank) => Promise<boolean>;
     revoke: (id: number) => Promise<boolean>;
     changeRank: (userId: string, rank: MemberRank) => Promise<boolean>;
+    removeMember: (userId: string) => Promise<boolean>;
     apply: (change: LiveChange) => void;
   };
 };
@@ -78,6 +79,18 @@ export function teamSlice(initial: TeamInitial, set: Set, get: Get): TeamSlice {
           return false;
         }
       },
+      async removeMember(userId) {
+        const before = get().team.members;
+        patch({ members: before.filter((m) => m.userId !== userId) });
+        try {
+          await send(`/api/team/members/${userId}`, 'DELETE');
+          return true;
+        } catch (err) {
+          patch({ members: before });
+          fail(err);
+          return false;
+        }
+      },
       apply(change) {
         if (change.domain !== 'team') return;
         if (change.kind === 'member') {
@@ -86,6 +99,9 @@ export function teamSlice(initial: TeamInitial, set: Set, get: Get): TeamSlice {
           const me = get().session;
           const member: MemberView = { ...m, isYou: m.userId === me.userId, canChangeRank: mayChangeRankOf(me, m) };
           patch({ members: get().team.members.map((x) => (x.userId === m.userId ? member : x)) });
+        } else if (change.kind === 'member-removed') {
+          const { userId } = change.data as { userId: string };
+          patch({ members: get().team.members.filter((x) => x.userId !== userId) });
         } else if (change.kind === 'invite') {
           const i = change.data as InviteView;
           if (!get().team.invites.some((x) => x.id === i.id)) patch({ invites: [i, ...get().team.invites] });

@@ -12,7 +12,7 @@ export const READ_ACCESS = {
   clients: { rank: 'crew', kinds: { upsert: 'business' } },
   finance: { rank: 'crew', kinds: { upsert: 'business' } },
   settings: { rank: 'crew', kinds: { business: 'business', profile: 'personal' } },
-  team: { rank: 'captain', kinds: { invite: 'business', 'invite-revoked': 'business', member: 'business', joined: 'business' } },
+  team: { rank: 'captain', kinds: { invite: 'business', 'invite-revoked': 'business', member: 'business', 'member-removed': 'business', joined: 'business' } },
 } as const satisfies Record<string, { rank: Rank; kinds: Record<string, 'business' | 'personal'> }>;
 
 export type ReadDomain = keyof typeof READ_ACCESS;

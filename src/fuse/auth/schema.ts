@@ -31,6 +31,11 @@ export const users = pgTable(
     theme: text('theme', { enum: ['light', 'dark'] }).notNull().default('light'),
     /** Bumped by "sign out everywhere" and password changes: older session cookies stop working. */
     sessionVersion: integer('session_version').notNull().default(1),
+    /**
+     * When the session version was bumped or a membership's rank changed or ended: cookies issued
+     * before are re-checked. An instance that starts reads the recent ones (src/fuse/session/sessions.ts).
+     */
+    sessionsChangedAt: timestamp('sessions_changed_at', { withTimezone: true }),
     /** The platform-operator rank is held by the user, not by a business membership. */
     isAdmiral: boolean('is_admiral').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -38,6 +43,7 @@ export const users = pgTable(
   (t) => [
     uniqueIndex('users_email_unique').on(sql`lower(${t.email})`),
     index('users_created_at_idx').on(t.createdAt),
+    index('users_sessions_changed_at_idx').on(t.sessionsChangedAt).where(sql`${t.sessionsChangedAt} is not null`),
   ],
 );
 

@@ -72,8 +72,9 @@ type SessionHandler<P> = (args: { request: Request; session: Session; db: Databa
 /**
  * One wrapper for every signed-in route handler: verifies the session (never trusting the proxy),
  * checks the rank and maps errors. The handler receives the scope, never reads it from the body.
+ * `recheck`: a read that also checks the session against the database (a bulk export), as mutations do.
  */
-export function withSession<P = Record<string, never>>(handler: SessionHandler<P>, options: { minimumRank?: Rank } = {}) {
+export function withSession<P = Record<string, never>>(handler: SessionHandler<P>, options: { minimumRank?: Rank; recheck?: boolean } = {}) {
   return async (request: Request, context: Context<P>): Promise<Response> => {
     const start = performance.now();
     let log = loggerFor({ requestId: requestIdFrom(request.headers) });
@@ -85,9 +86,10 @@ export function withSession<P = Record<string, never>>(handler: SessionHandler<P
       if (!session) throw new UnauthorizedError();
       log = loggerFor({ requestId: requestIdFrom(request.headers), userId: session.userId, businessId: session.businessId });
       const db = getDb();
-      // A mutation checks the cookie against the database: session version (revocation) and the
-      // current rank (a demoted user cannot act with an old cookie), in one primary-key query.
-      if (isMutationMethod(request.method)) {
+      // A mutation checks the cookie against the database: session version and session row
+      // (revocation, absolute end) and the current rank (a demoted user cannot act with an old
+      // cookie), in one primary-key query.
+      if (isMutationMethod(request.method) || options.recheck) {
         session = await recheckSession(db, session);
         if (!session) throw new UnauthorizedError('Your session has ended. Sign in again.');
       }

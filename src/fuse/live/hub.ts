@@ -14,10 +14,16 @@ import { encodeChange, HEARTBEAT } from './sse';
  */
 export type LiveEvent = { id: number; bytes: Uint8Array; audience: ChangeAudience | null };
 
+/**
+ * Whose stream it is: the user and rank that decide what it carries, and the session it was opened
+ * with (a revocation closes the streams it concerns).
+ */
+export type LiveReader = Reader & { sessionId: string; sessionVersion: number; issuedAt: number };
+
 /** One open stream, as the hub sees it. */
 export type LiveSubscriber = {
   /** Who reads it: events outside the reader's audience are not written to it. */
-  reader: Reader;
+  reader: LiveReader;
   deliver: (events: LiveEvent[]) => void;
   heartbeat: (bytes: Uint8Array) => void;
   close: () => void;
@@ -40,6 +46,10 @@ export type LiveHubOptions = {
   heartbeatMs: number;
   /** Rows read per outbox query while catching up. */
   batchSize?: number;
+  /** Further NOTIFY channels heard on the same LISTEN connection (session revocations), by name. */
+  channels?: Record<string, (payload: string) => void>;
+  /** After each (re)connect of the LISTEN connection: what was announced meanwhile was not heard. */
+  onListening?: () => void;
 };
 
 type LocalNotify = (businessId: string, id: number) => void;
@@ -67,6 +77,8 @@ const HEARTBEAT_SLOTS = 10;
  */
 export class LiveHub {
   private readonly entries = new Map<string, BusinessEntry>();
+  /** Open streams per user (readers only), for the per-user cap. */
+  private readonly userStreams = new Map<string, number>();
   private readonly batchSize: number;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private heartbeatTick = 0;
@@ -112,14 +124,41 @@ export class LiveHub {
     }
     entry.subscribers.set(subscriber, this.nextSlot++ % HEARTBEAT_SLOTS);
     liveStreamsOpen.inc();
+    const userId = subscriber.reader.userId;
+    if (userId) this.userStreams.set(userId, (this.userStreams.get(userId) ?? 0) + 1);
     this.startHeartbeat();
-    if (this.options.listenUrl && !this.listenerStarted) this.startListener();
+    this.listen();
     return () => {
       const current = this.entries.get(businessId);
       if (!current?.subscribers.delete(subscriber)) return;
       liveStreamsOpen.dec();
+      if (userId) {
+        const left = (this.userStreams.get(userId) ?? 1) - 1;
+        if (left > 0) this.userStreams.set(userId, left);
+        else this.userStreams.delete(userId);
+      }
       if (current.subscribers.size === 0) this.entries.delete(businessId);
     };
+  }
+
+  /** Streams this user has open on this instance. */
+  streamsOf(userId: string): number {
+    return this.userStreams.get(userId) ?? 0;
+  }
+
+  /** Closes the streams whose reader matches (a revoked session, a changed rank). Returns how many. */
+  closeStreams(match: (reader: LiveReader, businessId: string) => boolean): number {
+    const closing: LiveSubscriber[] = [];
+    for (const [businessId, entry] of this.entries) {
+      for (const s of entry.subscribers.keys()) if (match(s.reader, businessId)) closing.push(s);
+    }
+    for (const s of closing) s.close();
+    return closing.length;
+  }
+
+  /** Starts the LISTEN connection now rather than with the first stream (revocations are heard from the start). */
+  listen(): void {
+    if (this.options.listenUrl && !this.listenerStarted && !this.closed) this.startListener();
   }
 
   /**
@@ -236,12 +275,15 @@ export class LiveHub {
       client.on('end', () => retry());
       client.on('notification', (msg) => {
         const payload = msg.payload ?? '';
+        const other = msg.channel === LIVE_CHANNEL ? undefined : this.options.channels?.[msg.channel];
+        if (other) return other(payload);
         const businessId = payload.slice(0, payload.indexOf(':'));
         if (businessId) void this.notify(businessId);
       });
       try {
         await client.connect();
         await client.query(`LISTEN ${LIVE_CHANNEL}`);
+        for (const channel of Object.keys(this.options.channels ?? {})) await client.query(`LISTEN ${channel}`);
       } catch (err) {
         retry(err);
         resolveFirst();
@@ -254,6 +296,7 @@ export class LiveHub {
       this.listener = client;
       this.reconnectDelay = 250;
       resolveFirst();
+      this.options.onListening?.();
       // Whatever committed while no connection listened is read now.
       for (const businessId of this.entries.keys()) void this.notify(businessId);
     };
@@ -267,6 +310,7 @@ export class LiveHub {
     this.heartbeatTimer = null;
     for (const entry of this.entries.values()) for (const s of entry.subscribers.keys()) s.close();
     this.entries.clear();
+    this.userStreams.clear();
     globalForLocal.fuseLiveLocalHubs?.delete(this.localNotify);
     const listener = this.listener;
     this.listener = null;

@@ -9,7 +9,7 @@ import { isSecureRequest, parseCookieHeader, serializeCookie, sessionCookieWrite
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
 import { sessionFromCookies } from '@/fuse/session/refresh';
 import { isShuttingDown } from '@/fuse/shutdown';
-import { BAD_RESUME_POSITION, LIVE_STREAM_HEADERS, liveStreamOptions, parseResumePosition, SHUTTING_DOWN } from './server';
+import { BAD_RESUME_POSITION, LIVE_STREAM_HEADERS, liveStreamOptions, parseResumePosition, SHUTTING_DOWN, streamLimitReached, tooManyStreams } from './server';
 import { httpChunk } from './sse';
 import { runLiveStream, type LiveSink } from './stream';
 
@@ -31,7 +31,7 @@ import { runLiveStream, type LiveSink } from './stream';
  * It answers exactly as the proxy plus the route would: request id, per-IP rate limit (429), the
  * security headers and CSP, session verification with the proxy's refresh and revocation check
  * (401), the crew-or-higher rank check of withSession, 400 for a bad resume position, 503 while
- * shutting down.
+ * shutting down, 429 past LIVE_MAX_STREAMS_PER_USER streams of one user on this instance.
  */
 export const LIVE_PATH = '/api/live';
 
@@ -117,6 +117,9 @@ export async function serveLiveRequest(req: http.IncomingMessage, res: http.Serv
     const options = isShuttingDown() ? null : liveStreamOptions(session, after);
     if (!options) {
       return sendJson(res, (status = 503), { error: SHUTTING_DOWN }, { ...privateJson, 'Retry-After': '1' });
+    }
+    if (streamLimitReached(session.userId)) {
+      return sendJson(res, (status = 429), { error: tooManyStreams(cfg.live.maxStreamsPerUser) }, { ...privateJson, 'Retry-After': '30' });
     }
 
     res.writeHead((status = 200), { ...base, ...LIVE_STREAM_HEADERS });

@@ -1,9 +1,12 @@
 import 'server-only';
-import type { Reader } from '@/fuse/auth/read-access';
 import { config } from '@/fuse/config';
-import { getDb } from '@/fuse/db/client';
+import { getDb, type Database } from '@/fuse/db/client';
+import { logger } from '@/fuse/observability/logger';
+import { revocations } from '@/fuse/session/revoked';
+import { applyRevocationNotice, loadRevocations, SESSIONS_CHANNEL } from '@/fuse/session/sessions';
+import type { Session } from '@/fuse/session/token';
 import { onShutdown } from '@/fuse/shutdown';
-import { LiveHub } from './hub';
+import { LiveHub, type LiveReader } from './hub';
 import { openLiveStream, type LiveStreamOptions } from './stream';
 
 /** The answer headers of a live stream, whichever server path serves it. */
@@ -16,6 +19,8 @@ export const LIVE_STREAM_HEADERS = {
 } as const;
 export const BAD_RESUME_POSITION = 'after / Last-Event-ID must be an outbox id.';
 export const SHUTTING_DOWN = 'The server is shutting down.';
+export const tooManyStreams = (max: number) =>
+  `Too many live streams are open for this account (at most ${max} at a time). Close another tab and try again.`;
 
 const globalForHub = globalThis as { fuseLiveHub?: LiveHub };
 
@@ -26,32 +31,72 @@ const globalForHub = globalThis as { fuseLiveHub?: LiveHub };
 export function getLiveHub(): LiveHub {
   if (!globalForHub.fuseLiveHub) {
     const { database, live } = config();
+    const db = getDb();
     const hub = new LiveHub({
-      db: getDb(),
+      db,
       listenUrl: database.embedded ? null : database.url,
       heartbeatMs: live.heartbeatSeconds * 1000,
+      // Session revocations from every instance arrive on the same LISTEN connection.
+      channels: { [SESSIONS_CHANNEL]: (payload) => applyRevocationNotice(payload) },
+      // Notices sent while the connection was down were missed: read them from the database.
+      onListening: () => void loadRevocationsRetrying(db),
     });
     globalForHub.fuseLiveHub = hub;
+    // A revocation closes the open streams it concerns (a demoted reader reconnects with its new rank).
+    const stopClosing = revocations().onRevocation((concerns) => hub.closeStreams(concerns));
     // Open streams would otherwise keep the server from stopping.
-    onShutdown(() => hub.close());
+    onShutdown(() => {
+      stopClosing();
+      return hub.close();
+    });
   }
   return globalForHub.fuseLiveHub;
+}
+
+/** Reads the revocations announced before now, retrying (up to every 30 s) until the database answers. */
+async function loadRevocationsRetrying(db: Database, delayMs = 1_000): Promise<void> {
+  try {
+    await loadRevocations(db);
+  } catch (err) {
+    if (getLiveHub().isClosed) return;
+    logger.warn({ err: (err as Error).message, retryInMs: delayMs }, 'sessions: reading revocations failed');
+    setTimeout(() => void loadRevocationsRetrying(db, Math.min(delayMs * 2, 30_000)), delayMs).unref();
+  }
+}
+
+/**
+ * Server start: this instance hears revocations from now on (PostgreSQL: the hub's LISTEN
+ * connection, opened now rather than with the first stream) and reads those announced before, so
+ * it is never blind to a revoked cookie. Until they are read, every cookie is re-checked against
+ * the database.
+ */
+export function startSessionRevocations(): void {
+  const hub = getLiveHub();
+  if (config().database.embedded) void loadRevocationsRetrying(hub.db);
+  else hub.listen();
+}
+
+/** The session a stream is opened with, as the hub keeps it. */
+export function liveReader(session: Session): LiveReader {
+  return { userId: session.userId, rank: session.rank, sessionId: session.sessionId, sessionVersion: session.sessionVersion, issuedAt: session.issuedAt };
+}
+
+/** Whether this user already has as many streams open on this instance as one user may. */
+export function streamLimitReached(userId: string): boolean {
+  return getLiveHub().streamsOf(userId) >= config().live.maxStreamsPerUser;
 }
 
 /** Streams older than this are closed so the browser reconnects and its session is verified again. */
 const MAX_STREAM_AGE_MS = 30 * 60_000;
 
-/** The verified session a stream is opened for: its business, and the reader whose rank decides what it carries. */
-export type LiveStreamSession = Reader & { businessId: string };
-
 /** How a stream of the session's business from `after` runs, or null while the server shuts down. */
-export function liveStreamOptions(session: LiveStreamSession, after: number | null, signal?: AbortSignal): LiveStreamOptions | null {
+export function liveStreamOptions(session: Session, after: number | null, signal?: AbortSignal): LiveStreamOptions | null {
   const hub = getLiveHub();
   if (hub.isClosed) return null;
   return {
     hub,
     businessId: session.businessId,
-    reader: { userId: session.userId, rank: session.rank },
+    reader: liveReader(session),
     after,
     maxReplay: config().live.maxReplay,
     signal,
@@ -61,7 +106,7 @@ export function liveStreamOptions(session: LiveStreamSession, after: number | nu
 }
 
 /** A live stream of the session's business from `after` (route-handler transport), or null while the server shuts down. */
-export function liveStreamFor(session: LiveStreamSession, after: number | null, signal?: AbortSignal): ReadableStream<Uint8Array> | null {
+export function liveStreamFor(session: Session, after: number | null, signal?: AbortSignal): ReadableStream<Uint8Array> | null {
   const options = liveStreamOptions(session, after, signal);
   return options && openLiveStream(options);
 }

@@ -1,14 +1,18 @@
-import { audienceIncludes, type Reader } from '@/fuse/auth/read-access';
+import { audienceIncludes } from '@/fuse/auth/read-access';
 import { changesAfter, outboxPosition, prunedSince } from './outbox';
 import { logger } from '@/fuse/observability/logger';
-import { toEvent, type LiveEvent, type LiveHub, type LiveSubscriber } from './hub';
+import { revocations } from '@/fuse/session/revoked';
+import { toEvent, type LiveEvent, type LiveHub, type LiveReader, type LiveSubscriber } from './hub';
 import { encodeHello, encodePosition, encodeResync } from './sse';
 
 export type LiveStreamOptions = {
   hub: LiveHub;
   businessId: string;
-  /** The session's user and rank: the stream carries only the changes this reader may read. */
-  reader: Reader;
+  /**
+   * The session's user and rank (the stream carries only the changes this reader may read) and its
+   * identity (a revocation that concerns it closes the stream).
+   */
+  reader: LiveReader;
   /** Outbox id the client has (Last-Event-ID or ?after=); null: start from now, without replay. */
   after: number | null;
   /** More missed changes than this: resync instead of replaying. */
@@ -110,6 +114,8 @@ export function runLiveStream(options: LiveStreamOptions, sink: LiveSink): () =>
     }
     try {
       unsubscribe = hub.subscribe(businessId, subscriber);
+      // A revocation announced while the request was being checked found no stream to close.
+      if (revocations().affects(reader)) return close();
       await hub.ready(businessId);
       if (options.after === null) {
         lastSent = told = await outboxPosition(db, businessId);

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { verifyPassword, hashPassword } from '@/fuse/auth/passwords';
 import { memberships, users } from '@/fuse/auth/schema';
@@ -7,21 +7,32 @@ import { passwordField } from '@/fuse/auth/validators';
 import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { ValidationError } from '@/fuse/http/errors';
+import type { Transaction } from '@/fuse/live/outbox';
+import { sessions } from './schema';
+import { announceRevocation } from './sessions';
 import type { Session, SessionInput } from './token';
 
 /**
- * Session revocation. A session cookie carries the user's `session_version` (`sv`); "sign out
- * everywhere" and a password change bump the column, so every older cookie stops being accepted
- * wherever it is checked against the database: on every mutation (`withSession`) and, for reads,
- * when the proxy re-checks a cookie older than SESSION_REFRESH_SECONDS.
+ * Session revocation. A session cookie carries its session id (`sid`, a row in `sessions`) and the
+ * user's `session_version` (`sv`). Sign-out ends the session's row; "sign out everywhere" and a
+ * password change bump the version and end the rows; a rank change or removal marks the user's
+ * cookies for a re-check. Each is announced to every instance (src/fuse/session/sessions.ts), which
+ * refuses or re-checks such a cookie from memory on reads; every mutation (`withSession`) and every
+ * refresh checks the database itself.
  */
 
 /**
- * The user's current standing in the session's business, in one query on two primary keys:
- * session version, rank (platform admirals carry `admiral`), and the profile fields a cookie holds.
- * Null when the user or the membership no longer exists.
+ * The user's current standing in the session's business, in one query on primary keys: session
+ * version, rank (platform admirals carry `admiral`), the profile fields a cookie holds and, given a
+ * session id, that session's absolute end. Null when the user or the membership no longer exists,
+ * or the session has been revoked or has run out.
  */
-export async function currentSessionInput(db: Database, userId: string, businessId: string): Promise<SessionInput | null> {
+export async function currentSessionInput(
+  db: Database,
+  userId: string,
+  businessId: string,
+  sessionId?: string,
+): Promise<(SessionInput & { sessionExpiresAt: number | null }) | null> {
   return timed('session.current', async () => {
     const rows = await db
       .select({
@@ -31,14 +42,18 @@ export async function currentSessionInput(db: Database, userId: string, business
         email: users.email,
         theme: users.theme,
         rank: memberships.rank,
+        sessionExpiresAt: sessions.expiresAt,
+        sessionLive: sql<boolean>`${sessions.revokedAt} is null and ${sessions.expiresAt} > now()`,
       })
       .from(users)
       .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.businessId, businessId)))
+      .leftJoin(sessions, and(eq(sessions.id, sessionId ?? sql`null`), eq(sessions.userId, users.id)))
       .where(eq(users.id, userId))
       .limit(1);
     const row = rows[0];
     if (!row) return null;
     if (!row.rank && !row.isAdmiral) return null;
+    if (sessionId !== undefined && (!row.sessionExpiresAt || !row.sessionLive)) return null;
     const rank: Rank = row.isAdmiral ? 'admiral' : row.rank!;
     return {
       userId,
@@ -48,27 +63,50 @@ export async function currentSessionInput(db: Database, userId: string, business
       email: row.email,
       theme: row.theme,
       sessionVersion: row.sessionVersion,
+      sessionExpiresAt: row.sessionExpiresAt ? Math.floor(row.sessionExpiresAt.getTime() / 1000) : null,
     };
   });
 }
 
-/** The session as the database sees it now, or null when the cookie has been revoked. */
+/** The session as the database sees it now, or null when the cookie has been revoked (or its session has ended). */
 export async function recheckSession(db: Database, session: Session): Promise<Session | null> {
-  const current = await currentSessionInput(db, session.userId, session.businessId);
+  const current = await currentSessionInput(db, session.userId, session.businessId, session.sessionId);
   if (!current || current.sessionVersion !== session.sessionVersion) return null;
-  return { ...session, ...current };
+  return { ...session, ...current, sessionExpiresAt: Math.min(session.sessionExpiresAt, current.sessionExpiresAt!) };
 }
 
-/** Bumps the session version: every cookie issued before now stops working. Returns the new version. */
+/**
+ * Bumps the session version and ends the user's sessions except `keepSessionId`, in the caller's
+ * transaction, and announces it: every cookie issued before stops working on every instance.
+ */
+async function endSessionsOf(tx: Transaction, userId: string, set: Partial<typeof users.$inferInsert>, keepSessionId?: string): Promise<number> {
+  const [row] = await tx
+    .update(users)
+    .set({ ...set, sessionVersion: sql`${users.sessionVersion} + 1`, sessionsChangedAt: sql`now()` })
+    .where(eq(users.id, userId))
+    .returning({ sessionVersion: users.sessionVersion });
+  if (!row) return 0;
+  await tx
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keepSessionId ? ne(sessions.id, keepSessionId) : undefined));
+  await announceRevocation(tx, { kind: 'user', userId, minVersion: row.sessionVersion, at: Date.now() });
+  return row.sessionVersion;
+}
+
+/** Sign out everywhere: every session of the user ends, this one included. Returns the new version. */
 export async function revokeAllSessions(db: Database, userId: string): Promise<number> {
-  return timed('session.revokeAll', async () => {
-    const [row] = await db
-      .update(users)
-      .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
-      .where(eq(users.id, userId))
-      .returning({ sessionVersion: users.sessionVersion });
-    return row?.sessionVersion ?? 0;
-  });
+  return timed('session.revokeAll', () => db.transaction((tx) => endSessionsOf(tx, userId, {})));
+}
+
+/**
+ * The user's rank in a business changed, or their membership ended: their cookies issued before
+ * now are re-checked (re-minted with the new rank, or refused without a membership) on every
+ * instance, and their open live streams of that business close. Call it in the change's transaction.
+ */
+export async function recheckSessionsOf(tx: Transaction, userId: string, businessId: string): Promise<void> {
+  await tx.update(users).set({ sessionsChangedAt: sql`now()` }).where(eq(users.id, userId));
+  await announceRevocation(tx, { kind: 'recheck', userId, businessId, at: Date.now() });
 }
 
 export const changePasswordInput = z.object({
@@ -77,10 +115,11 @@ export const changePasswordInput = z.object({
 });
 
 /**
- * Changes the password after checking the current one, and bumps the session version in the same
- * statement, so every other device is signed out. The caller re-issues this device's cookie.
+ * Changes the password after checking the current one, bumps the session version and ends every
+ * other session in the same transaction, so every other device is signed out. This device's
+ * session (`keepSessionId`) stays; the caller re-issues its cookie with the new version.
  */
-export async function changePassword(db: Database, userId: string, raw: unknown): Promise<number> {
+export async function changePassword(db: Database, userId: string, raw: unknown, keepSessionId: string): Promise<number> {
   const parsed = changePasswordInput.safeParse(raw);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { currentPassword, newPassword } = parsed.data;
@@ -92,12 +131,5 @@ export async function changePassword(db: Database, userId: string, raw: unknown)
   }
   if (currentPassword === newPassword) throw new ValidationError({ newPassword: 'Choose a password you have not used here.' });
   const passwordHash = await hashPassword(newPassword);
-  return timed('session.changePassword', async () => {
-    const [row] = await db
-      .update(users)
-      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1` })
-      .where(eq(users.id, userId))
-      .returning({ sessionVersion: users.sessionVersion });
-    return row!.sessionVersion;
-  });
+  return timed('session.changePassword', () => db.transaction((tx) => endSessionsOf(tx, userId, { passwordHash }, keepSessionId)));
 }

@@ -4,18 +4,28 @@ import { cookies, headers } from 'next/headers';
 import { cache } from 'react';
 import { rankAtLeast, type Rank } from '@/fuse/auth/schema-types';
 import { isSecureRequest, readSessionCookie, sessionCookieName, sessionCookieOptions, sessionCookieWrites } from './cookie';
+import { refreshSession } from './refresh';
 import { verificationSecrets, signingSecret } from './secrets';
 import { ForbiddenError, UnauthorizedError } from './errors';
-import { mintSessionToken, verifySessionToken, type Session, type SessionInput } from './token';
+import { mintSessionToken, verifySessionToken, type Session, type SessionGrant } from './token';
 
 /**
- * The session of this request, verified from the cookie once per request (React `cache`). It does
- * not trust the proxy: a request that skipped the proxy is checked here all the same.
+ * The session of this request, verified from the cookie once per request (React `cache`) and
+ * checked against the revocations this instance knows (memory). It does not trust the proxy: a
+ * request that skipped the proxy is checked here all the same. A cookie marked for a re-check (a
+ * rank change) is re-checked against the database here only when the proxy could not refresh it.
  */
 export const getSession = cache(async (): Promise<Session | null> => {
   const jar = await cookies();
-  return verifySessionToken(readSessionCookie(jar), verificationSecrets());
+  const verified = await verifySessionToken(readSessionCookie(jar), verificationSecrets());
+  if (!verified) return null;
+  return (await refreshSession(verified, Number.POSITIVE_INFINITY)).session;
 });
+
+/** The session the cookie names, verified but revoked or not: sign-out ends it either way. */
+export async function presentedSession(): Promise<Session | null> {
+  return verifySessionToken(readSessionCookie(await cookies()), verificationSecrets());
+}
 
 export async function requireSession(minimumRank: Rank = 'crew'): Promise<Session> {
   const session = await getSession();
@@ -29,8 +39,11 @@ async function requestIsSecure(): Promise<boolean> {
   return isSecureRequest(process.env.FUSE_PUBLIC_URL ?? '', h);
 }
 
-/** Sets the session cookie from a Server Action or route handler. */
-export async function setSessionCookie(input: SessionInput): Promise<void> {
+/**
+ * Sets the session cookie from a Server Action or route handler. The grant names its server-side
+ * session: a new one from `startSession`, or the current one (`sessionId`, `sessionExpiresAt`) for a re-mint.
+ */
+export async function setSessionCookie(input: SessionGrant): Promise<void> {
   const secure = await requestIsSecure();
   const token = await mintSessionToken(input, signingSecret());
   const jar = await cookies();

@@ -2,10 +2,16 @@ import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { RANKS } from '@/fuse/auth/schema-types';
 
+/** Longest life of one token (and its cookie); a refresh mints a new one, never past the session's end. */
 export const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+/** The `aud` of a session token: a token FUSE signs for another purpose is never a session. */
+export const SESSION_AUDIENCE = 'fuse:session';
 
 export const sessionClaims = z.object({
   sub: z.string().uuid(),
+  sid: z.string().uuid(),
+  sxp: z.number().int(),
   bid: z.string().uuid(),
   rank: z.enum(RANKS),
   name: z.string(),
@@ -17,7 +23,14 @@ export const sessionClaims = z.object({
 });
 
 /** What a verified session cookie says: enough to render a page without a database read. */
-export type Session = {
+export type Session = SessionInput &
+  SessionRef & {
+    issuedAt: number;
+    expiresAt: number;
+  };
+
+/** Who a session is for: what sign-in, sign-up and invite acceptance establish. */
+export type SessionInput = {
   userId: string;
   businessId: string;
   rank: (typeof RANKS)[number];
@@ -25,11 +38,17 @@ export type Session = {
   email: string;
   theme: 'light' | 'dark';
   sessionVersion: number;
-  issuedAt: number;
-  expiresAt: number;
 };
 
-export type SessionInput = Omit<Session, 'issuedAt' | 'expiresAt'>;
+/**
+ * The server-side session a cookie belongs to (a row in `sessions`): its id and its absolute end
+ * (epoch seconds). A re-mint of the same session (refresh, business switch, theme, password change)
+ * carries both unchanged; only sign-in, sign-up and invite acceptance start a new one.
+ */
+export type SessionRef = { sessionId: string; sessionExpiresAt: number };
+
+/** What a session token is minted from. */
+export type SessionGrant = SessionInput & SessionRef;
 
 /**
  * The HMAC key of each secret, imported once. Given raw bytes, jose imports a WebCrypto key on every
@@ -48,13 +67,19 @@ function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
   return key;
 }
 
+/**
+ * Mints a session token. It expires after `ttlSeconds`, but never after the session's absolute end
+ * (`sessionExpiresAt`): however often it is refreshed, a session lives no longer than that.
+ */
 export async function mintSessionToken(
-  input: SessionInput,
+  input: SessionGrant,
   secret: Uint8Array,
   options: { now?: number; ttlSeconds?: number } = {},
 ): Promise<string> {
   const now = Math.floor((options.now ?? Date.now()) / 1000);
   return new SignJWT({
+    sid: input.sessionId,
+    sxp: input.sessionExpiresAt,
     bid: input.businessId,
     rank: input.rank,
     name: input.name,
@@ -64,14 +89,15 @@ export async function mintSessionToken(
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(input.userId)
+    .setAudience(SESSION_AUDIENCE)
     .setIssuedAt(now)
-    .setExpirationTime(now + (options.ttlSeconds ?? SESSION_TTL_SECONDS))
+    .setExpirationTime(Math.min(now + (options.ttlSeconds ?? SESSION_TTL_SECONDS), input.sessionExpiresAt))
     .sign(await hmacKey(secret));
 }
 
 /**
- * Verifies a session token: HS256 only (no `none`, no algorithm confusion), `exp` required, claims
- * shaped as FUSE mints them. Tries the current secret, then the previous one during a rotation.
+ * Verifies a session token: HS256 only (no `none`, no algorithm confusion), `exp` required, the
+ * session audience, claims shaped as FUSE mints them (a session id included). Tries the current secret, then the previous one during a rotation.
  * Returns null for anything that is not a valid, unexpired FUSE session.
  */
 export async function verifySessionToken(
@@ -85,7 +111,8 @@ export async function verifySessionToken(
     try {
       ({ payload } = await jwtVerify(token, await hmacKey(secret), {
         algorithms: ['HS256'],
-        requiredClaims: ['exp', 'iat', 'sub'],
+        audience: SESSION_AUDIENCE,
+        requiredClaims: ['exp', 'iat', 'sub', 'aud'],
         currentDate: options.now !== undefined ? new Date(options.now) : undefined,
       }));
     } catch (err) {
@@ -95,8 +122,12 @@ export async function verifySessionToken(
     const claims = sessionClaims.safeParse(payload);
     if (!claims.success) return null;
     const c = claims.data;
+    // A token is never valid past its session's absolute end, whatever its own `exp` says.
+    if (c.exp > c.sxp) return null;
     return {
       userId: c.sub,
+      sessionId: c.sid,
+      sessionExpiresAt: c.sxp,
       businessId: c.bid,
       rank: c.rank,
       name: c.name,

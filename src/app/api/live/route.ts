@@ -1,5 +1,6 @@
+import { config } from '@/fuse/config';
 import { json, withSession } from '@/fuse/http/handler';
-import { BAD_RESUME_POSITION, LIVE_STREAM_HEADERS, liveStreamFor, resumePosition, SHUTTING_DOWN } from '@/fuse/live/server';
+import { BAD_RESUME_POSITION, LIVE_STREAM_HEADERS, liveStreamFor, resumePosition, SHUTTING_DOWN, streamLimitReached, tooManyStreams } from '@/fuse/live/server';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,6 +13,9 @@ export const dynamic = 'force-dynamic';
 export const GET = withSession(async ({ request, session }) => {
   const after = resumePosition(request);
   if (after === undefined) return json({ error: BAD_RESUME_POSITION }, { status: 400 });
+  if (streamLimitReached(session.userId)) {
+    return json({ error: tooManyStreams(config().live.maxStreamsPerUser) }, { status: 429, headers: { 'Retry-After': '30' } });
+  }
   const stream = liveStreamFor(session, after, request.signal);
   if (!stream) return json({ error: SHUTTING_DOWN }, { status: 503, headers: { 'Retry-After': '1' } });
   return new Response(stream, { headers: LIVE_STREAM_HEADERS });

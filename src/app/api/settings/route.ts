@@ -18,6 +18,8 @@ export const PATCH = withSession(async ({ request, session, db }) => {
       rank: session.rank,
       email: session.email,
       sessionVersion: session.sessionVersion,
+      sessionId: session.sessionId,
+      sessionExpiresAt: session.sessionExpiresAt,
       name: saved.name,
       theme: saved.theme,
     });

@@ -54,6 +54,7 @@ function Members() {
   const members = useFuse((s: S) => s.team.members);
   const ranks = useFuse((s: S) => s.team.assignableRanks);
   const changeRank = useFuse((s: S) => s.team.changeRank);
+  const removeMember = useFuse((s: S) => s.team.removeMember);
   return (
     <table className="clients members">
       <thead>
@@ -61,6 +62,7 @@ function Members() {
           <th>Name</th>
           <th>Email</th>
           <th>Rank</th>
+          <th aria-label="Actions" />
         </tr>
       </thead>
       <tbody>
@@ -83,6 +85,13 @@ function Members() {
               ) : (
                 m.rank
               )}
+            </td>
+            <td>
+              {m.canChangeRank ? (
+                <button type="button" className="link" aria-label={`Remove ${m.email}`} onClick={() => void removeMember(m.userId)}>
+                  Remove
+                </button>
+              ) : null}
             </td>
           </tr>
         ))}

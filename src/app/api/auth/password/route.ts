@@ -5,13 +5,13 @@ import { requestClientIp } from '@/fuse/security/request-ip';
 import { changePassword } from '@/fuse/session/revocation';
 import { setSessionCookie } from '@/fuse/session/server';
 
-/** Changes the password: every other session ends; this device gets a new cookie. */
+/** Changes the password: every other session ends; this device keeps its session with a new cookie. */
 export const POST = withSession(async ({ request, session, db }) => {
   const body = await readJson(request);
   // Guessing the current password is as sensitive as signing in: same failure budget.
   const guard = await guardPasswordAttempt(requestClientIp(request), session.email);
   const sessionVersion = await guard.attempt(
-    () => changePassword(db, session.userId, body),
+    () => changePassword(db, session.userId, body, session.sessionId),
     (err) => err instanceof ValidationError && !!err.fields.currentPassword,
   );
   await setSessionCookie({ ...session, sessionVersion });

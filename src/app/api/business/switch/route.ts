@@ -3,11 +3,12 @@ import { json, readJson, withSession } from '@/fuse/http/handler';
 import { setSessionCookie } from '@/fuse/session/server';
 
 /**
- * Switches the active business without signing in again: a new session for a business the user
- * belongs to (or, for the admiral, any business, read-only), checked against the database.
+ * Switches the active business without signing in again: a new cookie for a business the user
+ * belongs to (or, for the admiral, any business, read-only), checked against the database. It is
+ * the same session (same id, same absolute end), now in another business.
  */
 export const POST = withSession(async ({ request, session, db }) => {
   const next = await switchBusiness(db, session, await readJson(request));
-  await setSessionCookie(next);
+  await setSessionCookie({ ...next, sessionId: session.sessionId, sessionExpiresAt: session.sessionExpiresAt });
   return json({ businessId: next.businessId, rank: next.rank });
 });
