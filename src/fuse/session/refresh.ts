@@ -27,9 +27,12 @@ export async function refreshSession(session: Session, refreshSeconds: number): 
   }
 }
 
-/** The session a request's cookies carry, verified and (unless `refresh` is false) refreshed when old. */
-export async function sessionFromCookies(cookies: CookieReader, refreshSeconds: number, refresh = true): Promise<SessionOutcome> {
-  const verified = await verifySessionToken(readSessionCookie(cookies), verificationSecrets());
+/**
+ * The session a request's cookies carry (the cookie name of its scheme, `secure`: HTTPS), verified
+ * and (unless `refresh` is false) refreshed when old.
+ */
+export async function sessionFromCookies(cookies: CookieReader, secure: boolean, refreshSeconds: number, refresh = true): Promise<SessionOutcome> {
+  const verified = await verifySessionToken(readSessionCookie(cookies, secure), verificationSecrets());
   if (!verified || !refresh) return { session: verified, token: null, revoked: false };
   return refreshSession(verified, refreshSeconds);
 }

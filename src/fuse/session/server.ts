@@ -3,7 +3,9 @@ export { ForbiddenError, UnauthorizedError } from './errors';
 import { cookies, headers } from 'next/headers';
 import { cache } from 'react';
 import { rankAtLeast, type Rank } from '@/fuse/auth/schema-types';
-import { isSecureRequest, readSessionCookie, sessionCookieName, sessionCookieOptions, sessionCookieWrites } from './cookie';
+import { config } from '@/fuse/config';
+import { requestOrigin } from '@/fuse/security/client-ip';
+import { readSessionCookie, sessionCookieName, sessionCookieOptions, sessionCookieWrites } from './cookie';
 import { verificationSecrets, signingSecret } from './secrets';
 import { ForbiddenError, UnauthorizedError } from './errors';
 import { mintSessionToken, verifySessionToken, type Session, type SessionInput } from './token';
@@ -14,7 +16,7 @@ import { mintSessionToken, verifySessionToken, type Session, type SessionInput }
  */
 export const getSession = cache(async (): Promise<Session | null> => {
   const jar = await cookies();
-  return verifySessionToken(readSessionCookie(jar), verificationSecrets());
+  return verifySessionToken(readSessionCookie(jar, await requestIsSecure()), verificationSecrets());
 });
 
 export async function requireSession(minimumRank: Rank = 'crew'): Promise<Session> {
@@ -24,9 +26,9 @@ export async function requireSession(minimumRank: Rank = 'crew'): Promise<Sessio
   return session;
 }
 
+/** HTTPS as the browser sees it (src/fuse/security/client-ip.ts requestOrigin): it picks the cookie name. */
 async function requestIsSecure(): Promise<boolean> {
-  const h = await headers();
-  return isSecureRequest(process.env.FUSE_PUBLIC_URL ?? '', h);
+  return requestOrigin(await headers(), config()).https;
 }
 
 /** Sets the session cookie from a Server Action or route handler. */
