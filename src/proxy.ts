@@ -4,7 +4,7 @@ import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from '@/fuse/security/client-ip';
 import { crossSiteRefusal } from '@/fuse/security/origin';
 import { checkRequestRate, requestIdentity, responseCsp, responseSecurityHeaders, TOO_MANY_REQUESTS } from '@/fuse/security/request-policy';
 import { prerenderedPageFor, prerenderedScriptHashes } from '@/fuse/security/static-csp';
-import { isSecureRequest, PLAIN_COOKIE_NAME, SECURE_COOKIE_NAME, sessionCookieName, sessionCookieWrites } from '@/fuse/session/cookie';
+import { PLAIN_COOKIE_NAME, SECURE_COOKIE_NAME, sessionCookieName, sessionCookieWrites } from '@/fuse/session/cookie';
 import { sessionFromCookies } from '@/fuse/session/refresh';
 
 /**
@@ -49,7 +49,7 @@ export async function proxy(request: NextRequest) {
   const cfg = fuseConfig();
   const { pathname, search } = request.nextUrl;
   // `next start` serves plain HTTP; HTTPS is terminated by a trusted reverse proxy that says so.
-  const { https, requestId, ip } = requestIdentity(request.headers, cfg.trustedProxies);
+  const { https, requestId, ip } = requestIdentity(request.headers, cfg);
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set(REQUEST_ID_HEADER, requestId);
@@ -88,16 +88,16 @@ export async function proxy(request: NextRequest) {
     }
   }
 
+  // Over HTTPS only the __Host- cookie counts, over plain HTTP only the plain one.
   // Prerendered public pages are cacheable by a CDN: never attach a Set-Cookie to them.
-  const outcome = await sessionFromCookies(request.cookies, cfg.session.refreshSeconds, !staticHashes);
-  const secureCookie = isSecureRequest(process.env.FUSE_PUBLIC_URL ?? '', request.headers);
-  const cookieName = sessionCookieName(secureCookie);
+  const outcome = await sessionFromCookies(request.cookies, https, cfg.session.refreshSeconds, !staticHashes);
+  const cookieName = sessionCookieName(https);
   if (outcome.revoked || outcome.token) rewriteSessionCookie(requestHeaders, outcome.token, cookieName);
 
   const routeWritesCookie = request.method !== 'GET' && request.method !== 'HEAD' && SESSION_WRITING_ROUTES.has(pathname);
   const applyCookie = (response: NextResponse) => {
     if (routeWritesCookie) return response;
-    for (const { name, value, options } of sessionCookieWrites({ token: outcome.token, cleared: outcome.revoked }, secureCookie)) {
+    for (const { name, value, options } of sessionCookieWrites({ token: outcome.token, cleared: outcome.revoked }, https)) {
       response.cookies.set(name, value, options);
     }
     return response;

@@ -78,6 +78,13 @@ export function demoClients(businessId: string, count: number) {
   return rows;
 }
 
+/** Whether any demo account (the published password) exists in this database. */
+export async function demoAccountsPresent(db: NodePgDatabase<Record<string, unknown>>): Promise<boolean> {
+  const emails = [DEMO.captain.email, DEMO.crew.email, DEMO.admiral.email, DEMO.commodore.email];
+  const found = await db.execute(sql`select 1 from users where lower(email) in (${sql.join(emails.map((e) => sql`${e}`), sql`, `)}) limit 1`);
+  return found.rows.length > 0;
+}
+
 /** Loads the demo business once; running it again changes nothing. Returns false when already there. */
 export async function seedDemo(db: NodePgDatabase<Record<string, unknown>>): Promise<boolean> {
   const existing = await db.execute(sql`select 1 from users where lower(email) = ${DEMO.captain.email} limit 1`);

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -12,7 +12,9 @@ import pg from 'pg';
 import { startEmbeddedDatabase } from '@/fuse/db/embedded';
 import { buildIfStale } from '@/fuse/tooling/build';
 import { migrateDatabase } from '@/fuse/db/migrate';
-import { DEMO, seedDemo } from './demo-data';
+import { makePrivate, writePrivateFile } from '@/fuse/tooling/private-files';
+import { DEMO, demoAccountsPresent, seedDemo } from './demo-data';
+import { demoDecision, listenHost, type DemoRequest } from './demo-policy';
 
 const DATA_DIR = path.resolve(process.env.FUSE_DATA_DIR ?? '.fuse');
 const EMBEDDED_DIR = path.join(DATA_DIR, 'pglite');
@@ -52,8 +54,10 @@ async function database(): Promise<{ url: string; embedded: boolean; stop: () =>
     unlinkSync(EMBEDDED_INFO);
   }
   say(`starting the embedded database in ${path.relative(process.cwd(), EMBEDDED_DIR) || EMBEDDED_DIR}`);
+  makePrivate(DATA_DIR);
   const db = await startEmbeddedDatabase(EMBEDDED_DIR);
-  writeFileSync(EMBEDDED_INFO, JSON.stringify({ pid: db.child.pid, port: db.port, url: db.url }));
+  // The URL holds the database's password: this file is for this user only, like the directory.
+  writePrivateFile(EMBEDDED_INFO, JSON.stringify({ pid: db.child.pid, port: db.port, url: db.url }));
   return {
     url: db.url,
     embedded: true,
@@ -79,32 +83,55 @@ async function migrateAndSeed(url: string, seed: boolean) {
   if (seed) {
     const loaded = await withDb(url, seedDemo);
     say(loaded ? `loaded the demo business "${DEMO.business}" with ${DEMO.clientCount} clients` : 'demo data already loaded');
+  } else if (process.env.NODE_ENV === 'production' && (await withDb(url, demoAccountsPresent))) {
+    say(`WARNING: this database holds the demo accounts (${DEMO.admiral.email} is a platform admiral) with the published password ${DEMO.password}: remove them before anyone else can reach this server.`);
   }
 }
 
 function localSecret(): string {
   const file = path.join(DATA_DIR, 'session-secret');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString('base64url') + '\n', { mode: 0o600 });
+  if (!existsSync(file)) writePrivateFile(file, randomBytes(48).toString('base64url') + '\n');
   return readFileSync(file, 'utf8').trim();
 }
 
-function printSignIn(port: number) {
-  const url = `http://localhost:${port}`;
+/** Whether this command loads the demo business (src/cli/demo-policy.ts); throws when it must refuse. */
+function demoWanted(command: DemoRequest['command'], args: string[]): boolean {
+  const decision = demoDecision({
+    command,
+    demoFlag: args.includes('--demo'),
+    embedded: !process.env.DATABASE_URL,
+    nodeEnv: process.env.NODE_ENV,
+    seedDemoEnv: process.env.FUSE_SEED_DEMO,
+  });
+  if (decision.seed) return true;
+  if (decision.refusal) throw new Error(decision.refusal);
+  if (decision.note) say(decision.note);
+  return false;
+}
+
+function printSignIn(port: number, host: string | undefined, demo: boolean) {
+  const url = `http://${!host || host === '127.0.0.1' ? 'localhost' : host}:${port}`;
   say('');
-  say(`FUSE is running on ${url}`);
+  say(`FUSE is running on ${url}${host === '127.0.0.1' ? ' (this machine only; set HOSTNAME to listen elsewhere)' : ''}`);
   say(`  sign in at ${url}/sign-in`);
-  say(`  captain: ${DEMO.captain.email} / ${DEMO.password}`);
-  say(`  crew:    ${DEMO.crew.email} / ${DEMO.password}`);
-  say(`  commodore: ${DEMO.commodore.email} / ${DEMO.password} (two businesses)`);
-  say(`  admiral: ${DEMO.admiral.email} / ${DEMO.password}`);
+  if (demo) {
+    say(`  demo accounts (a published password: for trying FUSE, never for real data):`);
+    say(`  captain: ${DEMO.captain.email} / ${DEMO.password}`);
+    say(`  crew:    ${DEMO.crew.email} / ${DEMO.password}`);
+    say(`  commodore: ${DEMO.commodore.email} / ${DEMO.password} (two businesses)`);
+    say(`  admiral: ${DEMO.admiral.email} / ${DEMO.password}`);
+  }
   say('');
 }
 
-async function serve(mode: 'start' | 'dev') {
+async function serve(mode: 'start' | 'dev', args: string[]) {
   const port = Number(process.env.PORT ?? 3000);
+  // Decided before the build, so a refusal comes at once.
+  const demo = demoWanted(mode, args);
   if (mode === 'start') buildIfStale(process.cwd(), { onBuild: () => say('building the production bundle (first start, or sources changed)') });
   const db = await database();
-  await migrateAndSeed(db.url, process.env.FUSE_SEED_DEMO !== '0');
+  await migrateAndSeed(db.url, demo);
+  const host = listenHost({ hostnameEnv: process.env.HOSTNAME, embedded: db.embedded, demo });
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
   // FUSE's graceful shutdown (src/fuse/shutdown.ts) handles SIGTERM instead of Next's handler.
   if (mode === 'start') env.NEXT_MANUAL_SIG_HANDLE ??= 'true';
@@ -116,7 +143,7 @@ async function serve(mode: 'start' | 'dev') {
       env.SESSION_SECRET ??= localSecret();
     }
   }
-  const next = spawn(process.execPath, [path.resolve('node_modules/next/dist/bin/next'), mode, '-p', String(port)], {
+  const next = spawn(process.execPath, [path.resolve('node_modules/next/dist/bin/next'), mode, '-p', String(port), ...(host ? ['-H', host] : [])], {
     stdio: ['inherit', 'pipe', 'inherit'],
     env,
   });
@@ -125,7 +152,7 @@ async function serve(mode: 'start' | 'dev') {
     process.stdout.write(chunk);
     if (!announced && /Ready|ready/.test(chunk.toString())) {
       announced = true;
-      printSignIn(port);
+      printSignIn(port, host, demo);
     }
   });
   const shutdown = (signal: NodeJS.Signals) => {
@@ -140,6 +167,8 @@ async function serve(mode: 'start' | 'dev') {
 
 async function main() {
   const [command, ...args] = process.argv.slice(2);
+  // An install made before FUSE kept its data private (0755 / 0666) is fixed on every run.
+  if (existsSync(DATA_DIR)) makePrivate(DATA_DIR);
   switch (command) {
     case 'migrate': {
       const db = await database();
@@ -148,8 +177,10 @@ async function main() {
       break;
     }
     case 'seed': {
+      const scaleTarget = args.includes('--scale-target');
+      const demo = !scaleTarget && demoWanted('seed', args);
       const db = await database();
-      if (args.includes('--scale-target')) {
+      if (scaleTarget) {
         // The scale-target data set (100K users, 1M+ clients): src/cli/scale-seed.ts.
         const { seedScale, describeScaleResult } = await import('./scale-seed');
         const scaleArg = args.indexOf('--scale');
@@ -162,7 +193,7 @@ async function main() {
         } finally {
           await pool.end();
         }
-      } else await migrateAndSeed(db.url, true);
+      } else await migrateAndSeed(db.url, demo);
       await db.stop();
       break;
     }
@@ -212,11 +243,11 @@ async function main() {
     }
     case 'start':
     case 'dev':
-      await serve(command);
+      await serve(command, args);
       break;
     default:
       process.stderr.write(
-        `usage: fuse <command>\n  migrate   apply database migrations\n  seed      load the demo business (--scale-target [--scale 0.01] [--force]: the scale-target data set)\n  start     build if needed and serve the production app\n  dev       serve the development app\n  backup    write a verified snapshot of every table (--out FILE; default backups/)\n  restore   verify a backup FILE, then restore it into an empty database\n  create-admiral --email E [--name N]   create or promote the platform admiral (password: FUSE_ADMIRAL_PASSWORD or stdin)\n  finance-rebuild   recompute the finance summary totals from the invoices\n${command ? `\nunknown command: ${command} ${args.join(' ')}\n` : ''}`,
+        `usage: fuse <command>\n  migrate   apply database migrations\n  seed      load the demo business (embedded database; --demo for DATABASE_URL; never with NODE_ENV=production)\n            --scale-target [--scale 0.01] [--force]: the scale-target data set\n  start     build if needed and serve the production app (demo data on the embedded database; --demo for DATABASE_URL)\n  dev       serve the development app (the same)\n  backup    write a verified snapshot of every table (--out FILE; default backups/)\n  restore   verify a backup FILE, then restore it into an empty database\n  create-admiral --email E [--name N]   create or promote the platform admiral (password: FUSE_ADMIRAL_PASSWORD or stdin)\n  finance-rebuild   recompute the finance summary totals from the invoices\n${command ? `\nunknown command: ${command} ${args.join(' ')}\n` : ''}`,
       );
       process.exit(command ? 2 : 0);
   }

@@ -121,7 +121,9 @@ describe('GET /api/live on the Node server', () => {
 
   it('believes the request id and HTTPS of a trusted proxy', async () => {
     const from = as();
-    const cookie = await signInCookie(server.url, undefined, undefined, from);
+    // Over HTTPS only the __Host- cookie counts: sign in over HTTPS too.
+    const cookie = await signInCookie(server.url, undefined, undefined, { ...from, 'x-forwarded-proto': 'https' });
+    expect(cookie).toMatch(/^__Host-FUSE_SESSION=/);
     const stream = await rawStream(server.port, { cookie, ...from, 'x-request-id': 'edge-req-42', 'x-forwarded-proto': 'https' });
     try {
       expect(stream.status).toBe(200);

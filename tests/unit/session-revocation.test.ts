@@ -157,15 +157,15 @@ describe('reading a cookie', () => {
     const cookies = await cookieOf(g);
     const deps = { list, recheck };
 
-    expect((await sessionFromCookies(cookies, 300, true, deps)).session).toMatchObject({ sessionId: g.sessionId });
+    expect((await sessionFromCookies(cookies, false, 300, true, deps)).session).toMatchObject({ sessionId: g.sessionId });
     list.apply({ kind: 'session', sessionId: g.sessionId, userId: g.userId, until: Date.now() + 60_000 });
-    expect(await sessionFromCookies(cookies, 300, true, deps)).toEqual({ session: null, token: null, revoked: true });
+    expect(await sessionFromCookies(cookies, false, 300, true, deps)).toEqual({ session: null, token: null, revoked: true });
 
     const h = grant({ sessionVersion: 7 });
     list.apply({ kind: 'user', userId: h.userId, minVersion: 8, at: Date.now() });
-    expect(await sessionFromCookies(await cookieOf(h), 300, true, deps)).toEqual({ session: null, token: null, revoked: true });
+    expect(await sessionFromCookies(await cookieOf(h), false, 300, true, deps)).toEqual({ session: null, token: null, revoked: true });
     // Without refresh (a cacheable page) a revoked cookie reads as signed out too.
-    expect((await sessionFromCookies(cookies, 300, false, deps)).session).toBeNull();
+    expect((await sessionFromCookies(cookies, false, 300, false, deps)).session).toBeNull();
     expect(calls).toHaveLength(0);
   });
 
@@ -176,12 +176,12 @@ describe('reading a cookie', () => {
     const g = grant();
     const cookies = await cookieOf(g, now - 30_000);
     list.apply({ kind: 'recheck', userId: g.userId, businessId: g.businessId, at: now });
-    const outcome = await sessionFromCookies(cookies, 300, true, { list, recheck, now: () => now + 3_000 });
+    const outcome = await sessionFromCookies(cookies, false, 300, true, { list, recheck, now: () => now + 3_000 });
     expect(calls).toHaveLength(1);
     expect(outcome.token).toEqual(expect.any(String));
     expect((await verifySessionToken(outcome.token, verificationSecrets(), { now: now + 3_000 }))?.sessionId).toBe(g.sessionId);
     // A database answer of "revoked" signs the cookie out.
-    const gone = await sessionFromCookies(cookies, 300, true, { list, recheck: async () => null, now: () => now + 3_000 });
+    const gone = await sessionFromCookies(cookies, false, 300, true, { list, recheck: async () => null, now: () => now + 3_000 });
     expect(gone).toEqual({ session: null, token: null, revoked: true });
   });
 

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { makePrivate } from '../tooling/private-files';
 
 export type EmbeddedDatabase = { url: string; port: number; child: ChildProcess; stop: () => Promise<void> };
 
@@ -10,14 +11,17 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
  * Starts the embedded PGlite server in a child process and resolves once it accepts connections.
- * `dataDir` is a directory (created if missing) or `memory://` for a throwaway database.
+ * `dataDir` is a directory (created if missing, readable by this user only) or `memory://` for a
+ * throwaway database. Each start has a new random password: it is in `url` and nowhere else.
  */
 export async function startEmbeddedDatabase(dataDir: string, options: { port?: number } = {}): Promise<EmbeddedDatabase> {
-  if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
+  if (dataDir !== 'memory://') makePrivate(dataDir);
+  const password = randomBytes(24).toString('base64url');
   const script = path.join(here, 'embedded-server.ts');
+  // The password goes in the child's environment, which other users cannot read (unlike its arguments).
   const child = spawn(process.execPath, ['--import', 'tsx', script, dataDir, String(options.port ?? 0)], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', FUSE_EMBEDDED_PASSWORD: password },
   });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('embedded database did not start within 60 s')), 60_000);
@@ -41,5 +45,5 @@ export async function startEmbeddedDatabase(dataDir: string, options: { port?: n
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`, port, child, stop };
+  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres?sslmode=disable`, port, child, stop };
 }

@@ -5,7 +5,7 @@ import { captureServerError } from '@/fuse/observability/errors';
 import { logger } from '@/fuse/observability/logger';
 import { recordRequest, recordSessionRead, routeLabel } from '@/fuse/observability/metrics';
 import { checkRequestRate, requestIdentity, responseCsp, responseSecurityHeaders, TOO_MANY_REQUESTS } from '@/fuse/security/request-policy';
-import { isSecureRequest, parseCookieHeader, serializeCookie, sessionCookieWrites } from '@/fuse/session/cookie';
+import { parseCookieHeader, serializeCookie, sessionCookieWrites } from '@/fuse/session/cookie';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
 import { sessionFromCookies } from '@/fuse/session/refresh';
 import { isShuttingDown } from '@/fuse/shutdown';
@@ -89,7 +89,7 @@ export async function serveLiveRequest(req: http.IncomingMessage, res: http.Serv
   try {
     const cfg = config();
     const headers = webHeaders(req);
-    const identity = requestIdentity(headers, cfg.trustedProxies);
+    const identity = requestIdentity(headers, cfg);
     requestId = identity.requestId;
     const base: Record<string, string | string[]> = responseSecurityHeaders(identity.https, responseCsp(identity.https), requestId);
 
@@ -98,10 +98,9 @@ export async function serveLiveRequest(req: http.IncomingMessage, res: http.Serv
     if (!rate.allowed) return sendJson(res, (status = 429), { error: TOO_MANY_REQUESTS }, { ...base, 'Cache-Control': 'no-store' });
 
     const sessionStart = performance.now();
-    const outcome = await sessionFromCookies(parseCookieHeader(req.headers.cookie), cfg.session.refreshSeconds);
+    const outcome = await sessionFromCookies(parseCookieHeader(req.headers.cookie), identity.https, cfg.session.refreshSeconds);
     recordSessionRead((performance.now() - sessionStart) / 1000, outcome.session !== null);
-    const secure = isSecureRequest(process.env.FUSE_PUBLIC_URL ?? '', headers);
-    const cookies = sessionCookieWrites({ token: outcome.token, cleared: outcome.revoked }, secure).map((c) => serializeCookie(c.name, c.value, c.options));
+    const cookies = sessionCookieWrites({ token: outcome.token, cleared: outcome.revoked }, identity.https).map((c) => serializeCookie(c.name, c.value, c.options));
     if (cookies.length) base['Set-Cookie'] = cookies;
     const privateJson = { ...base, 'Cache-Control': 'private, no-store' };
 

@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 
 /**
- * The client address of a request, as the rate limiter and the logs see it.
+ * Who a request comes from, as the rate limiter, the logs, the cookie and the Origin check see it:
+ * the one place that decides whether X-Forwarded-* headers are believed (`requestOrigin`).
  *
  * Next 16 gives the proxy no socket address (`NextRequest.ip` is gone) and only fills
  * `X-Forwarded-For` with the socket address when the client did not send one itself, so that
@@ -81,11 +82,16 @@ export function resolveClientIp(peer: string, forwardedFor: string | null, trust
   return chain.length ? normalizeIp(chain[0]!) : socket;
 }
 
+/** The socket address recorded by the hook in peer-address.ts; null where the hook does not run. */
+function socketPeer(headers: Headers): string | null {
+  const installed = (globalThis as Record<symbol, unknown>)[PEER_MARK] === true;
+  return (installed && headers.get(PEER_HEADER)) || null;
+}
+
 /** The client address of a request in the proxy or a route handler. */
 export function clientIpFromHeaders(headers: Headers, trustedProxies: readonly string[]): string {
-  const installed = (globalThis as Record<symbol, unknown>)[PEER_MARK] === true;
   const xff = headers.get('x-forwarded-for');
-  let peer = installed ? headers.get(PEER_HEADER) : null;
+  let peer = socketPeer(headers);
   if (!peer) {
     // Without the socket hook, the last X-Forwarded-For entry is the one Next appended itself
     // when the client sent none; it is the best remaining guess.
@@ -93,4 +99,40 @@ export function clientIpFromHeaders(headers: Headers, trustedProxies: readonly s
     peer = parts[parts.length - 1] ?? '0.0.0.0';
   }
   return resolveClientIp(peer, xff, trustedProxies);
+}
+
+/** What decides whether forwarded headers are believed: the configured proxies and public URL. */
+export type ForwardingTrust = { trustedProxies: readonly string[]; publicUrl: string | null };
+
+export type RequestOrigin = {
+  /** The client address: the socket peer, or X-Forwarded-For walked past trusted proxies. */
+  ip: string;
+  /** HTTPS as the browser sees it: FUSE_PUBLIC_URL is https://…, or a trusted proxy says X-Forwarded-Proto: https. */
+  https: boolean;
+  /** The host the browser addressed: a trusted proxy's X-Forwarded-Host, else Host. */
+  host: string | null;
+  /** The socket peer is one of TRUSTED_PROXIES, so its other headers (X-Request-Id) are believed too. */
+  viaTrustedProxy: boolean;
+};
+
+function firstValue(headers: Headers, name: string): string | null {
+  return headers.get(name)?.split(',')[0]?.trim().toLowerCase() || null;
+}
+
+/**
+ * Where a request comes from and how the browser reached FUSE. X-Forwarded-For, -Proto and -Host
+ * count only when the socket peer is a trusted proxy (the peer is known only where the socket hook
+ * runs): from anyone else they would let a client pick its address, its cookie name and the Origin
+ * it may send.
+ */
+export function requestOrigin(headers: Headers, trust: ForwardingTrust): RequestOrigin {
+  const peer = socketPeer(headers);
+  const viaTrustedProxy = !!peer && trust.trustedProxies.length > 0 && ipMatches(peer, trust.trustedProxies);
+  const forwardedHttps = viaTrustedProxy && firstValue(headers, 'x-forwarded-proto') === 'https';
+  return {
+    ip: clientIpFromHeaders(headers, trust.trustedProxies),
+    https: forwardedHttps || !!trust.publicUrl?.startsWith('https:'),
+    host: (viaTrustedProxy && firstValue(headers, 'x-forwarded-host')) || firstValue(headers, 'host'),
+    viaTrustedProxy,
+  };
 }

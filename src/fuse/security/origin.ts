@@ -1,3 +1,6 @@
+import { config } from '@/fuse/config';
+import { requestOrigin } from './client-ip';
+
 /**
  * Cross-site request refusal for route handlers that change data. Browsers send `Sec-Fetch-Site`
  * on every request and `Origin` on every non-GET one; a request another site's page makes carries
@@ -18,17 +21,20 @@ function hostOf(origin: string): string | null {
   }
 }
 
-/** The hosts this request may legitimately come from: its own Host, and FUSE_PUBLIC_URL's. */
+/**
+ * The hosts this request may legitimately come from: its own Host, the host a trusted proxy says the
+ * browser addressed (X-Forwarded-Host from anyone else is ignored: `requestOrigin`), FUSE_PUBLIC_URL's.
+ */
 function allowedHosts(headers: Headers, requestUrl: string): Set<string> {
+  const cfg = config();
   const hosts = new Set<string>();
   const host = headers.get('host');
   if (host) hosts.add(host.toLowerCase());
-  const forwardedHost = headers.get('x-forwarded-host')?.split(',')[0]?.trim();
-  if (forwardedHost) hosts.add(forwardedHost.toLowerCase());
+  const addressed = requestOrigin(headers, cfg).host;
+  if (addressed) hosts.add(addressed);
   const own = hostOf(requestUrl);
   if (own) hosts.add(own);
-  const publicUrl = process.env.FUSE_PUBLIC_URL;
-  const publicHost = publicUrl ? hostOf(publicUrl) : null;
+  const publicHost = cfg.publicUrl ? hostOf(cfg.publicUrl) : null;
   if (publicHost) hosts.add(publicHost);
   return hosts;
 }

@@ -1,7 +1,7 @@
 import { config } from '@/fuse/config';
 import { rateLimitedTotal } from '@/fuse/observability/metrics';
 import { hitRateLimit, rateLimitHeaders, requestRule } from '@/fuse/ratelimit';
-import { clientIpFromHeaders, ipMatches, PEER_HEADER, REQUEST_ID_HEADER } from './client-ip';
+import { REQUEST_ID_HEADER, requestOrigin, type ForwardingTrust } from './client-ip';
 import { contentSecurityPolicy, createNonce, staticSecurityHeaders } from './headers';
 import { prerenderedScriptHashes } from './static-csp';
 
@@ -15,20 +15,18 @@ const REQUEST_ID_FORMAT = /^[A-Za-z0-9._:-]{1,128}$/;
 export const TOO_MANY_REQUESTS = 'Too many requests. Slow down and try again shortly.';
 
 export type RequestIdentity = {
-  /** HTTPS as the client sees it (`next start` serves plain HTTP behind a TLS-terminating proxy). */
+  /** HTTPS as the client sees it (`next start` serves plain HTTP behind a TLS-terminating proxy): the cookie name follows it. */
   https: boolean;
   requestId: string;
   ip: string;
 };
 
-/** Who sent the request: only a socket peer that is a configured reverse proxy has its X-* headers believed. */
-export function requestIdentity(headers: Headers, trustedProxies: readonly string[]): RequestIdentity {
-  const peer = headers.get(PEER_HEADER);
-  const trustedPeer = !!peer && trustedProxies.length > 0 && ipMatches(peer, trustedProxies);
-  const https = trustedPeer && headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
-  const incomingId = trustedPeer ? headers.get(REQUEST_ID_HEADER) : null;
+/** Who sent the request (`requestOrigin`): only a configured reverse proxy has its X-* headers believed. */
+export function requestIdentity(headers: Headers, trust: ForwardingTrust): RequestIdentity {
+  const { https, ip, viaTrustedProxy } = requestOrigin(headers, trust);
+  const incomingId = viaTrustedProxy ? headers.get(REQUEST_ID_HEADER) : null;
   const requestId = incomingId && REQUEST_ID_FORMAT.test(incomingId) ? incomingId : crypto.randomUUID();
-  return { https, requestId, ip: clientIpFromHeaders(headers, trustedProxies) };
+  return { https, requestId, ip };
 }
 
 /**

@@ -10,8 +10,13 @@ export function sessionCookieName(secure: boolean): string {
 
 export type CookieReader = { get(name: string): { value: string } | undefined };
 
-export function readSessionCookie(cookies: CookieReader): string | undefined {
-  return cookies.get(SECURE_COOKIE_NAME)?.value ?? cookies.get(PLAIN_COOKIE_NAME)?.value;
+/**
+ * The session token of a request: over HTTPS only the `__Host-` cookie counts, over plain HTTP only
+ * the plain one. A plain cookie can be planted from a sibling subdomain or over HTTP (it has no
+ * prefix the browser enforces), so it must not be able to stand in for the secure one.
+ */
+export function readSessionCookie(cookies: CookieReader, secure: boolean): string | undefined {
+  return cookies.get(sessionCookieName(secure))?.value;
 }
 
 export function sessionCookieOptions(secure: boolean) {
@@ -22,12 +27,6 @@ export function sessionCookieOptions(secure: boolean) {
     secure,
     maxAge: SESSION_TTL_SECONDS,
   };
-}
-
-/** HTTPS as the browser sees it: the URL, or X-Forwarded-Proto set by a TLS-terminating proxy. */
-export function isSecureRequest(url: string, headers: Headers): boolean {
-  if (url.startsWith('https:')) return true;
-  return headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
 }
 
 /** A `Cookie` request header as a reader (for code that runs before Next parses the request). */

@@ -51,12 +51,19 @@ export async function refreshSession(session: Session, refreshSeconds: number, d
 }
 
 /**
- * The session a request's cookies carry: verified, checked against the revocations this instance
- * knows (memory only), and (unless `refresh` is false) refreshed when old. Without refresh a
- * revoked cookie reads as signed out but is left in place (the answer must not set a cookie).
+ * The session a request's cookies carry (the cookie name of its scheme, `secure`: HTTPS): verified,
+ * checked against the revocations this instance knows (memory only), and (unless `refresh` is
+ * false) refreshed when old. Without refresh a revoked cookie reads as signed out but is left in
+ * place (the answer must not set a cookie).
  */
-export async function sessionFromCookies(cookies: CookieReader, refreshSeconds: number, refresh = true, deps: RefreshDeps = {}): Promise<SessionOutcome> {
-  const verified = await verifySessionToken(readSessionCookie(cookies), verificationSecrets(), deps.now ? { now: deps.now() } : {});
+export async function sessionFromCookies(
+  cookies: CookieReader,
+  secure: boolean,
+  refreshSeconds: number,
+  refresh = true,
+  deps: RefreshDeps = {},
+): Promise<SessionOutcome> {
+  const verified = await verifySessionToken(readSessionCookie(cookies, secure), verificationSecrets(), deps.now ? { now: deps.now() } : {});
   if (!verified) return { session: null, token: null, revoked: false };
   if (!refresh) {
     const ended = (deps.list ?? revocations()).standing(verified, deps.now?.()) === 'ended';

@@ -3,7 +3,9 @@ export { ForbiddenError, UnauthorizedError } from './errors';
 import { cookies, headers } from 'next/headers';
 import { cache } from 'react';
 import { rankAtLeast, type Rank } from '@/fuse/auth/schema-types';
-import { isSecureRequest, readSessionCookie, sessionCookieName, sessionCookieOptions, sessionCookieWrites } from './cookie';
+import { config } from '@/fuse/config';
+import { requestOrigin } from '@/fuse/security/client-ip';
+import { readSessionCookie, sessionCookieName, sessionCookieOptions, sessionCookieWrites } from './cookie';
 import { refreshSession } from './refresh';
 import { verificationSecrets, signingSecret } from './secrets';
 import { ForbiddenError, UnauthorizedError } from './errors';
@@ -17,14 +19,14 @@ import { mintSessionToken, verifySessionToken, type Session, type SessionGrant }
  */
 export const getSession = cache(async (): Promise<Session | null> => {
   const jar = await cookies();
-  const verified = await verifySessionToken(readSessionCookie(jar), verificationSecrets());
+  const verified = await verifySessionToken(readSessionCookie(jar, await requestIsSecure()), verificationSecrets());
   if (!verified) return null;
   return (await refreshSession(verified, Number.POSITIVE_INFINITY)).session;
 });
 
 /** The session the cookie names, verified but revoked or not: sign-out ends it either way. */
 export async function presentedSession(): Promise<Session | null> {
-  return verifySessionToken(readSessionCookie(await cookies()), verificationSecrets());
+  return verifySessionToken(readSessionCookie(await cookies(), await requestIsSecure()), verificationSecrets());
 }
 
 export async function requireSession(minimumRank: Rank = 'crew'): Promise<Session> {
@@ -34,9 +36,9 @@ export async function requireSession(minimumRank: Rank = 'crew'): Promise<Sessio
   return session;
 }
 
+/** HTTPS as the browser sees it (src/fuse/security/client-ip.ts requestOrigin): it picks the cookie name. */
 async function requestIsSecure(): Promise<boolean> {
-  const h = await headers();
-  return isSecureRequest(process.env.FUSE_PUBLIC_URL ?? '', h);
+  return requestOrigin(await headers(), config()).https;
 }
 
 /**
