@@ -52,6 +52,7 @@ const envSchema = z.object({
   TRUSTED_PROXIES: z.string().default(''),
   AUTH_RATE_LIMIT_MAX: numberFrom(10),
   AUTH_ACCOUNT_RATE_LIMIT_MAX: numberFrom(10),
+  INVITE_RATE_LIMIT_MAX: numberFrom(20),
   REDIS_PREFIX: z.string().default('fuse:'),
   REDIS_COMMAND_TIMEOUT_MS: numberFrom(250),
   CDN_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
@@ -85,7 +86,7 @@ export type FuseConfig = {
   database: { url: string | null; embedded: boolean; poolMax: number };
   session: { secret: Uint8Array; previousSecret: Uint8Array | null; refreshSeconds: number };
   redisUrl: string | null;
-  rateLimit: { max: number; windowSeconds: number; authMax: number; authAccountMax: number };
+  rateLimit: { max: number; windowSeconds: number; authMax: number; authAccountMax: number; inviteMax: number };
   /** Prefix of every Redis key FUSE writes (several deployments or test runs can share a server). */
   redisPrefix: string;
   /** A rate-limit check Redis has not answered by then falls back (memory or closed). */
@@ -104,7 +105,7 @@ export type FuseConfig = {
   vitalsSampleRate: number;
   /** Live changes: outbox retention, stream heartbeat, and how far behind a stream may replay. */
   live: { retentionDays: number; heartbeatSeconds: number; maxReplay: number };
-  /** Outgoing mail (team invites): without `smtpUrl` the invite link is shown and logged instead. */
+  /** Outgoing mail (team invites): without `smtpUrl` the invite link is shown to the captain instead (never logged). */
   mail: { smtpUrl: string | null; from: string };
   /** The app's public origin, for links in emails; null: the origin of the request. */
   publicUrl: string | null;
@@ -184,6 +185,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
       windowSeconds: Math.max(1, e.RATE_LIMIT_WINDOW_SECONDS),
       authMax: Math.max(1, Math.floor(e.AUTH_RATE_LIMIT_MAX)),
       authAccountMax: Math.max(1, Math.floor(e.AUTH_ACCOUNT_RATE_LIMIT_MAX)),
+      inviteMax: Math.max(1, Math.floor(e.INVITE_RATE_LIMIT_MAX)),
     },
     redisPrefix: e.REDIS_PREFIX,
     redisCommandTimeoutMs: Math.max(10, e.REDIS_COMMAND_TIMEOUT_MS),

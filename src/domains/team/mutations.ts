@@ -7,13 +7,20 @@ import { businesses, memberships, users } from '@/fuse/auth/schema';
 import { getDb, type Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { ConflictError, NotFoundError, ValidationError } from '@/fuse/http/errors';
-import { recordChange } from '@/fuse/live/outbox';
+import { recordChange, type Transaction } from '@/fuse/live/outbox';
+import {
+  enforceInviteCreateLimit,
+  enforceInviteLookupLimit,
+  guardPasswordAttempt,
+  RateLimitedError,
+  RateLimitUnavailableError,
+} from '@/fuse/ratelimit';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
 import type { Session, SessionInput } from '@/fuse/session/token';
 import { deliverInvite, type InviteDelivery } from './mailer';
 import { assignableRanks, mayChangeRankOf, type InviteView, type MemberView, type Scope } from './queries';
 import { invites } from './schema';
-import { acceptInviteInput, inviteInput, inviteToken, newMemberPassword, rankChangeInput, switchBusinessInput } from './validators';
+import { acceptInviteInput, inviteInput, inviteToken, newMemberPassword, rankChangeInput, switchBusinessInput, type MemberRank } from './validators';
 
 export const TEAM_DOMAIN = 'team';
 const INVITE_DAYS = 7;
@@ -37,6 +44,8 @@ export async function createInvite(db: Database, scope: Scope & Pick<Session, 'n
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { email, rank } = parsed.data;
   if (!allowed.includes(rank)) throw new ForbiddenError(`You can invite ${allowed.join(' or ')} members.`);
+  // Each invite tells its creator (on the join page) whether the address has an account: bounded.
+  await enforceInviteCreateLimit(scope);
   const secret = randomBytes(32).toString('base64url');
   const { invite, businessName } = await timed('team.createInvite', () =>
     db.transaction(async (tx) => {
@@ -69,16 +78,17 @@ export async function createInvite(db: Database, scope: Scope & Pick<Session, 'n
   return { invite, delivery, link: delivery === 'shown' ? link : null };
 }
 
+/** Revokes an open invite with a rank up to the actor's own (the ranks they may invite). */
 export async function revokeInvite(db: Database, scope: Scope, id: number): Promise<void> {
-  if (assignableRanks(scope.rank).length === 0) throw new ForbiddenError('Only a captain can revoke invites.');
+  const allowed = assignableRanks(scope.rank);
+  if (allowed.length === 0) throw new ForbiddenError('Only a captain can revoke invites.');
   await timed('team.revokeInvite', () =>
     db.transaction(async (tx) => {
-      const rows = await tx
-        .update(invites)
-        .set({ revokedAt: sql`now()` })
-        .where(and(eq(invites.businessId, scope.businessId), eq(invites.id, id), sql`${invites.acceptedAt} is null`))
-        .returning({ id: invites.id });
-      if (rows.length === 0) throw new NotFoundError('Invite not found.');
+      const open = and(eq(invites.businessId, scope.businessId), eq(invites.id, id), sql`${invites.acceptedAt} is null`);
+      const [invite] = await tx.select({ rank: invites.rank }).from(invites).where(open).for('update').limit(1);
+      if (!invite) throw new NotFoundError('Invite not found.');
+      if (!allowed.includes(invite.rank as MemberRank)) throw new ForbiddenError('You cannot revoke an invite for a rank above your own.');
+      await tx.update(invites).set({ revokedAt: sql`now()` }).where(open);
       await recordChange(tx, { businessId: scope.businessId, domain: TEAM_DOMAIN, kind: 'invite-revoked', entityId: id, data: { id } });
     }),
   );
@@ -161,55 +171,67 @@ export async function describeInvite(db: Database, token: string): Promise<Invit
   });
 }
 
+/** In one transaction: claims the invite, checks or creates the account, adds the membership. */
+async function joinWithInvite(tx: Transaction, input: { token: string; name?: string; password: string }): Promise<{ id: string; businessId: string }> {
+  const { token, name, password } = input;
+  const invite = await findLiveInvite(tx, token);
+  // Claim the invite first: a second, concurrent accept finds nothing to claim.
+  const claimed = await tx
+    .update(invites)
+    .set({ acceptedAt: sql`now()` })
+    .where(and(eq(invites.businessId, invite.businessId), eq(invites.id, invite.id), sql`${invites.acceptedAt} is null`))
+    .returning({ id: invites.id });
+  if (claimed.length === 0) throw new NotFoundError('This invite link is not valid or has expired.');
+  const [existing] = await tx
+    .select({ id: users.id, passwordHash: users.passwordHash })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${invite.email}`)
+    .limit(1);
+  let id: string;
+  if (existing) {
+    if (!(await verifyPassword(existing.passwordHash, password))) throw new UnauthorizedError('That password does not match your account.');
+    id = existing.id;
+  } else {
+    const checked = newMemberPassword.safeParse(password);
+    // The password is checked alone, so zod's issue has no path: name the field for the form.
+    if (!checked.success) throw new ValidationError({ password: checked.error.issues[0]?.message ?? 'Choose a longer password.' });
+    if (!name) throw new ValidationError({ name: 'Enter your name.' });
+    const [created] = await tx
+      .insert(users)
+      .values({ email: invite.email, name, passwordHash: await hashPassword(password) })
+      .returning({ id: users.id });
+    id = created!.id;
+  }
+  const added = await tx
+    .insert(memberships)
+    .values({ businessId: invite.businessId, userId: id, rank: invite.rank })
+    .onConflictDoNothing()
+    .returning({ userId: memberships.userId });
+  if (added.length === 0) throw new ConflictError('You are already a member of this business.');
+  await recordChange(tx, { businessId: invite.businessId, domain: TEAM_DOMAIN, kind: 'joined', entityId: id, data: { userId: id, rank: invite.rank } });
+  return { id, businessId: invite.businessId };
+}
+
 /**
  * Accepts an invite: creates the account (name and a new password) or, for an existing account,
  * checks its password and adds the membership — with the invited rank. The invite works once.
+ * Every attempt counts against the client address's invite-lookup budget; the password check
+ * spends the same failure budgets as sign-in (per IP, and per account shared with sign-in), or an
+ * invite link to someone's address would be an unlimited oracle for their password.
  */
-export async function acceptInvite(db: Database, raw: unknown): Promise<SessionInput> {
+export async function acceptInvite(db: Database, raw: unknown, request: { clientIp: string }): Promise<SessionInput> {
+  await enforceInviteLookupLimit(request.clientIp);
   const parsed = acceptInviteInput.safeParse(raw);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
-  const { token, name, password } = parsed.data;
-  const userId = await timed('team.acceptInvite', () =>
-    db.transaction(async (tx) => {
-      const invite = await findLiveInvite(tx, token);
-      // Claim the invite first: a second, concurrent accept finds nothing to claim.
-      const claimed = await tx
-        .update(invites)
-        .set({ acceptedAt: sql`now()` })
-        .where(and(eq(invites.businessId, invite.businessId), eq(invites.id, invite.id), sql`${invites.acceptedAt} is null`))
-        .returning({ id: invites.id });
-      if (claimed.length === 0) throw new NotFoundError('This invite link is not valid or has expired.');
-      const [existing] = await tx
-        .select({ id: users.id, passwordHash: users.passwordHash })
-        .from(users)
-        .where(sql`lower(${users.email}) = ${invite.email}`)
-        .limit(1);
-      let id: string;
-      if (existing) {
-        if (!(await verifyPassword(existing.passwordHash, password))) throw new UnauthorizedError('That password does not match your account.');
-        id = existing.id;
-      } else {
-        const checked = newMemberPassword.safeParse(password);
-        // The password is checked alone, so zod's issue has no path: name the field for the form.
-        if (!checked.success) throw new ValidationError({ password: checked.error.issues[0]?.message ?? 'Choose a longer password.' });
-        if (!name) throw new ValidationError({ name: 'Enter your name.' });
-        const [created] = await tx
-          .insert(users)
-          .values({ email: invite.email, name, passwordHash: await hashPassword(password) })
-          .returning({ id: users.id });
-        id = created!.id;
-      }
-      const added = await tx
-        .insert(memberships)
-        .values({ businessId: invite.businessId, userId: id, rank: invite.rank })
-        .onConflictDoNothing()
-        .returning({ userId: memberships.userId });
-      if (added.length === 0) throw new ConflictError('You are already a member of this business.');
-      await recordChange(tx, { businessId: invite.businessId, domain: TEAM_DOMAIN, kind: 'joined', entityId: id, data: { userId: id, rank: invite.rank } });
-      return { id, businessId: invite.businessId };
-    }),
+  const { email } = await findLiveInvite(db, parsed.data.token);
+  const guard = await guardPasswordAttempt(request.clientIp, email);
+  // A wrong password throws inside the transaction: the claim rolls back (the invite stays open)
+  // and the guard records the failure.
+  const joined = await guard.attempt(
+    () => timed('team.acceptInvite', () => db.transaction((tx) => joinWithInvite(tx, parsed.data))),
+    (err) => err instanceof UnauthorizedError,
   );
-  const session = await sessionForUser(db, userId.id, userId.businessId);
+  const session = await sessionForUser(db, joined.id, joined.businessId);
   if (!session) throw new NotFoundError('This invite link is not valid or has expired.');
   return session;
 }
@@ -244,12 +266,20 @@ export async function switchBusiness(db: Database, session: Session, raw: unknow
   });
 }
 
-/** The public join page's read: the invite behind a link, or null when the link is not (or no longer) valid. */
-export async function inviteForJoinPage(token: string): Promise<InviteInfo | null> {
+export type JoinPageInvite = { kind: 'invite'; invite: InviteInfo } | { kind: 'invalid' } | { kind: 'refused'; message: string };
+
+/**
+ * The public join page's read: the invite behind a link, `invalid` when the link is not (or no
+ * longer) valid, `refused` when this address looked up too many links (each tells whether an
+ * account exists).
+ */
+export async function inviteForJoinPage(token: string, clientIp: string): Promise<JoinPageInvite> {
   try {
-    return await describeInvite(getDb(), token);
+    await enforceInviteLookupLimit(clientIp);
+    return { kind: 'invite', invite: await describeInvite(getDb(), token) };
   } catch (err) {
-    if (err instanceof NotFoundError) return null;
+    if (err instanceof NotFoundError) return { kind: 'invalid' };
+    if (err instanceof RateLimitedError || err instanceof RateLimitUnavailableError) return { kind: 'refused', message: err.message };
     throw err;
   }
 }

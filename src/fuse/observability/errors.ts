@@ -6,7 +6,7 @@ import { timed } from '@/fuse/db/timed';
 import { logger } from './logger';
 import { metrics } from './metrics';
 import { errorGroups } from './schema';
-import { fingerprintOf, scrubText, truncate } from './scrub';
+import { fingerprintOf, safeError, scrubText, truncate } from './scrub';
 import { sendToSentry } from './sentry';
 
 export type CapturedError = {
@@ -109,6 +109,7 @@ export async function captureServerError(
       if (seenDigests.size > 1_000) seenDigests.clear();
     }
   }
-  const e = err instanceof Error ? err : new Error(String(err));
+  // Only the safe part: a database error's parameters never reach the errors table or Sentry.
+  const e = safeError(err);
   return captureError({ source: 'server', name: e.name, message: e.message, stack: e.stack, ...context });
 }
