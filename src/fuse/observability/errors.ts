@@ -98,6 +98,7 @@ const seenDigests = new Set<string>();
 export async function captureServerError(
   err: unknown,
   context: { path?: string | null; method?: string | null; requestId?: string | null } = {},
+  options: { db?: Database } = {},
 ): Promise<string | null> {
   if (err && typeof err === 'object') {
     if (seen.has(err)) return null;
@@ -111,5 +112,5 @@ export async function captureServerError(
   }
   // Only the safe part: a database error's parameters never reach the errors table or Sentry.
   const e = safeError(err);
-  return captureError({ source: 'server', name: e.name, message: e.message, stack: e.stack, ...context });
+  return captureError({ source: 'server', name: e.name, message: e.message, stack: e.stack, ...context }, options);
 }
