@@ -7,7 +7,7 @@ import { businesses, memberships, users } from '@/fuse/auth/schema';
 import { getDb, type Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { ConflictError, NotFoundError, ValidationError } from '@/fuse/http/errors';
-import { recordChange, type Transaction } from '@/fuse/live/outbox';
+import { recordChange } from '@/fuse/live/outbox';
 import {
   enforceInviteCreateLimit,
   enforceInviteLookupLimit,
@@ -171,47 +171,6 @@ export async function describeInvite(db: Database, token: string): Promise<Invit
   });
 }
 
-/** In one transaction: claims the invite, checks or creates the account, adds the membership. */
-async function joinWithInvite(tx: Transaction, input: { token: string; name?: string; password: string }): Promise<{ id: string; businessId: string }> {
-  const { token, name, password } = input;
-  const invite = await findLiveInvite(tx, token);
-  // Claim the invite first: a second, concurrent accept finds nothing to claim.
-  const claimed = await tx
-    .update(invites)
-    .set({ acceptedAt: sql`now()` })
-    .where(and(eq(invites.businessId, invite.businessId), eq(invites.id, invite.id), sql`${invites.acceptedAt} is null`))
-    .returning({ id: invites.id });
-  if (claimed.length === 0) throw new NotFoundError('This invite link is not valid or has expired.');
-  const [existing] = await tx
-    .select({ id: users.id, passwordHash: users.passwordHash })
-    .from(users)
-    .where(sql`lower(${users.email}) = ${invite.email}`)
-    .limit(1);
-  let id: string;
-  if (existing) {
-    if (!(await verifyPassword(existing.passwordHash, password))) throw new UnauthorizedError('That password does not match your account.');
-    id = existing.id;
-  } else {
-    const checked = newMemberPassword.safeParse(password);
-    // The password is checked alone, so zod's issue has no path: name the field for the form.
-    if (!checked.success) throw new ValidationError({ password: checked.error.issues[0]?.message ?? 'Choose a longer password.' });
-    if (!name) throw new ValidationError({ name: 'Enter your name.' });
-    const [created] = await tx
-      .insert(users)
-      .values({ email: invite.email, name, passwordHash: await hashPassword(password) })
-      .returning({ id: users.id });
-    id = created!.id;
-  }
-  const added = await tx
-    .insert(memberships)
-    .values({ businessId: invite.businessId, userId: id, rank: invite.rank })
-    .onConflictDoNothing()
-    .returning({ userId: memberships.userId });
-  if (added.length === 0) throw new ConflictError('You are already a member of this business.');
-  await recordChange(tx, { businessId: invite.businessId, domain: TEAM_DOMAIN, kind: 'joined', entityId: id, data: { userId: id, rank: invite.rank } });
-  return { id, businessId: invite.businessId };
-}
-
 /**
  * Accepts an invite: creates the account (name and a new password) or, for an existing account,
  * checks its password and adds the membership — with the invited rank. The invite works once.
@@ -223,15 +182,52 @@ export async function acceptInvite(db: Database, raw: unknown, request: { client
   await enforceInviteLookupLimit(request.clientIp);
   const parsed = acceptInviteInput.safeParse(raw);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
-  const { email } = await findLiveInvite(db, parsed.data.token);
-  const guard = await guardPasswordAttempt(request.clientIp, email);
+  const { token, name, password } = parsed.data;
+  const guard = await guardPasswordAttempt(request.clientIp, (await findLiveInvite(db, token)).email);
   // A wrong password throws inside the transaction: the claim rolls back (the invite stays open)
   // and the guard records the failure.
-  const joined = await guard.attempt(
-    () => timed('team.acceptInvite', () => db.transaction((tx) => joinWithInvite(tx, parsed.data))),
-    (err) => err instanceof UnauthorizedError,
+  const join = () => timed('team.acceptInvite', () =>
+    db.transaction(async (tx) => {
+      const invite = await findLiveInvite(tx, token);
+      // Claim the invite first: a second, concurrent accept finds nothing to claim.
+      const claimed = await tx
+        .update(invites)
+        .set({ acceptedAt: sql`now()` })
+        .where(and(eq(invites.businessId, invite.businessId), eq(invites.id, invite.id), sql`${invites.acceptedAt} is null`))
+        .returning({ id: invites.id });
+      if (claimed.length === 0) throw new NotFoundError('This invite link is not valid or has expired.');
+      const [existing] = await tx
+        .select({ id: users.id, passwordHash: users.passwordHash })
+        .from(users)
+        .where(sql`lower(${users.email}) = ${invite.email}`)
+        .limit(1);
+      let id: string;
+      if (existing) {
+        if (!(await verifyPassword(existing.passwordHash, password))) throw new UnauthorizedError('That password does not match your account.');
+        id = existing.id;
+      } else {
+        const checked = newMemberPassword.safeParse(password);
+        // The password is checked alone, so zod's issue has no path: name the field for the form.
+        if (!checked.success) throw new ValidationError({ password: checked.error.issues[0]?.message ?? 'Choose a longer password.' });
+        if (!name) throw new ValidationError({ name: 'Enter your name.' });
+        const [created] = await tx
+          .insert(users)
+          .values({ email: invite.email, name, passwordHash: await hashPassword(password) })
+          .returning({ id: users.id });
+        id = created!.id;
+      }
+      const added = await tx
+        .insert(memberships)
+        .values({ businessId: invite.businessId, userId: id, rank: invite.rank })
+        .onConflictDoNothing()
+        .returning({ userId: memberships.userId });
+      if (added.length === 0) throw new ConflictError('You are already a member of this business.');
+      await recordChange(tx, { businessId: invite.businessId, domain: TEAM_DOMAIN, kind: 'joined', entityId: id, data: { userId: id, rank: invite.rank } });
+      return { id, businessId: invite.businessId };
+    }),
   );
-  const session = await sessionForUser(db, joined.id, joined.businessId);
+  const userId = await guard.attempt(join, (err) => err instanceof UnauthorizedError);
+  const session = await sessionForUser(db, userId.id, userId.businessId);
   if (!session) throw new NotFoundError('This invite link is not valid or has expired.');
   return session;
 }
