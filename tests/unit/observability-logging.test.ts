@@ -158,5 +158,7 @@ describe('database errors in logs and captures', () => {
     expect(leaks(JSON.stringify(prepared))).toEqual([]);
     expect(prepared.message).toContain('params: [redacted]');
     expect(scrubText('before\u0000after')).toBe('beforeafter');
+    // PostgreSQL text cannot hold NUL: a report carrying one is still stored, without it.
+    expect(prepareError({ source: 'browser', name: 'E\u0000', message: 'm\u0000', path: '/a\u0000b' })).toMatchObject({ name: 'E', message: 'm', path: '/ab' });
   });
 });

@@ -28,7 +28,7 @@ export function prepareError(input: CapturedError): CapturedError & { fingerprin
   const name = truncate(scrubText(input.name || 'Error'), 120);
   const message = truncate(scrubText(input.message || '(no message)'), MAX_MESSAGE);
   const stack = input.stack ? truncate(scrubText(input.stack), MAX_STACK) : null;
-  const path = input.path ? truncate(input.path.split('?')[0]!, 300) : null;
+  const path = input.path ? truncate(scrubText(input.path.split('?')[0]!), 300) : null;
   return { ...input, name, message, stack, path, fingerprint: fingerprintOf({ source: input.source, name, message, stack }) };
 }
 
