@@ -55,6 +55,7 @@ const envSchema = z.object({
   TRUSTED_PROXIES: z.string().default(''),
   AUTH_RATE_LIMIT_MAX: numberFrom(10),
   AUTH_ACCOUNT_RATE_LIMIT_MAX: numberFrom(10),
+  INVITE_RATE_LIMIT_MAX: numberFrom(20),
   REDIS_PREFIX: z.string().default('fuse:'),
   REDIS_COMMAND_TIMEOUT_MS: numberFrom(250),
   CDN_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
@@ -95,7 +96,7 @@ export type FuseConfig = {
   /** `lifetimeSeconds`: the absolute end of a session from its sign-in; no refresh goes past it. */
   session: { secret: Uint8Array; previousSecret: Uint8Array | null; refreshSeconds: number; lifetimeSeconds: number };
   redisUrl: string | null;
-  rateLimit: { max: number; windowSeconds: number; authMax: number; authAccountMax: number };
+  rateLimit: { max: number; windowSeconds: number; authMax: number; authAccountMax: number; inviteMax: number };
   /** Prefix of every Redis key FUSE writes (several deployments or test runs can share a server). */
   redisPrefix: string;
   /** A rate-limit check Redis has not answered by then falls back (memory or closed). */
@@ -121,7 +122,7 @@ export type FuseConfig = {
    * many streams one user may hold open on one instance.
    */
   live: { retentionDays: number; heartbeatSeconds: number; maxReplay: number; maxStreamsPerUser: number };
-  /** Outgoing mail (team invites): without `smtpUrl` the invite link is shown and logged instead. */
+  /** Outgoing mail (team invites): without `smtpUrl` the invite link is shown to the captain instead (never logged). */
   mail: { smtpUrl: string | null; from: string };
   /** The app's public origin, for links in emails; null: the origin of the request. */
   publicUrl: string | null;
@@ -202,6 +203,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
       windowSeconds: Math.max(1, e.RATE_LIMIT_WINDOW_SECONDS),
       authMax: Math.max(1, Math.floor(e.AUTH_RATE_LIMIT_MAX)),
       authAccountMax: Math.max(1, Math.floor(e.AUTH_ACCOUNT_RATE_LIMIT_MAX)),
+      inviteMax: Math.max(1, Math.floor(e.INVITE_RATE_LIMIT_MAX)),
     },
     redisPrefix: e.REDIS_PREFIX,
     redisCommandTimeoutMs: Math.max(10, e.REDIS_COMMAND_TIMEOUT_MS),

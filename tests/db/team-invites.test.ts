@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
-import { signIn, signUp } from '@/fuse/auth/accounts';
+import { sessionForUser, signIn, signUp } from '@/fuse/auth/accounts';
 import { memberships, users } from '@/fuse/auth/schema';
 import type { Database } from '@/fuse/db/client';
+import { config } from '@/fuse/config';
 import { NotFoundError, ValidationError } from '@/fuse/http/errors';
+import { NUL_MESSAGE } from '@/fuse/http/text-field';
+import { guardPasswordAttempt, RateLimitedError } from '@/fuse/ratelimit';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
 import type { Session, SessionInput } from '@/fuse/session/token';
 import { acceptInvite, changeMemberRank, createInvite, describeInvite, revokeInvite, switchBusiness } from '@/domains/team/mutations';
 import { loadTeam } from '@/domains/team/queries';
+import { invites } from '@/domains/team/schema';
 import { updateSettings } from '@/domains/settings/mutations';
 import { loadSettings } from '@/domains/settings/queries';
 import { describeEachDatabase } from '../setup/each-database';
@@ -18,6 +22,13 @@ const PASSWORD = 'tide-and-anchor-42';
 
 function asSession(s: SessionInput): Session {
   return { ...s, sessionId: randomUUID(), sessionExpiresAt: 0, issuedAt: 0, expiresAt: 0 };
+}
+
+// Accepting counts against per-IP budgets: each call comes from its own address unless a test says otherwise.
+let addresses = 0;
+function fromIp(): { clientIp: string } {
+  addresses++;
+  return { clientIp: `198.51.${Math.floor(addresses / 250)}.${addresses % 250}` };
 }
 
 function tokenOf(link: string | null): string {
@@ -43,15 +54,15 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     // A tampered secret or a foreign business in the token finds nothing.
     const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
     expect(await thrown(describeInvite(db, tampered))).toBeInstanceOf(NotFoundError);
-    const tooShort = await thrown(acceptInvite(db, { token, name: 'New', password: 'short' }));
+    const tooShort = await thrown(acceptInvite(db, { token, name: 'New', password: 'short' }, fromIp()));
     expect(tooShort).toBeInstanceOf(ValidationError);
     // Named after the field, so the form can show it next to the password.
     expect(Object.keys((tooShort as ValidationError).fields)).toEqual(['password']);
-    const session = await acceptInvite(db, { token, name: 'New Member', password: PASSWORD });
+    const session = await acceptInvite(db, { token, name: 'New Member', password: PASSWORD }, fromIp());
     expect(session).toMatchObject({ businessId: captain.businessId, rank: 'crew', email, name: 'New Member' });
     expect(await signIn(db, { email, password: PASSWORD })).toMatchObject({ businessId: captain.businessId, rank: 'crew' });
     // The link works once.
-    expect(await thrown(acceptInvite(db, { token, name: 'Again', password: PASSWORD }))).toBeInstanceOf(NotFoundError);
+    expect(await thrown(acceptInvite(db, { token, name: 'Again', password: PASSWORD }, fromIp()))).toBeInstanceOf(NotFoundError);
     const team = await loadTeam(db, captain);
     expect(team.members.map((m) => m.email)).toContain(email);
     expect(team.invites.map((i) => i.email)).not.toContain(email);
@@ -62,8 +73,8 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     const created = await createInvite(db, captain, { email: other.email, rank: 'captain' }, 'http://app.test');
     const token = tokenOf(created.link);
     expect((await describeInvite(db, token)).existingAccount).toBe(true);
-    expect(await thrown(acceptInvite(db, { token, password: 'wrong-password-1' }))).toBeInstanceOf(UnauthorizedError);
-    const session = await acceptInvite(db, { token, password: PASSWORD });
+    expect(await thrown(acceptInvite(db, { token, password: 'wrong-password-1' }, fromIp()))).toBeInstanceOf(UnauthorizedError);
+    const session = await acceptInvite(db, { token, password: PASSWORD }, fromIp());
     expect(session).toMatchObject({ userId: other.userId, businessId: captain.businessId, rank: 'captain' });
     // Now a member of two businesses: switching goes both ways without signing in again.
     const back = await switchBusiness(db, asSession(session), { businessId: other.businessId });
@@ -90,7 +101,7 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
   it('lets a captain change ranks below captain only, and marks the member sessions for a re-check', async () => {
     const email = `crew-${randomUUID()}@example.com`;
     const link = (await createInvite(db, captain, { email, rank: 'crew' }, 'http://app.test')).link;
-    const crew = asSession(await acceptInvite(db, { token: tokenOf(link), name: 'Crew', password: PASSWORD }));
+    const crew = asSession(await acceptInvite(db, { token: tokenOf(link), name: 'Crew', password: PASSWORD }, fromIp()));
     // Crew cannot invite or change ranks.
     expect(await thrown(createInvite(db, crew, { email: 'y@example.com' }, 'http://app.test'))).toBeInstanceOf(ForbiddenError);
     expect(await thrown(changeMemberRank(db, crew, captain.userId, { rank: 'crew' }))).toBeInstanceOf(ForbiddenError);
@@ -121,7 +132,7 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     const other = asSession(await signUp(db, { email: `o2-${randomUUID()}@example.com`, password: PASSWORD, name: 'O', businessName: 'B2' }));
     const mine = await createInvite(db, captain, { email: `iso-${randomUUID()}@example.com` }, 'http://app.test');
     expect(await thrown(revokeInvite(db, other, mine.invite.id))).toBeInstanceOf(NotFoundError);
-    const joined = await acceptInvite(db, { token: tokenOf(mine.link), name: 'Iso', password: PASSWORD });
+    const joined = await acceptInvite(db, { token: tokenOf(mine.link), name: 'Iso', password: PASSWORD }, fromIp());
     expect(joined.businessId).toBe(captain.businessId);
     expect((await loadTeam(db, other)).members.map((m) => m.userId)).not.toContain(joined.userId);
   });
@@ -137,5 +148,86 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     const crewSession = { ...captain, rank: 'crew' as const };
     expect((await updateSettings(db, crewSession, { theme: 'light' })).theme).toBe('light');
     expect(await thrown(updateSettings(db, crewSession, { businessName: 'Nope' }))).toBeInstanceOf(ForbiddenError);
+  });
+  it('accepting an invite for an existing account spends the sign-in budgets; a wrong password leaves the invite unclaimed', async () => {
+    const victim = asSession(await signUp(db, { email: `victim-${randomUUID()}@example.com`, password: PASSWORD, name: 'Vic', businessName: 'Victim Biz' }));
+    const created = await createInvite(db, captain, { email: victim.email, rank: 'crew' }, 'http://app.test');
+    const token = tokenOf(created.link);
+    // Guesses from a new address each time: the account's own budget (shared with sign-in) stops them.
+    const guesses = config().rateLimit.authAccountMax;
+    for (let i = 0; i < guesses; i++) {
+      expect(await thrown(acceptInvite(db, { token, password: `wrong-guess-${i}` }, fromIp()))).toBeInstanceOf(UnauthorizedError);
+    }
+    // Every wrong guess rolled back its claim: the invite is still open, nobody joined.
+    const [row] = await db.select({ acceptedAt: invites.acceptedAt }).from(invites).where(and(eq(invites.businessId, captain.businessId), eq(invites.id, created.invite.id)));
+    expect(row!.acceptedAt).toBeNull();
+    expect(await sessionForUser(db, victim.userId, captain.businessId)).toBeNull();
+    // Spent: even the right password is refused, and so is signing in to that account from anywhere.
+    expect(await thrown(acceptInvite(db, { token, password: PASSWORD }, fromIp()))).toBeInstanceOf(RateLimitedError);
+    expect(await thrown(guardPasswordAttempt(fromIp().clientIp, victim.email))).toBeInstanceOf(RateLimitedError);
+    expect(await thrown(guardPasswordAttempt(fromIp().clientIp, ` ${victim.email.toUpperCase()}`))).toBeInstanceOf(RateLimitedError);
+  });
+
+  it('failed sign-ins from one address also stop invite acceptance from that address', async () => {
+    const member = asSession(await signUp(db, { email: `ipb-${randomUUID()}@example.com`, password: PASSWORD, name: 'Ip', businessName: 'Ip Biz' }));
+    const token = tokenOf((await createInvite(db, captain, { email: member.email, rank: 'crew' }, 'http://app.test')).link);
+    const address = fromIp();
+    for (let i = 0; i < config().rateLimit.authMax; i++) {
+      const guard = await guardPasswordAttempt(address.clientIp, `someone-${i}@example.com`);
+      await thrown(guard.attempt(() => Promise.reject(new UnauthorizedError()), () => true));
+    }
+    expect(await thrown(acceptInvite(db, { token, password: PASSWORD }, address))).toBeInstanceOf(RateLimitedError);
+    // From another address the right password works: nothing was claimed meanwhile.
+    expect(await acceptInvite(db, { token, password: PASSWORD }, fromIp())).toMatchObject({ userId: member.userId, businessId: captain.businessId });
+  });
+
+  it('refuses revoking an invite for a rank above the actor (a captain cannot revoke a commodore invite)', async () => {
+    const user = asSession(await signUp(db, { email: `com-${randomUUID()}@example.com`, password: PASSWORD, name: 'Com', businessName: 'Com Home' }));
+    await db.insert(memberships).values({ businessId: captain.businessId, userId: user.userId, rank: 'commodore' });
+    const commodore = asSession((await sessionForUser(db, user.userId, captain.businessId))!);
+    expect(commodore.rank).toBe('commodore');
+    const high = await createInvite(db, commodore, { email: `high-${randomUUID()}@example.com`, rank: 'commodore' }, 'http://app.test');
+    const refused = await thrown(revokeInvite(db, captain, high.invite.id));
+    expect(refused).toBeInstanceOf(ForbiddenError);
+    // Still open, and its link still works for the commodore's purposes.
+    expect(await describeInvite(db, tokenOf(high.link))).toMatchObject({ rank: 'commodore' });
+    expect((await loadTeam(db, captain)).invites.map((i) => i.id)).toContain(high.invite.id);
+    // Ranks up to the captain's own stay revocable by the captain; the commodore may revoke theirs.
+    const peer = await createInvite(db, commodore, { email: `peer-${randomUUID()}@example.com`, rank: 'captain' }, 'http://app.test');
+    await revokeInvite(db, captain, peer.invite.id);
+    await revokeInvite(db, commodore, high.invite.id);
+    expect(await thrown(describeInvite(db, tokenOf(high.link)))).toBeInstanceOf(NotFoundError);
+    // Crew can revoke nothing; an unknown id is still a 404 for a captain.
+    expect(await thrown(revokeInvite(db, { ...captain, rank: 'crew' }, peer.invite.id))).toBeInstanceOf(ForbiddenError);
+    expect(await thrown(revokeInvite(db, captain, 987_654_321))).toBeInstanceOf(NotFoundError);
+  });
+
+  it('limits invites per inviter and per business (each tells its creator whether an address has an account)', async () => {
+    const first = asSession(await signUp(db, { email: `lim-${randomUUID()}@example.com`, password: PASSWORD, name: 'Lim', businessName: 'Limit Biz' }));
+    const second = asSession(await signUp(db, { email: `lim2-${randomUUID()}@example.com`, password: PASSWORD, name: 'Lim2', businessName: 'Lim2 Home' }));
+    await db.insert(memberships).values({ businessId: first.businessId, userId: second.userId, rank: 'captain' });
+    const secondHere = asSession((await sessionForUser(db, second.userId, first.businessId))!);
+    const max = config().rateLimit.inviteMax;
+    for (let i = 0; i < max; i++) await createInvite(db, first, { email: `l${i}-${randomUUID()}@example.com` }, 'http://app.test');
+    const over = await thrown(createInvite(db, first, { email: `over-${randomUUID()}@example.com` }, 'http://app.test'));
+    expect(over).toBeInstanceOf(RateLimitedError);
+    expect((over as RateLimitedError).headers['Retry-After']).toBeTruthy();
+    // Another captain of the same business shares the business's budget; another business does not.
+    expect(await thrown(createInvite(db, secondHere, { email: `b-${randomUUID()}@example.com` }, 'http://app.test'))).toBeInstanceOf(RateLimitedError);
+    expect((await createInvite(db, second, { email: `own-${randomUUID()}@example.com` }, 'http://app.test')).invite.rank).toBe('crew');
+  });
+
+  it('refuses a NUL character in any name with a 400 naming the field, before the database sees it', async () => {
+    const nul = 'Ann\u0000Lee';
+    const signUpErr = await thrown(signUp(db, { email: `nul-${randomUUID()}@example.com`, password: PASSWORD, name: nul, businessName: 'Nul Biz' }));
+    expect(signUpErr).toBeInstanceOf(ValidationError);
+    expect((signUpErr as ValidationError).fields).toEqual({ name: NUL_MESSAGE });
+    const bizErr = await thrown(signUp(db, { email: `nul-${randomUUID()}@example.com`, password: PASSWORD, name: 'Ann', businessName: nul }));
+    expect((bizErr as ValidationError).fields).toEqual({ businessName: NUL_MESSAGE });
+    const token = tokenOf((await createInvite(db, captain, { email: `nul-${randomUUID()}@example.com` }, 'http://app.test')).link);
+    const acceptErr = await thrown(acceptInvite(db, { token, name: nul, password: PASSWORD }, fromIp()));
+    expect((acceptErr as ValidationError).fields).toEqual({ name: NUL_MESSAGE });
+    const settingsErr = await thrown(updateSettings(db, captain, { name: nul, businessName: nul }));
+    expect((settingsErr as ValidationError).fields).toEqual({ name: NUL_MESSAGE, businessName: NUL_MESSAGE });
   });
 });

@@ -74,5 +74,5 @@ export function cookieFrom(res: Response): string | null {
 
 /** `next start` on a free port with this environment; Redis and limits explicit so CI's REDIS_URL does not leak in. */
 export function baseEnv(extra: Record<string, string>): Record<string, string> {
-  return { REDIS_URL: '', RATE_LIMIT_MAX: '100000', AUTH_RATE_LIMIT_MAX: '100000', AUTH_ACCOUNT_RATE_LIMIT_MAX: '100000', ...extra };
+  return { REDIS_URL: '', RATE_LIMIT_MAX: '100000', AUTH_RATE_LIMIT_MAX: '100000', AUTH_ACCOUNT_RATE_LIMIT_MAX: '100000', INVITE_RATE_LIMIT_MAX: '100000', ...extra };
 }

@@ -24,6 +24,7 @@ export default async function setup(project: TestProject) {
     RATE_LIMIT_MAX: '100000',
     AUTH_RATE_LIMIT_MAX: '100000',
     AUTH_ACCOUNT_RATE_LIMIT_MAX: '100000',
+    INVITE_RATE_LIMIT_MAX: '100000',
   });
   project.provide('baseUrl', server.url);
   return async () => {

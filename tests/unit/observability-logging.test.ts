@@ -1,8 +1,10 @@
 import { Writable } from 'node:stream';
+import { DrizzleQueryError } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/fuse/observability/logger';
 import { loggerFor, requestIdFrom } from '../../src/fuse/observability/request';
-import { fingerprintOf, scrubText } from '../../src/fuse/observability/scrub';
+import { fingerprintOf, safeError, scrubText } from '../../src/fuse/observability/scrub';
+import { prepareError } from '../../src/fuse/observability/errors';
 import { sentryEvent } from '../../src/fuse/observability/sentry';
 import { allowIngest } from '../../src/fuse/observability/ingest-limit';
 import { metrics, recordQuery, routeLabel, slowestQueries } from '../../src/fuse/observability/metrics';
@@ -128,5 +130,39 @@ describe('page request labels', () => {
     expect(pageRouteLabel('/dashboard/clients')).toBe('/dashboard/clients');
     expect(pageRouteLabel('/dashboard/clients/')).toBe('/dashboard/clients');
     expect(pageRouteLabel('/dashboard/clients/42')).toBe('other');
+  });
+});
+
+describe('database errors in logs and captures', () => {
+  // A parameter may span lines (a note, a name): the whole list must go, not just its first line.
+  const params = ['ann@example.com', '$argon2id$v=19$m=19456,t=2,p=1$salt$hash-secret', 'line one\nline two secret-note'];
+  const cause = Object.assign(new Error('duplicate key value violates unique constraint "users_email_unique"'), {
+    code: '23505',
+    detail: 'Key (lower(email))=(ann@example.com) already exists.',
+  });
+  const failed = () => new DrizzleQueryError('insert into "users" ("email", "password_hash", "name") values ($1, $2, $3)', params, cause);
+  const leaks = (text: string) => ['ann@example.com', 'hash-secret', 'secret-note', 'line two'].filter((s) => text.includes(s));
+
+  it('a logged query error keeps the statement and the SQLSTATE, never the parameters or the driver detail', () => {
+    const { raw, lines, destination } = capture();
+    createLogger({ level: 'info', destination }).error({ err: failed() }, 'unhandled error in route handler');
+    expect(leaks(raw.join(''))).toEqual([]);
+    const err = lines[0]!.err as { message: string; stack: string; cause: { code: string } };
+    expect(err.message).toBe('Failed query: insert into "users" ("email", "password_hash", "name") values ($1, $2, $3)');
+    expect(err.stack).toContain('Failed query: insert into "users"');
+    expect(err.cause.code).toBe('23505');
+  });
+
+  it('a captured query error (errors table, Sentry) has no parameters, by structure and by text', () => {
+    const safe = safeError(failed());
+    expect(leaks(JSON.stringify(safe))).toEqual([]);
+    // Text that reached capture some other way (a browser report, a wrapped message) is scrubbed too.
+    const e = failed();
+    const prepared = prepareError({ source: 'server', name: e.name, message: e.message, stack: e.stack });
+    expect(leaks(JSON.stringify(prepared))).toEqual([]);
+    expect(prepared.message).toContain('params: [redacted]');
+    expect(scrubText('before\u0000after')).toBe('beforeafter');
+    // PostgreSQL text cannot hold NUL: a report carrying one is still stored, without it.
+    expect(prepareError({ source: 'browser', name: 'E\u0000', message: 'm\u0000', path: '/a\u0000b' })).toMatchObject({ name: 'E', message: 'm', path: '/ab' });
   });
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { textField } from '@/fuse/http/text-field';
 import { CLIENT_STATUSES } from './schema';
 
 const optionalText = (max: number) =>
-  z
-    .string()
+  textField()
     .trim()
     .max(max, `Use at most ${max} characters.`)
     .nullish()
@@ -12,9 +12,9 @@ const optionalText = (max: number) =>
 const clientStatus = z.enum(CLIENT_STATUSES, { error: `Status is one of ${CLIENT_STATUSES.join(', ')}.` });
 
 const clientFields = z.object({
-  email: z.string({ error: 'Enter an email address.' }).trim().toLowerCase().max(254).email('Enter a valid email address.'),
-  firstName: z.string({ error: 'Enter a first name.' }).trim().min(1, 'Enter a first name.').max(100),
-  lastName: z.string({ error: 'Enter a last name.' }).trim().min(1, 'Enter a last name.').max(100),
+  email: textField({ error: 'Enter an email address.' }).trim().toLowerCase().max(254).email('Enter a valid email address.'),
+  firstName: textField({ error: 'Enter a first name.' }).trim().min(1, 'Enter a first name.').max(100),
+  lastName: textField({ error: 'Enter a last name.' }).trim().min(1, 'Enter a last name.').max(100),
   status: clientStatus,
   phone: optionalText(40),
   company: optionalText(200),
@@ -34,8 +34,8 @@ export const MAX_PAGE_SIZE = 200;
 
 export const clientListParams = z.object({
   status: z.enum(CLIENT_STATUSES, { error: `Status is one of ${CLIENT_STATUSES.join(', ')}.` }).optional(),
-  q: z.string().trim().max(100, 'Search with at most 100 characters.').optional().transform((v) => v || undefined),
-  cursor: z.string().max(256).optional().transform((v) => v || undefined),
+  q: textField().trim().max(100, 'Search with at most 100 characters.').optional().transform((v) => v || undefined),
+  cursor: textField().max(256).optional().transform((v) => v || undefined),
   limit: z.coerce
     .number({ error: 'Limit is a number.' })
     .int('Limit is a whole number.')

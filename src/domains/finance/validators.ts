@@ -1,17 +1,16 @@
 import { z } from 'zod';
+import { textField } from '@/fuse/http/text-field';
 import { isKnownCurrency, MAX_AMOUNT_CENTS, parseDecimalToCents } from './money';
 import { INVOICE_STATUSES } from './schema';
 
-const isoDate = z
-  .string({ error: 'Use a date like 2026-01-31.' })
+const isoDate = textField({ error: 'Use a date like 2026-01-31.' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.')
   .refine((v) => {
     const d = new Date(`${v}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
   }, 'That date does not exist.');
 
-export const currencyField = z
-  .string({ error: 'Currency is a 3-letter ISO 4217 code.' })
+export const currencyField = textField({ error: 'Currency is a 3-letter ISO 4217 code.' })
   .trim()
   .toUpperCase()
   .refine(isKnownCurrency, 'Currency is a 3-letter ISO 4217 code, such as USD or EUR.');
@@ -27,15 +26,14 @@ export const INVOICE_NUMBER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/;
 
 const invoiceFields = {
   clientId: z.coerce.number({ error: 'Choose a client.' }).int('Choose a client.').positive('Choose a client.').max(Number.MAX_SAFE_INTEGER),
-  number: z
-    .string()
+  number: textField()
     .trim()
     .regex(INVOICE_NUMBER_PATTERN, 'Invoice number: letters, digits, and . _ / - (at most 40).')
     .optional(),
   currency: currencyField.default('USD'),
   /** Either `amountCents` (integer) or `amount` (decimal text such as "12.34"), parsed exactly. */
   amountCents: centsField.optional(),
-  amount: z.string().max(32).optional(),
+  amount: textField().max(32).optional(),
   issuedOn: isoDate.optional(),
   dueOn: isoDate.optional(),
 };
@@ -84,7 +82,7 @@ export const invoicePatch = z.union([
       number: invoiceFields.number,
       currency: currencyField.optional(),
       amountCents: centsField.optional(),
-      amount: z.string().max(32).optional(),
+      amount: textField().max(32).optional(),
       issuedOn: isoDate.optional(),
       dueOn: isoDate.optional(),
     })
@@ -100,8 +98,8 @@ export const MAX_PAGE_SIZE = 200;
 export const invoiceListParams = z.object({
   status: z.enum(INVOICE_STATUSES, { error: `Status is one of ${INVOICE_STATUSES.join(', ')}.` }).optional(),
   clientId: z.coerce.number({ error: 'clientId is a number.' }).int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-  q: z.string().trim().max(40, 'Search with at most 40 characters.').optional().transform((v) => v || undefined),
-  cursor: z.string().max(256).optional().transform((v) => v || undefined),
+  q: textField().trim().max(40, 'Search with at most 40 characters.').optional().transform((v) => v || undefined),
+  cursor: textField().max(256).optional().transform((v) => v || undefined),
   limit: z.coerce
     .number({ error: 'Limit is a number.' })
     .int('Limit is a whole number.')

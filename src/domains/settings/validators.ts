@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textField } from '@/fuse/http/text-field';
 
 export const THEMES = ['light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -16,7 +17,7 @@ export function isTimeZone(tz: string): boolean {
 /** Personal settings: any signed-in user, for themselves. */
 export const profileInput = z
   .object({
-    name: z.string().trim().min(1, 'Enter your name.').max(120, 'Use at most 120 characters.').optional(),
+    name: textField().trim().min(1, 'Enter your name.').max(120, 'Use at most 120 characters.').optional(),
     theme: z.enum(THEMES, { error: 'Theme is light or dark.' }).optional(),
   })
   .strict();
@@ -24,8 +25,8 @@ export const profileInput = z
 /** Business settings: captains and above. */
 export const businessInput = z
   .object({
-    businessName: z.string().trim().min(1, 'Enter the business name.').max(120, 'Use at most 120 characters.').optional(),
-    timezone: z.string().trim().max(64).refine(isTimeZone, 'Choose a time zone such as Europe/Berlin.').optional(),
+    businessName: textField().trim().min(1, 'Enter the business name.').max(120, 'Use at most 120 characters.').optional(),
+    timezone: textField().trim().max(64).refine(isTimeZone, 'Choose a time zone such as Europe/Berlin.').optional(),
   })
   .strict();
 

@@ -6,12 +6,13 @@ export type InviteDelivery = 'email' | 'shown';
 
 /**
  * Sends an invite link by email through SMTP_URL (nodemailer). Without a mail server the link is
- * written to the log and returned for the captain to pass on.
+ * returned for the captain to pass on; the log says so without the link (it is a bearer secret:
+ * whoever holds it can join).
  */
 export async function deliverInvite(args: { to: string; businessName: string; inviterName: string; rank: string; link: string }): Promise<InviteDelivery> {
   const { smtpUrl, from } = config().mail;
   if (!smtpUrl) {
-    logger.info({ inviteTo: args.to, inviteLink: args.link }, 'team invite created; no SMTP_URL, so the link is shown to the captain instead of mailed');
+    logger.info({ inviteTo: args.to }, 'team invite created; no SMTP_URL, so the link is shown to the captain instead of mailed');
     return 'shown';
   }
   const { createTransport } = await import('nodemailer');

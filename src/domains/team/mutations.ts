@@ -8,13 +8,20 @@ import { getDb, type Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { ConflictError, NotFoundError, ValidationError } from '@/fuse/http/errors';
 import { recordChange } from '@/fuse/live/outbox';
+import {
+  enforceInviteCreateLimit,
+  enforceInviteLookupLimit,
+  guardPasswordAttempt,
+  RateLimitedError,
+  RateLimitUnavailableError,
+} from '@/fuse/ratelimit';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
 import { recheckSessionsOf } from '@/fuse/session/revocation';
 import type { Session, SessionInput } from '@/fuse/session/token';
 import { deliverInvite, type InviteDelivery } from './mailer';
 import { assignableRanks, mayChangeRankOf, type InviteView, type MemberChange, type MemberView, type Scope } from './queries';
 import { invites } from './schema';
-import { acceptInviteInput, inviteInput, inviteToken, newMemberPassword, rankChangeInput, switchBusinessInput } from './validators';
+import { acceptInviteInput, inviteInput, inviteToken, newMemberPassword, rankChangeInput, switchBusinessInput, type MemberRank } from './validators';
 
 export const TEAM_DOMAIN = 'team';
 const INVITE_DAYS = 7;
@@ -38,6 +45,8 @@ export async function createInvite(db: Database, scope: Scope & Pick<Session, 'n
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { email, rank } = parsed.data;
   if (!allowed.includes(rank)) throw new ForbiddenError(`You can invite ${allowed.join(' or ')} members.`);
+  // Each invite tells its creator (on the join page) whether the address has an account: bounded.
+  await enforceInviteCreateLimit(scope);
   const secret = randomBytes(32).toString('base64url');
   const { invite, businessName } = await timed('team.createInvite', () =>
     db.transaction(async (tx) => {
@@ -70,16 +79,17 @@ export async function createInvite(db: Database, scope: Scope & Pick<Session, 'n
   return { invite, delivery, link: delivery === 'shown' ? link : null };
 }
 
+/** Revokes an open invite with a rank up to the actor's own (the ranks they may invite). */
 export async function revokeInvite(db: Database, scope: Scope, id: number): Promise<void> {
-  if (assignableRanks(scope.rank).length === 0) throw new ForbiddenError('Only a captain can revoke invites.');
+  const allowed = assignableRanks(scope.rank);
+  if (allowed.length === 0) throw new ForbiddenError('Only a captain can revoke invites.');
   await timed('team.revokeInvite', () =>
     db.transaction(async (tx) => {
-      const rows = await tx
-        .update(invites)
-        .set({ revokedAt: sql`now()` })
-        .where(and(eq(invites.businessId, scope.businessId), eq(invites.id, id), sql`${invites.acceptedAt} is null`))
-        .returning({ id: invites.id });
-      if (rows.length === 0) throw new NotFoundError('Invite not found.');
+      const open = and(eq(invites.businessId, scope.businessId), eq(invites.id, id), sql`${invites.acceptedAt} is null`);
+      const [invite] = await tx.select({ rank: invites.rank }).from(invites).where(open).for('update').limit(1);
+      if (!invite) throw new NotFoundError('Invite not found.');
+      if (!allowed.includes(invite.rank as MemberRank)) throw new ForbiddenError('You cannot revoke an invite for a rank above your own.');
+      await tx.update(invites).set({ revokedAt: sql`now()` }).where(open);
       await recordChange(tx, { businessId: scope.businessId, domain: TEAM_DOMAIN, kind: 'invite-revoked', entityId: id, data: { id } });
     }),
   );
@@ -183,12 +193,19 @@ export async function describeInvite(db: Database, token: string): Promise<Invit
 /**
  * Accepts an invite: creates the account (name and a new password) or, for an existing account,
  * checks its password and adds the membership — with the invited rank. The invite works once.
+ * Every attempt counts against the client address's invite-lookup budget; the password check
+ * spends the same failure budgets as sign-in (per IP, and per account shared with sign-in), or an
+ * invite link to someone's address would be an unlimited oracle for their password.
  */
-export async function acceptInvite(db: Database, raw: unknown): Promise<SessionInput> {
+export async function acceptInvite(db: Database, raw: unknown, request: { clientIp: string }): Promise<SessionInput> {
+  await enforceInviteLookupLimit(request.clientIp);
   const parsed = acceptInviteInput.safeParse(raw);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { token, name, password } = parsed.data;
-  const userId = await timed('team.acceptInvite', () =>
+  const guard = await guardPasswordAttempt(request.clientIp, (await findLiveInvite(db, token)).email);
+  // A wrong password throws inside the transaction: the claim rolls back (the invite stays open)
+  // and the guard records the failure.
+  const join = () => timed('team.acceptInvite', () =>
     db.transaction(async (tx) => {
       const invite = await findLiveInvite(tx, token);
       // Claim the invite first: a second, concurrent accept finds nothing to claim.
@@ -228,6 +245,7 @@ export async function acceptInvite(db: Database, raw: unknown): Promise<SessionI
       return { id, businessId: invite.businessId };
     }),
   );
+  const userId = await guard.attempt(join, (err) => err instanceof UnauthorizedError);
   const session = await sessionForUser(db, userId.id, userId.businessId);
   if (!session) throw new NotFoundError('This invite link is not valid or has expired.');
   return session;
@@ -263,12 +281,20 @@ export async function switchBusiness(db: Database, session: Session, raw: unknow
   });
 }
 
-/** The public join page's read: the invite behind a link, or null when the link is not (or no longer) valid. */
-export async function inviteForJoinPage(token: string): Promise<InviteInfo | null> {
+export type JoinPageInvite = { kind: 'invite'; invite: InviteInfo } | { kind: 'invalid' } | { kind: 'refused'; message: string };
+
+/**
+ * The public join page's read: the invite behind a link, `invalid` when the link is not (or no
+ * longer) valid, `refused` when this address looked up too many links (each tells whether an
+ * account exists).
+ */
+export async function inviteForJoinPage(token: string, clientIp: string): Promise<JoinPageInvite> {
   try {
-    return await describeInvite(getDb(), token);
+    await enforceInviteLookupLimit(clientIp);
+    return { kind: 'invite', invite: await describeInvite(getDb(), token) };
   } catch (err) {
-    if (err instanceof NotFoundError) return null;
+    if (err instanceof NotFoundError) return { kind: 'invalid' };
+    if (err instanceof RateLimitedError || err instanceof RateLimitUnavailableError) return { kind: 'refused', message: err.message };
     throw err;
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textField } from '@/fuse/http/text-field';
 import { emailField, passwordField } from '@/fuse/auth/validators';
 
 /** Ranks a membership can hold. The admiral is a platform operator, never invited into a business. */
@@ -13,18 +14,18 @@ export const rankChangeInput = z.object({ rank: memberRank }).strict();
 
 export const INVITE_TOKEN_PATTERN = /^[0-9a-f-]{36}\.\d{1,15}\.[A-Za-z0-9_-]{43}$/;
 
-export const inviteToken = z.string({ error: 'This invite link is not valid.' }).trim().regex(INVITE_TOKEN_PATTERN, 'This invite link is not valid.');
+export const inviteToken = textField({ error: 'This invite link is not valid.' }).trim().regex(INVITE_TOKEN_PATTERN, 'This invite link is not valid.');
 
 export const acceptInviteInput = z
   .object({
     token: inviteToken,
-    name: z.string().trim().min(1, 'Enter your name.').max(120, 'Use at most 120 characters.').optional(),
-    password: z.string({ error: 'Enter a password.' }).min(1, 'Enter a password.').max(256),
+    name: textField().trim().min(1, 'Enter your name.').max(120, 'Use at most 120 characters.').optional(),
+    password: textField({ error: 'Enter a password.' }).min(1, 'Enter a password.').max(256),
   })
   .strict();
 
 export const newMemberPassword = passwordField;
 
-export const switchBusinessInput = z.object({ businessId: z.string().uuid('Choose a business.') }).strict();
+export const switchBusinessInput = z.object({ businessId: textField().uuid('Choose a business.') }).strict();
 
-export const memberIdParam = z.string().uuid();
+export const memberIdParam = textField().uuid();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { textField } from '@/fuse/http/text-field';
 
-export const emailField = z
-  .string({ error: 'Enter your email address.' })
+export const emailField = textField({ error: 'Enter your email address.' })
   .trim()
   .toLowerCase()
   .max(254, 'That email address is too long.')
@@ -12,8 +12,7 @@ const COMMON_PASSWORDS = new Set([
   'letmein123', 'welcome123', 'admin12345', 'passw0rd12', 'abc1234567',
 ]);
 
-export const passwordField = z
-  .string({ error: 'Enter a password.' })
+export const passwordField = textField({ error: 'Enter a password.' })
   .min(10, 'Use at least 10 characters.')
   .max(256, 'Use at most 256 characters.')
   .refine((p) => /[a-zA-Z]/.test(p) && /[^a-zA-Z]/.test(p), 'Mix letters with numbers or symbols.')
@@ -23,9 +22,8 @@ export const passwordField = z
 export const signUpInput = z.object({
   email: emailField,
   password: passwordField,
-  name: z.string({ error: 'Enter your name.' }).trim().min(1, 'Enter your name.').max(120, 'Use at most 120 characters.'),
-  businessName: z
-    .string({ error: 'Enter your business name.' })
+  name: textField({ error: 'Enter your name.' }).trim().min(1, 'Enter your name.').max(120, 'Use at most 120 characters.'),
+  businessName: textField({ error: 'Enter your business name.' })
     .trim()
     .min(1, 'Enter your business name.')
     .max(120, 'Use at most 120 characters.'),
@@ -33,7 +31,7 @@ export const signUpInput = z.object({
 
 export const signInInput = z.object({
   email: emailField,
-  password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(256),
+  password: textField({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(256),
 });
 
 export type SignUpInput = z.infer<typeof signUpInput>;

@@ -47,13 +47,35 @@ export function errorResponse(err: unknown, request?: Request, log: Logger = log
 }
 
 const MAX_JSON_BYTES = 1024 * 1024;
+/** Far deeper than any form or API body; deeper input would overflow the stack of recursive readers (hashing, validation). */
+export const MAX_JSON_DEPTH = 32;
 
-/** Reads a JSON body: too large is a 413, not JSON is a 400. */
+/** How deeply arrays and objects nest in JSON text, counted without parsing (strings skipped). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+/** Reads a JSON body: too large is a 413, not JSON or nested deeper than MAX_JSON_DEPTH is a 400. */
 export async function readJson(request: Request): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > MAX_JSON_BYTES) throw Object.assign(new Error('Request body too large.'), { status: 413 });
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw Object.assign(new Error('Request body too large.'), { status: 413 });
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new ValidationError({ body: `The request body nests deeper than ${MAX_JSON_DEPTH} levels.` }, 'The request body is nested too deeply.');
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {

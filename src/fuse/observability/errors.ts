@@ -6,7 +6,7 @@ import { timed } from '@/fuse/db/timed';
 import { logger } from './logger';
 import { metrics } from './metrics';
 import { errorGroups } from './schema';
-import { fingerprintOf, scrubText, truncate } from './scrub';
+import { fingerprintOf, safeError, scrubText, truncate } from './scrub';
 import { sendToSentry } from './sentry';
 
 export type CapturedError = {
@@ -28,7 +28,7 @@ export function prepareError(input: CapturedError): CapturedError & { fingerprin
   const name = truncate(scrubText(input.name || 'Error'), 120);
   const message = truncate(scrubText(input.message || '(no message)'), MAX_MESSAGE);
   const stack = input.stack ? truncate(scrubText(input.stack), MAX_STACK) : null;
-  const path = input.path ? truncate(input.path.split('?')[0]!, 300) : null;
+  const path = input.path ? truncate(scrubText(input.path.split('?')[0]!), 300) : null;
   return { ...input, name, message, stack, path, fingerprint: fingerprintOf({ source: input.source, name, message, stack }) };
 }
 
@@ -102,6 +102,7 @@ const seenDigests = new Set<string>();
 export async function captureServerError(
   err: unknown,
   context: { path?: string | null; method?: string | null; requestId?: string | null } = {},
+  options: { db?: Database } = {},
 ): Promise<string | null> {
   if (err && typeof err === 'object') {
     if (seen.has(err)) return null;
@@ -113,6 +114,7 @@ export async function captureServerError(
       if (seenDigests.size > 1_000) seenDigests.clear();
     }
   }
-  const e = err instanceof Error ? err : new Error(String(err));
-  return captureError({ source: 'server', name: e.name, message: e.message, stack: e.stack, ...context });
+  // Only the safe part: a database error's parameters never reach the errors table or Sentry.
+  const e = safeError(err);
+  return captureError({ source: 'server', name: e.name, message: e.message, stack: e.stack, ...context }, options);
 }

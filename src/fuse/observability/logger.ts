@@ -1,9 +1,11 @@
 import pino, { type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
+import { safeError } from './scrub';
 
 /**
  * One structured logger: JSON lines in production, readable lines in development. Secrets never
- * reach a log line: the paths below are redacted wherever they appear.
+ * reach a log line: the paths below are redacted wherever they appear, and a logged error (`err`)
+ * is reduced to its scrubbed name, message, stack, code and cause (never a query's parameters).
  */
 export const REDACT_PATHS = [
   'password',
@@ -36,6 +38,7 @@ export function createLogger(options: { level?: string; pretty?: boolean; destin
   const base: pino.LoggerOptions = {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { err: (err: unknown) => (err instanceof Error ? { type: err.name, ...safeError(err) } : err) },
     base: undefined,
     // "level":"warn" rather than pino's numbers, so log search needs no lookup table.
     formatters: { level: (label) => ({ level: label }) },

@@ -8,8 +8,41 @@ const KEYED_SECRET = /\b(password|passwd|pwd|secret|token|authorization|cookie|a
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g;
 
+// A failed query's message ends with its parameters (drizzle: "Failed query: …\nparams: a@b.c,$argon2id…"),
+// up to the stack's first frame.
+const QUERY_PARAMS = /\nparams: [\s\S]*?(?=\n\s+at |$)/g;
+
 export function scrubText(text: string): string {
-  return text.replace(JWT, '[redacted-token]').replace(BEARER, '$1 [redacted]').replace(KEYED_SECRET, '$1$2[redacted]');
+  return text
+    .replace(QUERY_PARAMS, '\nparams: [redacted]')
+    .replace(JWT, '[redacted-token]')
+    .replace(BEARER, '$1 [redacted]')
+    .replace(KEYED_SECRET, '$1$2[redacted]')
+    .replaceAll('\u0000', '');
+}
+
+export type SafeError = { name: string; message: string; stack?: string; code?: string; cause?: SafeError };
+
+/**
+ * The part of an error that may be logged or captured. A database error carries the statement's
+ * parameters (emails, password hashes, any text a user sent) in `params`, in its message and in the
+ * driver's `detail` ("Key (email)=(…) already exists"): only the statement, the message without the
+ * parameters, the SQLSTATE code and the cause's message (the same way) are kept.
+ */
+export function safeError(err: unknown, depth = 0): SafeError {
+  if (!(err instanceof Error)) return { name: 'Error', message: scrubText(String(err)) };
+  const e = err as Error & { query?: unknown; params?: unknown; code?: unknown };
+  let message = e.message;
+  let stack = e.stack;
+  if (typeof e.query === 'string' && 'params' in e) {
+    message = `Failed query: ${e.query}`;
+    if (stack) stack = stack.replace(e.message, () => message);
+  }
+  const out: SafeError = { name: e.name, message: scrubText(message) };
+  if (stack) out.stack = scrubText(stack);
+  if (typeof e.code === 'string') out.code = e.code;
+  if (e.cause !== undefined && depth < 3) out.cause = safeError(e.cause, depth + 1);
+  return out;
 }
 
 export function truncate(text: string, max: number): string {

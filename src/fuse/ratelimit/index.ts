@@ -89,11 +89,37 @@ export const authRules = {
   account: (): Rule => ({ max: config().rateLimit.authAccountMax, windowMs: 15 * 60_000 }),
 };
 
+/**
+ * Counts one attempt against every key (all are counted, so no key is spared by another's refusal);
+ * over any of them: RateLimitedError (429). Fails closed (503) when Redis is down.
+ */
+async function enforceAttemptLimit(keys: string[], rule: Rule, message?: string): Promise<void> {
+  const decisions = await Promise.all(keys.map((key) => hitRateLimit(key, rule, 'closed')));
+  const refused = decisions.find((d) => !d.allowed);
+  if (refused) throw new RateLimitedError(rateLimitHeaders(refused, rule), message);
+}
+
 /** Sign-up: every attempt counts against the client IP. Throws RateLimitedError (429) or RateLimitUnavailableError (503). */
 export async function enforceSignUpLimit(ip: string): Promise<void> {
-  const rule = authRules.ip();
-  const decision = await hitRateLimit(`sign-up:ip:${ip}`, rule, 'closed');
-  if (!decision.allowed) throw new RateLimitedError(rateLimitHeaders(decision, rule));
+  await enforceAttemptLimit([`sign-up:ip:${ip}`], authRules.ip());
+}
+
+/**
+ * Invite links: every join-page lookup and every accept attempt counts against the client IP
+ * (AUTH_RATE_LIMIT_MAX a minute), so whether an address has an account cannot be probed in bulk.
+ */
+export async function enforceInviteLookupLimit(ip: string): Promise<void> {
+  await enforceAttemptLimit([`invite-lookup:ip:${ip}`], authRules.ip());
+}
+
+/** Invites created, per inviter and per business (INVITE_RATE_LIMIT_MAX an hour). */
+export async function enforceInviteCreateLimit(scope: { userId: string; businessId: string }): Promise<void> {
+  const rule: Rule = { max: config().rateLimit.inviteMax, windowMs: 60 * 60_000 };
+  await enforceAttemptLimit(
+    [`invite-create:user:${scope.userId}`, `invite-create:business:${scope.businessId}`],
+    rule,
+    'Too many invites in the last hour. Try again later.',
+  );
 }
 
 export type PasswordGuard = {
@@ -102,8 +128,9 @@ export type PasswordGuard = {
 };
 
 /**
- * Brute-force protection for anything that checks a password (sign-in, password change): refused
- * while the client IP or the account has used up its budget of *failed* attempts; the caller runs
+ * Brute-force protection for anything that checks a password (sign-in, password change, accepting
+ * an invite for an existing account), with one budget per IP and one per account shared by all of
+ * them: refused while the client IP or the account has used up its budget of *failed* attempts; the caller runs
  * the check through `attempt()`, which records a failure when the password turned out wrong.
  * Successful sign-ins cost nothing. Throws RateLimitedError (429) or RateLimitUnavailableError (503, Redis down: fail closed).
  */

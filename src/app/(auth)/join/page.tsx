@@ -1,20 +1,27 @@
+import { headers } from 'next/headers';
 import Link from 'next/link';
 import { JoinForm } from '@/domains/team/components/join-form';
 import { inviteForJoinPage } from '@/domains/team/mutations';
+import { requestClientIp } from '@/fuse/security/request-ip';
 
 export const metadata = { title: 'Join a business' };
 
 export default async function JoinPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = (await searchParams).token;
   const token = typeof raw === 'string' ? raw : '';
-  const invite = await inviteForJoinPage(token);
+  const found = await inviteForJoinPage(token, requestClientIp({ headers: await headers() }));
   return (
     <main className="auth">
-      {invite ? (
+      {found.kind === 'invite' ? (
         <>
-          <h1>Join {invite.businessName}</h1>
-          <p className="muted">You were invited as {invite.rank}.</p>
-          <JoinForm token={token} email={invite.email} existingAccount={invite.existingAccount} />
+          <h1>Join {found.invite.businessName}</h1>
+          <p className="muted">You were invited as {found.invite.rank}.</p>
+          <JoinForm token={token} email={found.invite.email} existingAccount={found.invite.existingAccount} />
+        </>
+      ) : found.kind === 'refused' ? (
+        <>
+          <h1>Try again in a minute</h1>
+          <p role="alert">{found.message}</p>
         </>
       ) : (
         <>
