@@ -51,8 +51,9 @@ type Input = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boole
  * characters are not echoed, and nothing of them is written back. Ctrl-C cancels, backspace deletes.
  */
 export function readHiddenLine(prompt: string, input: Input = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<string> {
-  output.write(prompt);
+  // Raw mode first: a key typed the moment the prompt shows is not echoed either.
   input.setRawMode?.(true);
+  output.write(prompt);
   input.setEncoding?.('utf8');
   input.resume();
   return new Promise((resolve, reject) => {
