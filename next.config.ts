@@ -9,8 +9,8 @@ const nextConfig: NextConfig = {
   // Tests and parallel work build into their own directory so they never share one build.
   distDir: process.env.FUSE_DIST_DIR || '.next',
   poweredByHeader: false,
-  // A self-contained server (.next/standalone) for the Docker image and systemd installs.
-  output: 'standalone',
+  // Served with `next start` everywhere (npm start, the container image, systemd): one way, with the
+  // live stream's Node hook (src/fuse/live/node-transport.ts); no standalone output.
   assetPrefix: cdnUrl,
   // The proxy sets security headers (with a per-request CSP nonce) on everything it handles; these
   // cover what it never sees: static files, image optimisation, favicon.

@@ -3,10 +3,10 @@
 // when they are missing, then hands over to the TypeScript CLI (src/cli/fuse.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { supportedNode, unsupportedNodeMessage } from './node-version.mjs';
 
-const [major] = process.versions.node.split('.').map(Number);
-if (major < 20) {
-  console.error(`fuse: Node.js 20 or newer is required (this is ${process.versions.node}).`);
+if (!supportedNode(process.versions.node)) {
+  console.error(unsupportedNodeMessage(process.versions.node));
   process.exit(1);
 }
 if (!existsSync('node_modules/.package-lock.json') || !existsSync('node_modules/next') || !existsSync('node_modules/tsx')) {

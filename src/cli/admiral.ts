@@ -44,12 +44,55 @@ export async function createAdmiral(
   });
 }
 
-/** Reads the password from FUSE_ADMIRAL_PASSWORD, else the first line of standard input. */
-export async function readAdmiralPassword(): Promise<string | undefined> {
+type Input = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+
+/**
+ * Reads one line typed at a terminal without showing it: the terminal is put in raw mode, so the
+ * characters are not echoed, and nothing of them is written back. Ctrl-C cancels, backspace deletes.
+ */
+export function readHiddenLine(prompt: string, input: Input = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<string> {
+  // Raw mode first: a key typed the moment the prompt shows is not echoed either.
+  input.setRawMode?.(true);
+  output.write(prompt);
+  input.setEncoding?.('utf8');
+  input.resume();
+  return new Promise((resolve, reject) => {
+    let line = '';
+    const finish = (error?: Error) => {
+      input.off('data', onData);
+      input.setRawMode?.(false);
+      input.pause();
+      output.write('\n');
+      if (error) reject(error);
+      else resolve(line);
+    };
+    const onData = (chunk: string | Buffer) => {
+      for (const ch of String(chunk)) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') return finish();
+        if (ch === '\u0003') return finish(new Error('cancelled'));
+        if (ch === '\u007f' || ch === '\b') line = line.slice(0, -1);
+        else if (ch >= ' ') line += ch;
+      }
+    };
+    input.on('data', onData);
+  });
+}
+
+/**
+ * The admiral's password: FUSE_ADMIRAL_PASSWORD; else, at a terminal, typed twice without echo;
+ * else the first line of standard input (a pipe).
+ */
+export async function readAdmiralPassword(input: Input = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<string | undefined> {
   if (process.env.FUSE_ADMIRAL_PASSWORD) return process.env.FUSE_ADMIRAL_PASSWORD;
-  if (process.stdin.isTTY) process.stdout.write('Password for the admiral (input is shown; prefer FUSE_ADMIRAL_PASSWORD): ');
+  if (input.isTTY) {
+    const password = await readHiddenLine('Password for the admiral (not shown; empty keeps an existing one): ', input, output);
+    if (!password) return undefined;
+    const again = await readHiddenLine('The same password again: ', input, output);
+    if (again !== password) throw new Error('the two passwords differ. Nothing was changed.');
+    return password;
+  }
   let data = '';
-  for await (const chunk of process.stdin) {
+  for await (const chunk of input) {
     data += String(chunk);
     if (data.includes('\n')) break;
   }

@@ -57,10 +57,8 @@ export async function connectWithRetry(url: string, embedded: boolean, waitMs = 
   }
 }
 
-export async function runBackup({ url, embedded }: { url: string; embedded: boolean }, args: string[]): Promise<void> {
-  const outIndex = args.indexOf('--out');
-  const out = outIndex >= 0 ? args[outIndex + 1] : path.join(process.env.BACKUP_DIR || 'backups', defaultBackupName());
-  if (!out) throw new Error('--out needs a file name');
+export async function runBackup({ url, embedded }: { url: string; embedded: boolean }, options: { out?: string }): Promise<void> {
+  const out = options.out || path.join(process.env.BACKUP_DIR || 'backups', defaultBackupName());
   const client = await connectWithRetry(url, embedded);
   const startedAt = new Date();
   try {

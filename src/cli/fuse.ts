@@ -1,7 +1,10 @@
 /**
- * The `fuse` command: migrate, seed, start, dev. Without DATABASE_URL it runs the embedded database
+ * The `fuse` command: migrate, seed, start, dev, backup, restore, create-admiral, finance-rebuild
+ * (src/cli/args.ts lists them; `fuse --help`). Without DATABASE_URL it runs the embedded database
  * (PGlite under `.fuse/`) in a child process and points the app at it.
  */
+// First: the .env files, before any other module reads process.env.
+import './load-env';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
@@ -13,8 +16,10 @@ import { startEmbeddedDatabase } from '@/fuse/db/embedded';
 import { buildIfStale } from '@/fuse/tooling/build';
 import { migrateDatabase } from '@/fuse/db/migrate';
 import { makePrivate, writePrivateFile } from '@/fuse/tooling/private-files';
+import { parseCommandLine, UsageError } from './args';
 import { DEMO, demoAccountsPresent, seedDemo } from './demo-data';
 import { demoDecision, listenHost, type DemoRequest } from './demo-policy';
+import { databaseProblem, portAvailability, portDeniedMessage, portInUseMessage } from './problems';
 
 const DATA_DIR = path.resolve(process.env.FUSE_DATA_DIR ?? '.fuse');
 const EMBEDDED_DIR = path.join(DATA_DIR, 'pglite');
@@ -44,9 +49,20 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The database URL to use, starting the embedded database when DATABASE_URL is not set. */
+/** The configured database the command works on (for messages about it); null: the embedded one. */
+let configuredDatabase: { url: string; variable: string } | null = null;
+
+/**
+ * The database URL to use, starting the embedded database when DATABASE_URL is not set. The command
+ * line's work (migrations with their session lock, backups, restores) takes DATABASE_DIRECT_URL when
+ * the app's DATABASE_URL goes through a connection pooler.
+ */
 async function database(): Promise<{ url: string; embedded: boolean; stop: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, embedded: false, stop: async () => {} };
+  if (process.env.DATABASE_URL) {
+    const variable = process.env.DATABASE_DIRECT_URL ? 'DATABASE_DIRECT_URL' : 'DATABASE_URL';
+    configuredDatabase = { url: process.env[variable]!, variable };
+    return { url: configuredDatabase.url, embedded: false, stop: async () => {} };
+  }
   if (existsSync(EMBEDDED_INFO)) {
     // Another fuse process already serves the embedded database: share it rather than open the files twice.
     const info = JSON.parse(readFileSync(EMBEDDED_INFO, 'utf8')) as { pid: number; port: number; url: string };
@@ -95,10 +111,10 @@ function localSecret(): string {
 }
 
 /** Whether this command loads the demo business (src/cli/demo-policy.ts); throws when it must refuse. */
-function demoWanted(command: DemoRequest['command'], args: string[]): boolean {
+function demoWanted(command: DemoRequest['command'], demoFlag: boolean): boolean {
   const decision = demoDecision({
     command,
-    demoFlag: args.includes('--demo'),
+    demoFlag,
     embedded: !process.env.DATABASE_URL,
     nodeEnv: process.env.NODE_ENV,
     seedDemoEnv: process.env.FUSE_SEED_DEMO,
@@ -107,6 +123,21 @@ function demoWanted(command: DemoRequest['command'], args: string[]): boolean {
   if (decision.refusal) throw new Error(decision.refusal);
   if (decision.note) say(decision.note);
   return false;
+}
+
+/**
+ * Builds when the sources are newer than the build. FUSE_SKIP_BUILD=1 (the container image, systemd)
+ * serves the build that is there: a server never builds itself at start, and may not have the tools to.
+ */
+function prepareBuild() {
+  const distDir = process.env.FUSE_DIST_DIR || '.next';
+  if (process.env.FUSE_SKIP_BUILD === '1' || process.env.FUSE_SKIP_BUILD === 'true') {
+    if (!existsSync(path.join(distDir, 'BUILD_ID'))) {
+      throw new Error(`FUSE_SKIP_BUILD is set but there is no build in ${distDir}/: run \`npm run build\` first, or unset FUSE_SKIP_BUILD.`);
+    }
+    return;
+  }
+  buildIfStale(process.cwd(), { onBuild: () => say('building the production bundle (first start, or sources changed)') });
 }
 
 function printSignIn(port: number, host: string | undefined, demo: boolean) {
@@ -124,14 +155,26 @@ function printSignIn(port: number, host: string | undefined, demo: boolean) {
   say('');
 }
 
-async function serve(mode: 'start' | 'dev', args: string[]) {
-  const port = Number(process.env.PORT ?? 3000);
+/** PORT, checked: a whole number from 1 to 65535 (default 3000). */
+function listenPort(): number {
+  const raw = process.env.PORT || '3000';
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) throw new Error(`PORT must be a port number from 1 to 65535, got "${raw}".`);
+  return port;
+}
+
+async function serve(mode: 'start' | 'dev', demoFlag: boolean) {
+  const port = listenPort();
   // Decided before the build, so a refusal comes at once.
-  const demo = demoWanted(mode, args);
-  if (mode === 'start') buildIfStale(process.cwd(), { onBuild: () => say('building the production bundle (first start, or sources changed)') });
+  const demo = demoWanted(mode, demoFlag);
+  const host = listenHost({ hostnameEnv: process.env.HOSTNAME, embedded: !process.env.DATABASE_URL, demo });
+  // A busy port is said before minutes of building, not by Next after them.
+  const availability = await portAvailability(port, host);
+  if (availability === 'in-use') throw new Error(portInUseMessage(port, host, mode));
+  if (availability === 'denied') throw new Error(portDeniedMessage(port, mode));
+  if (mode === 'start') prepareBuild();
   const db = await database();
   await migrateAndSeed(db.url, demo);
-  const host = listenHost({ hostnameEnv: process.env.HOSTNAME, embedded: db.embedded, demo });
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
   // FUSE's graceful shutdown (src/fuse/shutdown.ts) handles SIGTERM instead of Next's handler.
   if (mode === 'start') env.NEXT_MANUAL_SIG_HANDLE ??= 'true';
@@ -166,7 +209,12 @@ async function serve(mode: 'start' | 'dev', args: string[]) {
 }
 
 async function main() {
-  const [command, ...args] = process.argv.slice(2);
+  const parsed = parseCommandLine(process.argv.slice(2));
+  if (parsed.kind === 'help') {
+    process.stdout.write(parsed.text);
+    return;
+  }
+  const { command, values: options, positional } = parsed;
   // An install made before FUSE kept its data private (0755 / 0666) is fixed on every run.
   if (existsSync(DATA_DIR)) makePrivate(DATA_DIR);
   switch (command) {
@@ -177,18 +225,17 @@ async function main() {
       break;
     }
     case 'seed': {
-      const scaleTarget = args.includes('--scale-target');
-      const demo = !scaleTarget && demoWanted('seed', args);
+      const scaleTarget = options['scale-target'] === true;
+      const demo = !scaleTarget && demoWanted('seed', options.demo === true);
       const db = await database();
       if (scaleTarget) {
         // The scale-target data set (100K users, 1M+ clients): src/cli/scale-seed.ts.
         const { seedScale, describeScaleResult } = await import('./scale-seed');
-        const scaleArg = args.indexOf('--scale');
-        const scale = scaleArg >= 0 ? Number(args[scaleArg + 1]) : 1;
+        const scale = options.scale === undefined ? 1 : Number(options.scale);
         await migrateAndSeed(db.url, false);
         const pool = new pg.Pool({ connectionString: db.url, max: 1 });
         try {
-          const result = await seedScale(pool, { scale, force: args.includes('--force') });
+          const result = await seedScale(pool, { scale, force: options.force === true });
           for (const line of describeScaleResult(result)) say(line);
         } finally {
           await pool.end();
@@ -202,8 +249,8 @@ async function main() {
       // src/cli/backup.ts and restore.ts; embedded: starts the database here or shares the running one.
       const db = await database();
       try {
-        if (command === 'backup') await (await import('./backup')).runBackup(db, args);
-        else await (await import('./restore')).runRestore(db, args);
+        if (command === 'backup') await (await import('./backup')).runBackup(db, { out: options.out as string | undefined });
+        else await (await import('./restore')).runRestore(db, { file: positional! });
       } finally {
         await db.stop();
       }
@@ -211,15 +258,13 @@ async function main() {
     }
     case 'create-admiral': {
       // src/cli/admiral.ts: create (or promote) the platform operator for a real deployment.
-      const flag = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
-      const email = flag('--email');
-      if (!email) throw new Error('usage: fuse create-admiral --email you@example.com [--name "Your Name"] (password: FUSE_ADMIRAL_PASSWORD or standard input)');
+      const email = options.email as string;
       const { createAdmiral, readAdmiralPassword } = await import('./admiral');
       const password = await readAdmiralPassword();
       const db = await database();
       await migrateAndSeed(db.url, false);
       try {
-        const result = await withDb(db.url, (d) => createAdmiral(d, { email, name: flag('--name'), password }));
+        const result = await withDb(db.url, (d) => createAdmiral(d, { email, name: options.name as string | undefined, password }));
         say(result.created ? `created the admiral ${email}` : `${email} is now an admiral (signed out everywhere)`);
       } finally {
         await db.stop();
@@ -243,17 +288,18 @@ async function main() {
     }
     case 'start':
     case 'dev':
-      await serve(command, args);
+      await serve(command, options.demo === true);
       break;
-    default:
-      process.stderr.write(
-        `usage: fuse <command>\n  migrate   apply database migrations\n  seed      load the demo business (embedded database; --demo for DATABASE_URL; never with NODE_ENV=production)\n            --scale-target [--scale 0.01] [--force]: the scale-target data set\n  start     build if needed and serve the production app (demo data on the embedded database; --demo for DATABASE_URL)\n  dev       serve the development app (the same)\n  backup    write a verified snapshot of every table (--out FILE; default backups/)\n  restore   verify a backup FILE, then restore it into an empty database\n  create-admiral --email E [--name N]   create or promote the platform admiral (password: FUSE_ADMIRAL_PASSWORD or stdin)\n  finance-rebuild   recompute the finance summary totals from the invoices\n${command ? `\nunknown command: ${command} ${args.join(' ')}\n` : ''}`,
-      );
-      process.exit(command ? 2 : 0);
   }
 }
 
 main().catch((err) => {
-  process.stderr.write(`fuse: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (err instanceof UsageError) {
+    process.stderr.write(`fuse: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
+  // A database that cannot be reached is said in plain words, naming where it was looked for.
+  const problem = configuredDatabase && databaseProblem(err, configuredDatabase.url, configuredDatabase.variable);
+  process.stderr.write(`fuse: ${problem ?? (err instanceof Error ? err.message : String(err))}\n`);
   process.exit(1);
 });

@@ -18,9 +18,7 @@ async function firstNonEmptyTable(client: pg.Client): Promise<string | null> {
   return null;
 }
 
-export async function runRestore({ url, embedded }: { url: string; embedded: boolean }, args: string[]): Promise<void> {
-  const file = args.find((a) => !a.startsWith('--'));
-  if (!file) throw new Error('usage: fuse restore FILE (npm run restore -- FILE)');
+export async function runRestore({ url, embedded }: { url: string; embedded: boolean }, { file }: { file: string }): Promise<void> {
   const started = performance.now();
 
   process.stderr.write(`fuse: verifying ${file}\n`);

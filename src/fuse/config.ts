@@ -40,6 +40,7 @@ const flag = z
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  DATABASE_DIRECT_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   FUSE_EMBEDDED_DATABASE_URL: z.string().optional(),
   FUSE_DATA_DIR: z.string().default('.fuse'),
   FUSE_ALLOW_EMBEDDED: flag,
@@ -82,6 +83,12 @@ const envSchema = z.object({
   LIVE_HEARTBEAT_SECONDS: numberFrom(10),
   LIVE_MAX_REPLAY: numberFrom(1000),
   LIVE_MAX_STREAMS_PER_USER: numberFrom(10).pipe(z.number().int('must be a whole number').min(1, 'must be at least 1')),
+  LIVE_MAX_STREAM_SECONDS: numberFrom(1800).pipe(z.number().int('must be a whole number').min(10, 'must be at least 10')),
+  CRON_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters (for example `openssl rand -hex 32`)' }),
   SMTP_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   MAIL_FROM: z.string().default('FUSE <no-reply@fuse.local>'),
   FUSE_PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
@@ -91,8 +98,12 @@ export type FuseConfig = {
   env: 'development' | 'production' | 'test';
   production: boolean;
   dataDir: string;
-  /** `url` is null only when neither DATABASE_URL nor the embedded database is available. */
-  database: { url: string | null; embedded: boolean; poolMax: number };
+  /**
+   * `url` is null only when neither DATABASE_URL nor the embedded database is available.
+   * `directUrl`: a session of its own for LISTEN (DATABASE_DIRECT_URL when `url` goes through a
+   * transaction pooler, else `url`).
+   */
+  database: { url: string | null; directUrl: string | null; embedded: boolean; poolMax: number };
   /** `lifetimeSeconds`: the absolute end of a session from its sign-in; no refresh goes past it. */
   session: { secret: Uint8Array; previousSecret: Uint8Array | null; refreshSeconds: number; lifetimeSeconds: number };
   redisUrl: string | null;
@@ -121,7 +132,9 @@ export type FuseConfig = {
    * Live changes: outbox retention, stream heartbeat, how far behind a stream may replay, and how
    * many streams one user may hold open on one instance.
    */
-  live: { retentionDays: number; heartbeatSeconds: number; maxReplay: number; maxStreamsPerUser: number };
+  live: { retentionDays: number; heartbeatSeconds: number; maxReplay: number; maxStreamsPerUser: number; maxStreamSeconds: number };
+  /** Bearer secret of GET /api/cron/<job> (a host's scheduler, e.g. Vercel Cron); null: those routes are off. */
+  cronSecret: string | null;
   /** Outgoing mail (team invites): without `smtpUrl` the invite link is shown to the captain instead (never logged). */
   mail: { smtpUrl: string | null; from: string };
   /** The app's public origin, for links in emails; null: the origin of the request. */
@@ -184,13 +197,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
     );
   }
 
+  if (e.DATABASE_DIRECT_URL && !e.DATABASE_URL) {
+    throw new ConfigError('DATABASE_DIRECT_URL is set but DATABASE_URL is not: set DATABASE_URL (the pooled URL the app queries through) too.');
+  }
+
   const encoder = new TextEncoder();
   return {
     env: e.NODE_ENV,
     production,
     dataDir,
     // PGlite serves one connection at a time, so the embedded pool holds exactly one.
-    database: { url, embedded, poolMax: embedded ? 1 : Math.max(1, e.DB_POOL_MAX) },
+    database: { url, directUrl: e.DATABASE_DIRECT_URL ?? url, embedded, poolMax: embedded ? 1 : Math.max(1, e.DB_POOL_MAX) },
     session: {
       secret: encoder.encode(secret),
       previousSecret: previous ? encoder.encode(previous) : null,
@@ -231,7 +248,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
       heartbeatSeconds: Math.min(15, Math.max(1, e.LIVE_HEARTBEAT_SECONDS)),
       maxReplay: Math.max(1, Math.floor(e.LIVE_MAX_REPLAY)),
       maxStreamsPerUser: e.LIVE_MAX_STREAMS_PER_USER,
+      maxStreamSeconds: e.LIVE_MAX_STREAM_SECONDS,
     },
+    cronSecret: e.CRON_SECRET ?? null,
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
     publicUrl: e.FUSE_PUBLIC_URL ? e.FUSE_PUBLIC_URL.replace(/\/+$/, '') : null,
   };

@@ -27,6 +27,24 @@ export async function startServer(): Promise<void> {
   }
   // Web vitals and error groups (written by anonymous beacons) kept bounded, hourly, one instance at a time.
   if (config().database.url) (await import('./observability/retention')).startObservabilityRetention(getDb, config().observabilityRetention);
+  // A database without this release's migrations: said at once, in the log (and /api/ready stays 503).
+  if (config().database.url) void reportSchemaAtStart();
   // Scheduled backups when BACKUP_DIR is set (one instance per run: advisory lock).
   (await import('./backup/scheduler')).startConfiguredBackups();
+}
+
+/** Logs an error naming what to run when the database is behind this release's migrations. */
+async function reportSchemaAtStart(): Promise<void> {
+  const [{ getPool }, { schemaBehindMessage, schemaState }, { logger }] = await Promise.all([
+    import('./db/client'),
+    import('./db/schema-state'),
+    import('./observability/logger'),
+  ]);
+  try {
+    const state = await schemaState(getPool());
+    if (!state.current) logger.error({ database: state.database, expected: state.code }, schemaBehindMessage(state));
+  } catch (err) {
+    // The database is down at start: /api/ready says so; the schema is checked there once it answers.
+    logger.warn({ err: (err as Error).message }, 'startup: could not check the database schema');
+  }
 }

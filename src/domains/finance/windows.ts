@@ -82,6 +82,13 @@ export async function prepareRevenueWindows(
   return { built: built.length, dropped: dropped.rowCount ?? 0, businesses: built };
 }
 
+/** One round, logged: what the hourly schedule and GET /api/cron/finance-windows run. */
+export async function runRevenueWindowJob(db: Database): Promise<PrepareResult> {
+  const result = await prepareRevenueWindows(db);
+  if (result.built || result.dropped) logger.info({ built: result.built, dropped: result.dropped }, 'finance: revenue windows prepared');
+  return result;
+}
+
 const globalForJob = globalThis as { fuseRevenueWindowJob?: Cron };
 
 /**
@@ -92,8 +99,7 @@ export function startRevenueWindowJob(getDb: () => Database): void {
   if (globalForJob.fuseRevenueWindowJob) return;
   globalForJob.fuseRevenueWindowJob = new Cron('7 * * * *', { name: 'fuse-finance-windows', protect: true, unref: true }, async () => {
     try {
-      const result = await prepareRevenueWindows(getDb());
-      if (result.built || result.dropped) logger.info({ built: result.built, dropped: result.dropped }, 'finance: revenue windows prepared');
+      await runRevenueWindowJob(getDb());
     } catch (err) {
       logger.error({ err }, 'finance: preparing revenue windows failed');
     }

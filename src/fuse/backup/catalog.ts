@@ -125,7 +125,7 @@ export function codeSchemaVersion(migrationsFolder = path.resolve(process.cwd(),
 
 /** The schema version of a database: the newest row of drizzle.__drizzle_migrations, named from the journal. */
 export async function databaseSchemaVersion(
-  client: pg.ClientBase,
+  client: pg.ClientBase | pg.Pool,
   migrationsFolder = path.resolve(process.cwd(), 'drizzle'),
 ): Promise<SchemaVersion> {
   const exists = await client.query<{ ok: boolean }>(`select to_regclass('drizzle.__drizzle_migrations') is not null as ok`);

@@ -118,6 +118,16 @@ export function startBackupScheduler(getPool: () => pg.Pool, options: { dir: str
   return globalForJob.fuseBackupJob;
 }
 
+/**
+ * One scheduled backup with the configured BACKUP_DIR and BACKUP_KEEP, as the schedule runs it (GET
+ * /api/cron/backup on hosts without a long-running process). Null when BACKUP_DIR is not set.
+ */
+export function runConfiguredBackup(): Promise<ScheduledBackupResult> | null {
+  const { backup, database } = config();
+  if (!backup.dir || !database.url) return null;
+  return runScheduledBackup(getPool(), { dir: backup.dir, keep: backup.keep });
+}
+
 /** Called from server start: schedules backups when BACKUP_DIR is set (and a database is configured). */
 export function startConfiguredBackups(): Cron | null {
   const { backup, database } = config();

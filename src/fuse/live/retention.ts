@@ -51,6 +51,13 @@ export function pruneOutbox(db: Database, retentionDays: number): Promise<PruneR
   );
 }
 
+/** One round of outbox retention, logged: what the hourly schedule and GET /api/cron/outbox-retention run. */
+export async function runOutboxRetention(db: Database, retentionDays: number): Promise<PruneResult> {
+  const result = await pruneOutbox(db, retentionDays);
+  if (result.ran && (result.deleted || result.keysDeleted)) logger.info(result, 'live: outbox pruned');
+  return result;
+}
+
 const globalForJob = globalThis as { fuseOutboxRetention?: NodeJS.Timeout };
 
 /** Prunes hourly (first run a minute after start). Safe on every instance: one runs it at a time. */
@@ -58,8 +65,7 @@ export function startOutboxRetention(getDb: () => Database, retentionDays: numbe
   if (globalForJob.fuseOutboxRetention) return;
   const run = async () => {
     try {
-      const result = await pruneOutbox(getDb(), retentionDays);
-      if (result.ran && (result.deleted || result.keysDeleted)) logger.info(result, 'live: outbox pruned');
+      await runOutboxRetention(getDb(), retentionDays);
     } catch (err) {
       logger.error({ err }, 'live: outbox retention failed');
     }

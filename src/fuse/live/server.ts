@@ -34,7 +34,8 @@ export function getLiveHub(): LiveHub {
     const db = getDb();
     const hub = new LiveHub({
       db,
-      listenUrl: database.embedded ? null : database.url,
+      // LISTEN needs a session of its own: the direct URL when queries go through a pooler.
+      listenUrl: database.embedded ? null : database.directUrl,
       heartbeatMs: live.heartbeatSeconds * 1000,
       // Session revocations from every instance arrive on the same LISTEN connection.
       channels: { [SESSIONS_CHANNEL]: (payload) => applyRevocationNotice(payload) },
@@ -86,9 +87,6 @@ export function streamLimitReached(userId: string): boolean {
   return getLiveHub().streamsOf(userId) >= config().live.maxStreamsPerUser;
 }
 
-/** Streams older than this are closed so the browser reconnects and its session is verified again. */
-const MAX_STREAM_AGE_MS = 30 * 60_000;
-
 /** How a stream of the session's business from `after` runs, or null while the server shuts down. */
 export function liveStreamOptions(session: Session, after: number | null, signal?: AbortSignal): LiveStreamOptions | null {
   const hub = getLiveHub();
@@ -100,8 +98,10 @@ export function liveStreamOptions(session: Session, after: number | null, signal
     after,
     maxReplay: config().live.maxReplay,
     signal,
-    // Spread the reconnects of streams opened together.
-    maxAgeMs: MAX_STREAM_AGE_MS * (0.9 + Math.random() * 0.2),
+    // Streams older than LIVE_MAX_STREAM_SECONDS are closed, so the browser reconnects (resuming
+    // where it was) and its session is verified again; under a host's function time limit too.
+    // Spread by -10%..+0%, so streams opened together do not reconnect together and none outlives the limit.
+    maxAgeMs: config().live.maxStreamSeconds * 1000 * (0.9 + Math.random() * 0.1),
   };
 }
 

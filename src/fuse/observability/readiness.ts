@@ -1,11 +1,12 @@
 import 'server-only';
 import type Redis from 'ioredis';
 import { getPool } from '@/fuse/db/client';
+import { schemaBehindMessage, schemaState } from '@/fuse/db/schema-state';
 import { sharedRedis } from '@/fuse/ratelimit';
 import { logger } from './logger';
 
 export type Check = { ok: boolean; ms: number; error?: string };
-export type Readiness = { ready: boolean; checks: { database: Check; redis?: Check } };
+export type Readiness = { ready: boolean; checks: { database: Check; schema?: Check; redis?: Check } };
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
@@ -53,9 +54,21 @@ async function pingRedis(client: Redis, timeoutMs: number): Promise<void> {
   if (answer !== 'PONG') throw new Error(`unexpected PING answer ${answer}`);
 }
 
+/** Once the schema was found current it stays so for this process (migrations only move forward). */
+let schemaCurrent = false;
+
+/** The database has every migration of this release (src/fuse/db/schema-state.ts). */
+async function checkSchema(): Promise<void> {
+  if (schemaCurrent) return;
+  const state = await schemaState(getPool());
+  if (!state.current) throw new Error(schemaBehindMessage(state));
+  schemaCurrent = true;
+}
+
 /**
- * The database answers `select 1` and, when REDIS_URL is set, Redis answers PING, on the clients the
- * app itself uses (the pool, the rate limiter's Redis connection): a probe opens no connection.
+ * The database answers `select 1` and has this release's migrations and, when REDIS_URL is set,
+ * Redis answers PING, on the clients the app itself uses (the pool, the rate limiter's Redis
+ * connection): a probe opens no connection. The schema is checked once the database answers.
  * Failures carry the driver's error text (hosts, ports): for logs and operators, see `publicChecks`.
  */
 export async function readiness(timeoutMs = 2_000): Promise<Readiness> {
@@ -64,7 +77,11 @@ export async function readiness(timeoutMs = 2_000): Promise<Readiness> {
     check('database', () => getPool().query('select 1'), timeoutMs),
     redis ? check('redis', () => pingRedis(redis, timeoutMs), timeoutMs) : Promise.resolve(undefined),
   ]);
-  return { ready: database.ok && (redisCheck?.ok ?? true), checks: redisCheck ? { database, redis: redisCheck } : { database } };
+  const schema = database.ok ? await check('schema', checkSchema, timeoutMs) : undefined;
+  return {
+    ready: database.ok && (schema?.ok ?? false) && (redisCheck?.ok ?? true),
+    checks: { database, ...(schema ? { schema } : {}), ...(redisCheck ? { redis: redisCheck } : {}) },
+  };
 }
 
 /** What an anonymous caller (a load balancer) is told: which dependency is up, nothing about why one is not. */

@@ -44,6 +44,13 @@ export function pruneObservability(db: Database, limits: ObservabilityRetention)
   );
 }
 
+/** One round, logged: what the hourly schedule and GET /api/cron/observability-retention run. */
+export async function runObservabilityRetention(db: Database, limits: ObservabilityRetention): Promise<ObservabilityPruneResult> {
+  const result = await pruneObservability(db, limits);
+  if (result.vitalsDeleted || result.errorGroupsDeleted) logger.info(result, 'observability: old web vitals and error groups pruned');
+  return result;
+}
+
 const globalForJob = globalThis as { fuseObservabilityRetention?: Cron };
 
 /**
@@ -53,8 +60,7 @@ const globalForJob = globalThis as { fuseObservabilityRetention?: Cron };
 export function startObservabilityRetention(getDb: () => Database, limits: ObservabilityRetention, pattern = '23 * * * *'): Cron {
   globalForJob.fuseObservabilityRetention ??= new Cron(pattern, { name: 'fuse-observability-retention', protect: true, unref: true }, async () => {
     try {
-      const result = await pruneObservability(getDb(), limits);
-      if (result.vitalsDeleted || result.errorGroupsDeleted) logger.info(result, 'observability: old web vitals and error groups pruned');
+      await runObservabilityRetention(getDb(), limits);
     } catch (err) {
       logger.error({ err }, 'observability: retention failed');
     }
