@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFastFailRedis, RedisStore } from '@/fuse/ratelimit/redis-store';
+import { createFastFailRedis, firstConnection, RedisStore } from '@/fuse/ratelimit/redis-store';
 import { startRedis } from '../e2e/hardening-support';
 
 describe('hardening: sliding window in Redis', () => {
@@ -30,6 +30,30 @@ describe('hardening: sliding window in Redis', () => {
     const after = await store.hit('k', rule);
     expect(after.allowed).toBe(true);
     expect(after.remaining).toBe(4);
+  });
+
+  it('a client still making its first connection is waited for, not failed (a process that just started)', async () => {
+    const fresh = createFastFailRedis(redis.url);
+    try {
+      // Without the wait, a command sent now fails at once: there is no offline queue.
+      expect(fresh.status).not.toBe('ready');
+      await firstConnection(fresh, 1_000);
+      expect((await new RedisStore(fresh, `unit-first-${process.pid}:`).hit('first', { max: 1, windowMs: 1_000 })).allowed).toBe(true);
+    } finally {
+      fresh.disconnect();
+    }
+  });
+
+  it('a server that refused the first connection is not waited for', async () => {
+    const refused = createFastFailRedis('redis://127.0.0.1:1');
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      const t = Date.now();
+      await firstConnection(refused, 1_000);
+      expect(Date.now() - t).toBeLessThan(200);
+    } finally {
+      refused.disconnect();
+    }
   });
 
   it('peek decides without counting', async () => {

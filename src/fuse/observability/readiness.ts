@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { getPool } from '@/fuse/db/client';
 import { schemaBehindMessage, schemaState } from '@/fuse/db/schema-state';
 import { sharedRedis } from '@/fuse/ratelimit';
+import { whenRedisReady } from '@/fuse/ratelimit/redis-store';
 import { logger } from './logger';
 
 export type Check = { ok: boolean; ms: number; error?: string };
@@ -37,19 +38,7 @@ async function check(what: string, run: () => Promise<unknown>, timeoutMs: numbe
 
 /** PING on the process's Redis client; while it is (re)connecting, waits for it up to the timeout. */
 async function pingRedis(client: Redis, timeoutMs: number): Promise<void> {
-  if (client.status !== 'ready') {
-    await new Promise<void>((resolve, reject) => {
-      const done = (err?: Error) => {
-        clearTimeout(timer);
-        client.off('ready', onReady);
-        if (err) reject(err);
-        else resolve();
-      };
-      const onReady = () => done();
-      const timer = setTimeout(() => done(new Error(`Redis is not connected (${client.status})`)), timeoutMs);
-      client.on('ready', onReady);
-    });
-  }
+  await whenRedisReady(client, timeoutMs);
   const answer = await client.ping();
   if (answer !== 'PONG') throw new Error(`unexpected PING answer ${answer}`);
 }

@@ -3,7 +3,7 @@ import { config } from '@/fuse/config';
 import { logger } from '@/fuse/observability/logger';
 import { rateLimitStoreFailures } from '@/fuse/observability/metrics';
 import { onShutdown } from '@/fuse/shutdown';
-import { createFastFailRedis, RedisStore } from './redis-store';
+import { createFastFailRedis, firstConnection, RedisStore } from './redis-store';
 import { MemoryStore, rateLimitHeaders, type Decision, type RateLimitStore, type Rule } from './sliding-window';
 
 export { MemoryStore, rateLimitHeaders, type Decision, type Rule } from './sliding-window';
@@ -64,6 +64,8 @@ export async function hitRateLimit(key: string, rule: Rule, onFailure: OnStoreFa
   const l = limiters();
   if (!l.redis) return l.memory[mode](key, rule);
   try {
+    // The first requests of a process that just started wait for its first connection (≤ 1 s).
+    if (l.client) await firstConnection(l.client, 1_000);
     return await l.redis[mode](key, rule);
   } catch (err) {
     if (Date.now() - l.lastWarning > 10_000) {

@@ -52,6 +52,41 @@ export function createFastFailRedis(url: string, options: { commandTimeoutMs?: n
   return client;
 }
 
+/** Resolves once the client is connected; rejects after `timeoutMs` with its state in the message. */
+export function whenRedisReady(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onReady = () => done();
+    const timer = setTimeout(() => done(new Error(`Redis is not connected (${client.status})`)), timeoutMs);
+    client.on('ready', onReady);
+  });
+}
+
+/**
+ * A client that has never been ready is still making its first connection (a process that just
+ * started): wait for it, up to `timeoutMs`, rather than fail the first requests. Once it has been
+ * ready, a lost connection fails fast (no offline queue) as designed.
+ */
+export function firstConnection(client: Redis, timeoutMs: number): Promise<void> {
+  const state = client as Redis & { fuseWasReady?: boolean };
+  if (client.status === 'ready') {
+    state.fuseWasReady = true;
+    return Promise.resolve();
+  }
+  // Only the first attempt: a server that refused it (reconnecting) or a closed client fails fast.
+  if (state.fuseWasReady || !['wait', 'connecting', 'connect'].includes(client.status)) return Promise.resolve();
+  return whenRedisReady(client, timeoutMs).then(
+    () => void (state.fuseWasReady = true),
+    () => undefined,
+  );
+}
+
 export class RedisStore implements RateLimitStore {
   private readonly client: WithSlidingWindow;
   constructor(
