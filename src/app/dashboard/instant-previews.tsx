@@ -13,7 +13,7 @@ import type { SessionView } from '@/fuse/store/slices';
 
 function ClientsPreview({ data, session }: { data: unknown; session: SessionView }) {
   return (
-    <ClientsProvider initial={{ session, clients: { ...(data as ClientPage), filter: { status: 'active', q: '' } } }}>
+    <ClientsProvider initial={{ session, clients: { ...(data as ClientPage), filter: { status: 'active', q: '' } } }} livePosition={null}>
       <ClientsView />
     </ClientsProvider>
   );
