@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import net from 'node:net';
+import { processSingleton } from '@/fuse/singleton';
 
 /**
  * Graceful shutdown. On SIGTERM (or SIGINT) FUSE:
@@ -29,7 +30,7 @@ type State = {
   signalled: boolean;
 };
 
-const state = globalThis as { fuseShutdown?: State };
+const state = processSingleton('shutdown', (): { fuseShutdown?: State } => ({}));
 
 function registry(): State {
   if (!state.fuseShutdown) {

@@ -1,31 +1,14 @@
 'use client';
 
 import { useEffect, type ReactNode } from 'react';
-import { ClientsProvider } from '@/domains/clients/components/clients-provider';
-import { ClientsView } from '@/domains/clients/components/clients-view';
-import type { ClientPage } from '@/domains/clients/queries';
-import { FinancePreview } from '@/domains/finance/components/finance-preview';
 import { formatMoney } from '@/domains/finance/money';
-import { SettingsPreview } from '@/domains/settings/components/settings-view';
-import { TeamPreview } from '@/domains/team/components/team-view';
 import { InstantOutlet, type PreviewComponent } from '@/fuse/store/instant-navigation';
-import type { SessionView } from '@/fuse/store/slices';
+import { DOMAINS } from './domains';
 
-function ClientsPreview({ data, session }: { data: unknown; session: SessionView }) {
-  return (
-    <ClientsProvider initial={{ session, clients: { ...(data as ClientPage), filter: { status: 'active', q: '' } } }}>
-      <ClientsView />
-    </ClientsProvider>
-  );
-}
-
-/** Each sidebar page drawn from its preloaded slice, keyed like the preload targets. */
-const PREVIEWS: Record<string, PreviewComponent> = {
-  clients: ClientsPreview,
-  finance: FinancePreview,
-  team: TeamPreview,
-  settings: SettingsPreview,
-};
+/** Each sidebar page drawn from its preloaded slice, keyed like the preload targets (the domain's name). */
+const PREVIEWS: Record<string, PreviewComponent> = Object.fromEntries(
+  DOMAINS.flatMap((domain) => (domain.preload ? [[domain.name, domain.preload.preview]] : [])),
+);
 
 export function DashboardOutlet({ children }: { children: ReactNode }) {
   useEffect(() => {

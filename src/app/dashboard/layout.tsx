@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { SignOutButton } from '@/fuse/auth/components/sign-out-button';
@@ -21,10 +20,12 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <nav>
           {nav.map((item) => (
             <InstantLink key={item.href} href={item.href}>
+              <span className="nav-icon" aria-hidden="true">
+                {item.icon}
+              </span>
               {item.label}
             </InstantLink>
           ))}
-          {session.rank === 'admiral' && <Link href="/dashboard/admin">Admin</Link>}
         </nav>
         <div className="who">
           {session.name}

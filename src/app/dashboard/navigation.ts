@@ -1,21 +1,19 @@
-import { rankAtLeast, type Rank } from '@/fuse/auth/schema-types';
+import type { Rank } from '@/fuse/auth/schema-types';
 import type { PreloadTarget } from '@/fuse/store/instant-navigation';
+import { DOMAINS } from './domains';
 
-export type NavItem = { href: string; label: string; preload?: PreloadTarget };
+export type NavItem = { href: string; label: string; icon: string; preload?: PreloadTarget };
 
 /**
- * The sidebar: what this rank may open, and for each page the one GET that returns its slice (what
- * the idle preloader fetches for instant navigation).
+ * The sidebar, from the domains' manifests: what this rank may open, and for each page the one GET
+ * that returns its slice (what the idle preloader fetches for instant navigation).
  */
 export function dashboardNav(rank: Rank): NavItem[] {
-  const items: NavItem[] = [
-    { href: '/dashboard', label: 'Overview' },
-    { href: '/dashboard/clients', label: 'Clients', preload: { key: 'clients', href: '/dashboard/clients', url: '/api/clients?status=active' } },
-    { href: '/dashboard/finance', label: 'Finance', preload: { key: 'finance', href: '/dashboard/finance', url: '/api/invoices?summary=1' } },
-  ];
-  if (rankAtLeast(rank, 'captain')) {
-    items.push({ href: '/dashboard/team', label: 'Team', preload: { key: 'team', href: '/dashboard/team', url: '/api/team' } });
+  const items: NavItem[] = [{ href: '/dashboard', label: 'Overview', icon: '⌂' }];
+  for (const domain of DOMAINS) {
+    if (!domain.navigation || !domain.shownTo(rank)) continue;
+    const { href, label, icon } = domain.navigation;
+    items.push({ href, label, icon, ...(domain.preload ? { preload: { key: domain.name, href, url: domain.preload.url } } : {}) });
   }
-  items.push({ href: '/dashboard/settings', label: 'Settings', preload: { key: 'settings', href: '/dashboard/settings', url: '/api/settings' } });
   return items;
 }

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { logger } from '@/fuse/observability/logger';
+import { processSingleton } from '@/fuse/singleton';
 
 /*
  * Revenue windows: each business's paid revenue per client over the 12 months the finance summary
@@ -89,7 +90,7 @@ export async function runRevenueWindowJob(db: Database): Promise<PrepareResult> 
   return result;
 }
 
-const globalForJob = globalThis as { fuseRevenueWindowJob?: Cron };
+const globalForJob = processSingleton('revenueWindowJob', (): { fuseRevenueWindowJob?: Cron } => ({}));
 
 /**
  * Prepares windows hourly: months end at a different hour in every time zone, and three days of

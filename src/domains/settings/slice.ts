@@ -1,3 +1,6 @@
+import { fetchJson } from '@/fuse/store/api';
+import type { DomainState } from '@/fuse/store/domain-store';
+import { showError } from '@/fuse/store/optimistic';
 import type { LiveChange, UiSlice } from '@/fuse/store/slices';
 import type { ProfileChange, SettingsInitial } from './queries';
 import type { SettingsPatch } from './validators';
@@ -11,18 +14,11 @@ export type SettingsSlice = {
   };
 };
 
+export type SettingsStoreState = DomainState<SettingsSlice>;
+
 type State = SettingsSlice & UiSlice;
-type Set = (partial: Partial<State> | ((s: State) => Partial<State>)) => void;
+type Set = (fn: (s: State) => Partial<State>) => void;
 type Get = () => State;
-
-export const SETTINGS_SLICE_URL = '/api/settings';
-
-async function send<T>(url: string, method: string, body: unknown): Promise<T> {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, credentials: 'same-origin', body: JSON.stringify(body) });
-  const data = (await res.json().catch(() => ({}))) as { error?: string; fields?: Record<string, string> };
-  if (!res.ok) throw new Error((data.fields && Object.values(data.fields).join(' ')) || data.error || `Request failed (${res.status}).`);
-  return data as T;
-}
 
 export function settingsSlice(initial: SettingsInitial, set: Set, get: Get): SettingsSlice {
   const patch = (p: Partial<SettingsSlice['settings']>) => set((s) => ({ settings: { ...s.settings, ...p } }));
@@ -33,7 +29,10 @@ export function settingsSlice(initial: SettingsInitial, set: Set, get: Get): Set
       async save(changes) {
         patch({ saving: true });
         try {
-          const saved = await send<{ name: string; theme: 'light' | 'dark'; businessName: string; timezone: string }>('/api/settings', 'PATCH', changes);
+          const saved = await fetchJson<{ name: string; theme: 'light' | 'dark'; businessName: string; timezone: string }>('/api/settings', {
+            method: 'PATCH',
+            body: JSON.stringify(changes),
+          });
           const s = get().settings;
           patch({
             profile: { ...s.profile, name: saved.name, theme: saved.theme },
@@ -42,7 +41,7 @@ export function settingsSlice(initial: SettingsInitial, set: Set, get: Get): Set
           get().ui.showToast('info', 'Saved.');
           return true;
         } catch (err) {
-          get().ui.showToast('error', err instanceof Error ? err.message : 'Something went wrong.');
+          showError(get().ui, err);
           return false;
         } finally {
           patch({ saving: false });
@@ -50,10 +49,10 @@ export function settingsSlice(initial: SettingsInitial, set: Set, get: Get): Set
       },
       async switchBusiness(businessId) {
         try {
-          await send('/api/business/switch', 'POST', { businessId });
+          await fetchJson('/api/business/switch', { method: 'POST', body: JSON.stringify({ businessId }) });
           return true;
         } catch (err) {
-          get().ui.showToast('error', err instanceof Error ? err.message : 'Something went wrong.');
+          showError(get().ui, err);
           return false;
         }
       },

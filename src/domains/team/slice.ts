@@ -1,3 +1,6 @@
+import { fetchJson } from '@/fuse/store/api';
+import type { DomainState } from '@/fuse/store/domain-store';
+import { runOptimistic, showError } from '@/fuse/store/optimistic';
 import type { LiveChange, SessionSlice, UiSlice } from '@/fuse/store/slices';
 import type { InviteView, MemberChange, MemberView, TeamInitial } from './queries';
 import { mayChangeRankOf } from './ranks';
@@ -11,40 +14,51 @@ export type TeamSlice = {
     revoke: (id: number) => Promise<boolean>;
     changeRank: (userId: string, rank: MemberRank) => Promise<boolean>;
     removeMember: (userId: string) => Promise<boolean>;
+    /** Reads the members and open invites again (someone joined; or the stream asks for a resync). */
+    reload: () => Promise<void>;
     apply: (change: LiveChange) => void;
   };
 };
 
+export type TeamStoreState = DomainState<TeamSlice>;
+
 type State = TeamSlice & UiSlice & SessionSlice;
-type Set = (partial: Partial<State> | ((s: State) => Partial<State>)) => void;
+type Set = (fn: (s: State) => Partial<State>) => void;
 type Get = () => State;
 
-export const TEAM_SLICE_URL = '/api/team';
-
-async function send<T>(url: string, method: string, body?: unknown): Promise<T> {
-  const res = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = (await res.json().catch(() => ({}))) as { error?: string; fields?: Record<string, string> };
-  if (!res.ok) throw new Error((data.fields && Object.values(data.fields).join(' ')) || data.error || `Request failed (${res.status}).`);
-  return data as T;
+/** Removes the matching entry from a list; returns the undo that puts it back where it was. */
+function removeAt<T>(read: () => T[], write: (list: T[]) => void, match: (x: T) => boolean): () => void {
+  const list = read();
+  const index = list.findIndex(match);
+  const entry = list[index];
+  if (entry === undefined) return () => undefined;
+  write(list.filter((x) => !match(x)));
+  return () => {
+    const current = read().filter((x) => !match(x));
+    current.splice(Math.min(index, current.length), 0, entry);
+    write(current);
+  };
 }
 
 export function teamSlice(initial: TeamInitial, set: Set, get: Get): TeamSlice {
   const patch = (p: Partial<TeamSlice['team']>) => set((s) => ({ team: { ...s.team, ...p } }));
-  const fail = (err: unknown) => get().ui.showToast('error', err instanceof Error ? err.message : 'Something went wrong.');
+  const fail = (err: unknown) => showError(get().ui, err);
+  const members = () => get().team.members;
+  const setMembers = (list: MemberView[]) => patch({ members: list });
+  const invites = () => get().team.invites;
+  const setInvites = (list: InviteView[]) => patch({ invites: list });
   return {
     team: {
       ...initial,
       lastLink: null,
       async invite(email, rank) {
         try {
-          const created = await send<{ invite: InviteView; link: string | null }>('/api/team/invites', 'POST', { email, rank });
+          const created = await fetchJson<{ invite: InviteView; link: string | null }>('/api/team/invites', {
+            method: 'POST',
+            body: JSON.stringify({ email, rank }),
+          });
           patch({
-            invites: [created.invite, ...get().team.invites.filter((i) => i.id !== created.invite.id)],
+            invites: [created.invite, ...invites().filter((i) => i.id !== created.invite.id)],
             lastLink: created.link ? { email: created.invite.email, link: created.link } : null,
           });
           if (!created.link) get().ui.showToast('info', `Invitation emailed to ${created.invite.email}.`);
@@ -54,41 +68,38 @@ export function teamSlice(initial: TeamInitial, set: Set, get: Get): TeamSlice {
           return false;
         }
       },
-      async revoke(id) {
-        const before = get().team.invites;
-        patch({ invites: before.filter((i) => i.id !== id) });
-        try {
-          await send(`/api/team/invites/${id}`, 'DELETE');
-          return true;
-        } catch (err) {
-          patch({ invites: before });
-          fail(err);
-          return false;
-        }
+      revoke: (id) =>
+        runOptimistic({
+          fail,
+          show: () => removeAt(invites, setInvites, (i) => i.id === id),
+          request: () => fetchJson(`/api/team/invites/${id}`, { method: 'DELETE' }),
+        }),
+      changeRank(userId, rank) {
+        const before = members().find((m) => m.userId === userId);
+        if (!before) return Promise.resolve(false);
+        const put = (member: MemberView) => setMembers(members().map((m) => (m.userId === userId ? member : m)));
+        return runOptimistic<MemberView>({
+          fail,
+          show: () => {
+            put({ ...before, rank });
+            return () => put(before);
+          },
+          request: () => fetchJson<MemberView>(`/api/team/members/${userId}`, { method: 'PATCH', body: JSON.stringify({ rank }) }),
+          confirm: put,
+        });
       },
-      async changeRank(userId, rank) {
-        const before = get().team.members;
-        patch({ members: before.map((m) => (m.userId === userId ? { ...m, rank } : m)) });
+      removeMember: (userId) =>
+        runOptimistic({
+          fail,
+          show: () => removeAt(members, setMembers, (m) => m.userId === userId),
+          request: () => fetchJson(`/api/team/members/${userId}`, { method: 'DELETE' }),
+        }),
+      async reload() {
         try {
-          const saved = await send<MemberView>(`/api/team/members/${userId}`, 'PATCH', { rank });
-          patch({ members: get().team.members.map((m) => (m.userId === userId ? saved : m)) });
-          return true;
-        } catch (err) {
-          patch({ members: before });
-          fail(err);
-          return false;
-        }
-      },
-      async removeMember(userId) {
-        const before = get().team.members;
-        patch({ members: before.filter((m) => m.userId !== userId) });
-        try {
-          await send(`/api/team/members/${userId}`, 'DELETE');
-          return true;
-        } catch (err) {
-          patch({ members: before });
-          fail(err);
-          return false;
+          const fresh = await fetchJson<TeamInitial>('/api/team');
+          patch({ members: fresh.members, invites: fresh.invites, assignableRanks: fresh.assignableRanks, canInvite: fresh.canInvite });
+        } catch {
+          // The next change or page view catches up; what is shown stays.
         }
       },
       apply(change) {
@@ -98,16 +109,20 @@ export function teamSlice(initial: TeamInitial, set: Set, get: Get): TeamSlice {
           const m = change.data as MemberChange;
           const me = get().session;
           const member: MemberView = { ...m, isYou: m.userId === me.userId, canChangeRank: mayChangeRankOf(me, m) };
-          patch({ members: get().team.members.map((x) => (x.userId === m.userId ? member : x)) });
+          setMembers(members().map((x) => (x.userId === m.userId ? member : x)));
         } else if (change.kind === 'member-removed') {
           const { userId } = change.data as { userId: string };
-          patch({ members: get().team.members.filter((x) => x.userId !== userId) });
+          setMembers(members().filter((x) => x.userId !== userId));
         } else if (change.kind === 'invite') {
           const i = change.data as InviteView;
-          if (!get().team.invites.some((x) => x.id === i.id)) patch({ invites: [i, ...get().team.invites] });
+          if (!invites().some((x) => x.id === i.id)) setInvites([i, ...invites()]);
         } else if (change.kind === 'invite-revoked') {
           const { id } = change.data as { id: number };
-          patch({ invites: get().team.invites.filter((x) => x.id !== id) });
+          setInvites(invites().filter((x) => x.id !== id));
+        } else if (change.kind === 'joined') {
+          // The change names only the new member and rank; their name, email and the invite they
+          // used come with one read of the team.
+          void get().team.reload();
         }
       },
     },

@@ -7,6 +7,7 @@ import { getPool } from '@/fuse/db/client';
 import { logger } from '@/fuse/observability/logger';
 import { recordBackupRun } from './runs';
 import { defaultBackupName, writeBackup } from './write-backup';
+import { processSingleton } from '@/fuse/singleton';
 
 /** Advisory lock key of the scheduled backup (one instance at a time); "FBAK" in ASCII. */
 export const BACKUP_LOCK_KEY = 0x4642414b;
@@ -94,7 +95,7 @@ export async function runScheduledBackup(
   }
 }
 
-const globalForJob = globalThis as { fuseBackupJob?: Cron };
+const globalForJob = processSingleton('backupJob', (): { fuseBackupJob?: Cron } => ({}));
 
 /**
  * Starts the backup schedule (BACKUP_CRON, server local time) on this instance. Every instance may

@@ -3,11 +3,12 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { config, ConfigError, MISSING_DATABASE_MESSAGE } from '@/fuse/config';
 import { logger } from '@/fuse/observability/logger';
+import { processSingleton } from '@/fuse/singleton';
 
 export type Database = NodePgDatabase<Record<string, unknown>>;
 
 type DbState = { pool: pg.Pool; db: Database };
-const globalForDb = globalThis as unknown as { fuseDb?: DbState };
+const globalForDb = processSingleton('db', (): { fuseDb?: DbState } => ({}));
 
 /** Reads integer/bigint columns as JS numbers; FUSE ids stay far below 2^53. */
 pg.types.setTypeParser(20, (v) => Number(v));

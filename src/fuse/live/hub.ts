@@ -7,6 +7,7 @@ import { liveStreamsOpen } from '@/fuse/observability/metrics';
 import { changesAfter, LIVE_CHANNEL, type Change } from './outbox';
 import { outbox } from './schema';
 import { encodeChange, HEARTBEAT } from './sse';
+import { processSingleton } from '@/fuse/singleton';
 
 /**
  * A change ready to send: encoded once, written to every stream of the business whose reader is in
@@ -53,7 +54,7 @@ export type LiveHubOptions = {
 };
 
 type LocalNotify = (businessId: string, id: number) => void;
-const globalForLocal = globalThis as { fuseLiveLocalNotify?: LocalNotify; fuseLiveLocalHubs?: Set<LocalNotify> };
+const globalForLocal = processSingleton('liveLocal', (): { fuseLiveLocalNotify?: LocalNotify; fuseLiveLocalHubs?: Set<LocalNotify> } => ({}));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { ChangeKind } from '@/fuse/auth/read-access';
 import type { Database } from '@/fuse/db/client';
 import { outbox, outboxPruned } from './schema';
+import { processSingleton } from '@/fuse/singleton';
 
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -50,8 +51,8 @@ export async function recordChange(tx: Transaction, change: ChangeInput): Promis
     .returning({ id: outbox.id });
   await tx.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${`${change.businessId}:${row!.id}`})`);
   // Without a LISTEN connection (embedded database) the hub of this process hears of it directly;
-  // it reads the row once the transaction has committed. Through globalThis: every bundle shares it.
-  (globalThis as { fuseLiveLocalNotify?: (businessId: string, id: number) => void }).fuseLiveLocalNotify?.(
+  // it reads the row once the transaction has committed. A process singleton: every bundle shares it.
+  processSingleton('liveLocal', (): { fuseLiveLocalNotify?: (businessId: string, id: number) => void } => ({})).fuseLiveLocalNotify?.(
     change.businessId,
     row!.id,
   );

@@ -5,6 +5,7 @@ import { timed } from '@/fuse/db/timed';
 import { logger } from '@/fuse/observability/logger';
 import { OUTBOX_LOCK_CLASS } from './outbox';
 import { idempotencyKeys, outbox, outboxPruned } from './schema';
+import { processSingleton } from '@/fuse/singleton';
 
 /** Second key of the retention job's advisory lock (first: the outbox lock class). */
 const RETENTION_LOCK_KEY = 1;
@@ -58,7 +59,7 @@ export async function runOutboxRetention(db: Database, retentionDays: number): P
   return result;
 }
 
-const globalForJob = globalThis as { fuseOutboxRetention?: NodeJS.Timeout };
+const globalForJob = processSingleton('outboxRetention', (): { fuseOutboxRetention?: NodeJS.Timeout } => ({}));
 
 /** Prunes hourly (first run a minute after start). Safe on every instance: one runs it at a time. */
 export function startOutboxRetention(getDb: () => Database, retentionDays: number, everyMs = 60 * 60_000): void {

@@ -8,6 +8,7 @@ import type { Session } from '@/fuse/session/token';
 import { onShutdown } from '@/fuse/shutdown';
 import { LiveHub, type LiveReader } from './hub';
 import { openLiveStream, type LiveStreamOptions } from './stream';
+import { processSingleton } from '@/fuse/singleton';
 
 /** The answer headers of a live stream, whichever server path serves it. */
 export const LIVE_STREAM_HEADERS = {
@@ -22,7 +23,7 @@ export const SHUTTING_DOWN = 'The server is shutting down.';
 export const tooManyStreams = (max: number) =>
   `Too many live streams are open for this account (at most ${max} at a time). Close another tab and try again.`;
 
-const globalForHub = globalThis as { fuseLiveHub?: LiveHub };
+const globalForHub = processSingleton('liveHub', (): { fuseLiveHub?: LiveHub } => ({}));
 
 /**
  * The hub of this process. On globalThis: Next loads route handlers and pages in separate bundles,

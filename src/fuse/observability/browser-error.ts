@@ -6,6 +6,7 @@ import { readBeacon } from './beacon';
 import { captureError } from './errors';
 import { allowIngest, INGEST_LIMITS } from './ingest-limit';
 import { metrics } from './metrics';
+import { processSingleton } from '@/fuse/singleton';
 
 /** What the browser reports about an error; everything is re-scrubbed and bounded on the server. */
 export const browserErrorInput = z.object({
@@ -21,8 +22,7 @@ export type BrowserErrorInput = z.infer<typeof browserErrorInput>;
 /** A fingerprint forwarded to Sentry less than this long ago is only counted locally. */
 const SENTRY_REPEAT_MS = 60_000;
 const MAX_REMEMBERED = 5_000;
-const globalForSentry = globalThis as unknown as { fuseBrowserErrorsForwarded?: Map<string, number> };
-const forwarded = (globalForSentry.fuseBrowserErrorsForwarded ??= new Map());
+const forwarded = processSingleton('browserErrorsForwarded', () => new Map<string, number>());
 
 /**
  * True when this browser error should go to Sentry: at most once a minute per fingerprint on this

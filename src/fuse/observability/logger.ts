@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 import { safeError } from './scrub';
+import { processSingleton } from '@/fuse/singleton';
 
 /**
  * One structured logger: JSON lines in production, readable lines in development. Secrets never
@@ -52,5 +53,4 @@ export function createLogger(options: { level?: string; pretty?: boolean; destin
   return pino(base);
 }
 
-const globalForLogger = globalThis as unknown as { fuseLogger?: Logger };
-export const logger: Logger = (globalForLogger.fuseLogger ??= createLogger());
+export const logger: Logger = processSingleton('logger', createLogger);

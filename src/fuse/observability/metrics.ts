@@ -2,6 +2,7 @@ import client, { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { config } from '@/fuse/config';
 import { observeQueries } from '@/fuse/db/timed';
 import { appRouteTable, OTHER_ROUTE, type RouteKind } from './route-table';
+import { processSingleton } from '@/fuse/singleton';
 
 /**
  * The process's Prometheus metrics. One registry per process, kept on globalThis so every bundle
@@ -97,17 +98,15 @@ function create(): FuseMetrics {
   };
 }
 
-const globalForMetrics = globalThis as unknown as { fuseMetrics?: FuseMetrics; fuseObservedTimed?: WeakSet<object> };
-export const metrics: FuseMetrics = (globalForMetrics.fuseMetrics ??= create());
+export const metrics: FuseMetrics = processSingleton('metrics', create);
 
 /** The proxy calls this for every request it answers with 429. */
 export const rateLimitedTotal = metrics.rateLimitedTotal;
 /** The live hub sets this (inc on open, dec on close) for the streams it holds. */
 export const liveStreamsOpen = metrics.liveStreamsOpen;
 
-const globalForBackupMetrics = globalThis as unknown as { fuseBackupMetrics?: { lastRun: Gauge<'outcome'>; lastBytes: Gauge } };
 /** Scheduled backups of this instance: when the last run of each outcome finished, and the last file's size. */
-export const backupMetrics = (globalForBackupMetrics.fuseBackupMetrics ??= {
+export const backupMetrics = processSingleton('backupMetrics', () => ({
   lastRun: new Gauge({
     name: 'fuse_backup_last_run_timestamp_seconds',
     help: 'Unix time the last backup run finished, by outcome (success, failure)',
@@ -119,15 +118,14 @@ export const backupMetrics = (globalForBackupMetrics.fuseBackupMetrics ??= {
     help: 'Size of the last successful backup file',
     registers: [metrics.registry],
   }),
-});
+}));
 
-const globalForLimiterMetrics = globalThis as unknown as { fuseRateLimitStoreFailures?: Counter<'outcome'> };
 /**
  * Rate-limit checks Redis did not answer in time, by what happened instead: `memory` (this
  * instance's own budget: the limit is no longer global) or `closed` (refused with 503). A rising
  * `memory` count under load means REDIS_COMMAND_TIMEOUT_MS is shorter than the event loop's lag.
  */
-export const rateLimitStoreFailures = (globalForLimiterMetrics.fuseRateLimitStoreFailures ??= new Counter({
+export const rateLimitStoreFailures = processSingleton('rateLimitStoreFailures', () => new Counter({
   name: 'fuse_rate_limit_store_failures_total',
   help: 'Rate-limit checks that Redis did not answer, by fallback (memory, closed)',
   labelNames: ['outcome'],
@@ -164,7 +162,7 @@ export function slowestQueries(limit = 10): QueryStat[] {
 
 // Hook the data layer once per copy of timed.ts (a bundler may hold more than one copy of it, and
 // the registry is shared, so each copy is hooked exactly once).
-const hooked = (globalForMetrics.fuseObservedTimed ??= new WeakSet());
+const hooked = processSingleton('observedTimed', () => new WeakSet<object>());
 if (!hooked.has(observeQueries)) {
   hooked.add(observeQueries);
   observeQueries((name, ms, ok) => recordQuery(name, ms, ok));

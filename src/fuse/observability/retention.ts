@@ -5,6 +5,7 @@ import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { logger } from './logger';
 import { errorGroups, webVitals } from './schema';
+import { processSingleton } from '@/fuse/singleton';
 
 /** Advisory lock key of the retention job (one instance at a time); "FOBS" in ASCII. */
 const RETENTION_LOCK_KEY = 0x464f4253;
@@ -51,7 +52,7 @@ export async function runObservabilityRetention(db: Database, limits: Observabil
   return result;
 }
 
-const globalForJob = globalThis as { fuseObservabilityRetention?: Cron };
+const globalForJob = processSingleton('observabilityRetention', (): { fuseObservabilityRetention?: Cron } => ({}));
 
 /**
  * Prunes hourly on every instance that starts it (the advisory lock lets one of them do the work).

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { logger } from './logger';
+import { processSingleton } from '@/fuse/singleton';
 
 /**
  * The app's routes, for metric labels and web-vital pages: a request path is labelled with the route
@@ -154,7 +155,7 @@ export function loadAppRoutes(options: { production?: boolean; root?: string; di
   }
 }
 
-const globalForRoutes = globalThis as unknown as { fuseRouteTable?: RouteTable };
+const globalForRoutes = processSingleton('routeTable', (): { fuseRouteTable?: RouteTable } => ({}));
 
 /** The process's route table, loaded once (routes change only with a new build). */
 export function appRouteTable(): RouteTable {

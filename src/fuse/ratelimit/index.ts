@@ -5,6 +5,7 @@ import { rateLimitStoreFailures } from '@/fuse/observability/metrics';
 import { onShutdown } from '@/fuse/shutdown';
 import { createFastFailRedis, firstConnection, RedisStore } from './redis-store';
 import { MemoryStore, rateLimitHeaders, type Decision, type RateLimitStore, type Rule } from './sliding-window';
+import { processSingleton } from '@/fuse/singleton';
 
 export { MemoryStore, rateLimitHeaders, type Decision, type Rule } from './sliding-window';
 
@@ -33,7 +34,7 @@ export class RateLimitUnavailableError extends Error {
 }
 
 type Limiters = { memory: MemoryStore; redis: RateLimitStore | null; client: Redis | null; lastWarning: number };
-const state = globalThis as { fuseRateLimiters?: Limiters };
+const state = processSingleton('rateLimiters', (): { fuseRateLimiters?: Limiters } => ({}));
 
 function limiters(): Limiters {
   if (!state.fuseRateLimiters) {

@@ -1,4 +1,5 @@
 import { SESSION_TTL_SECONDS } from './token';
+import { processSingleton } from '@/fuse/singleton';
 
 /**
  * What this instance knows of revoked sessions, held in memory so a cookie read needs no database
@@ -120,7 +121,7 @@ export function revocationConcerns(r: Revocation, reader: SessionMarks, business
   return (r.businessId === null || r.businessId === businessId) && reader.issuedAt * 1000 <= r.at + RECHECK_MARGIN_MS;
 }
 
-const globalForRevocations = globalThis as { fuseRevocations?: RevocationList };
+const globalForRevocations = processSingleton('revocations', (): { fuseRevocations?: RevocationList } => ({}));
 
 /**
  * The list of this process. On globalThis: the proxy, route handlers, pages and the live transport

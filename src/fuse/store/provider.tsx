@@ -1,7 +1,9 @@
 'use client';
 
 import { createContext, useContext, useState, type ReactNode } from 'react';
-import { createStore, useStore, type StoreApi } from 'zustand';
+import { useStore, type StoreApi } from 'zustand';
+import { LiveSync } from '@/fuse/live/live-sync';
+import type { UiSlice } from './slices';
 
 /**
  * The FUSE store: one Zustand store per request (and per browser tab), created synchronously from
@@ -12,23 +14,35 @@ const FuseStoreContext = createContext<StoreApi<unknown> | null>(null);
 
 export type StoreFactory<TInitial, TState> = (initial: TInitial) => StoreApi<TState>;
 
-export function makeFuseStore<TState>(build: (set: StoreApi<TState>['setState'], get: StoreApi<TState>['getState']) => TState) {
-  return createStore<TState>()((set, get) => build(set, get));
-}
-
-export function FuseProvider<TInitial, TState>({
+/**
+ * Every domain page's provider: creates the store from the server's data and keeps it current from
+ * the live stream. `livePosition` is required so no page can forget the stream; only a preview
+ * drawn from the preload cache (replaced by the server's page a moment later) passes null.
+ */
+export function FuseProvider<TInitial, TState extends UiSlice>({
   initial,
   create,
+  livePosition,
+  onResync,
   children,
 }: {
   initial: TInitial;
   create: StoreFactory<TInitial, TState>;
+  /** Outbox position the server read `initial` at (the stream resumes after it); null: a preview, not live. */
+  livePosition: number | null;
+  /** Reload the slices when the stream cannot be replayed; default: re-render the page on the server. */
+  onResync?: (state: TState) => void | Promise<void>;
   children: ReactNode;
 }) {
   // useState's initializer runs once, during the first render: the store holds the data before
   // anything paints, with no effect and no fetch.
-  const [store] = useState(() => create(initial) as StoreApi<unknown>);
-  return <FuseStoreContext.Provider value={store}>{children}</FuseStoreContext.Provider>;
+  const [store] = useState(() => create(initial));
+  return (
+    <FuseStoreContext.Provider value={store as StoreApi<unknown>}>
+      {livePosition === null ? null : <LiveSync store={store} position={livePosition} onResync={onResync} />}
+      {children}
+    </FuseStoreContext.Provider>
+  );
 }
 
 export function useFuseStoreApi<TState>(): StoreApi<TState> {

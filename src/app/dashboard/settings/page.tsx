@@ -1,6 +1,7 @@
 import { SettingsProvider, SettingsView } from '@/domains/settings/components/settings-view';
 import { loadSettings } from '@/domains/settings/queries';
 import { ExportData } from '@/fuse/backup/components/export-data';
+import { outboxPosition } from '@/fuse/live/outbox';
 import { requireScope } from '@/fuse/session/scope';
 import { sessionSlice } from '@/fuse/store/slices';
 
@@ -8,9 +9,11 @@ export const metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
   const { session, db } = await requireScope();
+  // The live stream resumes from here: read BEFORE the data, so a change in between is replayed.
+  const livePosition = await outboxPosition(db, session.businessId);
   const settings = await loadSettings(db, session);
   return (
-    <SettingsProvider initial={{ ...sessionSlice(session), settings }}>
+    <SettingsProvider initial={{ ...sessionSlice(session), settings }} livePosition={livePosition}>
       <SettingsView />
       <ExportData rank={session.rank} />
     </SettingsProvider>

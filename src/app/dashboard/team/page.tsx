@@ -2,6 +2,7 @@ import { TeamProvider, TeamView } from '@/domains/team/components/team-view';
 import { loadTeam } from '@/domains/team/queries';
 import { notFound } from 'next/navigation';
 import { rankAtLeast } from '@/fuse/auth/schema-types';
+import { outboxPosition } from '@/fuse/live/outbox';
 import { requireScope } from '@/fuse/session/scope';
 import { sessionSlice } from '@/fuse/store/slices';
 
@@ -11,9 +12,11 @@ export default async function TeamPage() {
   const { session, db } = await requireScope();
   // The sidebar offers Team to captains and above; for crew the page does not exist.
   if (!rankAtLeast(session.rank, 'captain')) notFound();
+  // The live stream resumes from here: read BEFORE the data, so a change in between is replayed.
+  const livePosition = await outboxPosition(db, session.businessId);
   const team = await loadTeam(db, session);
   return (
-    <TeamProvider initial={{ ...sessionSlice(session), team }}>
+    <TeamProvider initial={{ ...sessionSlice(session), team }} livePosition={livePosition}>
       <TeamView />
     </TeamProvider>
   );

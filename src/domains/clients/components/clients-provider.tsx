@@ -1,9 +1,13 @@
 'use client';
 
 import type { ReactNode } from 'react';
-import { LiveSync } from '@/fuse/live/live-sync';
+import { createDomainStore, type DomainInitial } from '@/fuse/store/domain-store';
 import { FuseProvider } from '@/fuse/store/provider';
-import { createClientsStore, type ClientsStoreInitial, type ClientsStoreState } from '../store';
+import { clientsSlice, type ClientsInitial, type ClientsStoreState } from '../slice';
+
+export type ClientsStoreInitial = DomainInitial<'clients', ClientsInitial>;
+
+const createClientsStore = createDomainStore('clients', clientsSlice);
 
 /** A resync reloads the list as the current filter shows it. */
 const reloadClients = (state: ClientsStoreState) => state.clients.setFilter({});
@@ -14,13 +18,12 @@ export function ClientsProvider({
   children,
 }: {
   initial: ClientsStoreInitial;
-  /** Outbox position the page's data was read at; when given, the list stays current live. */
-  livePosition?: number;
+  /** Outbox position the page's data was read at; null only for a preview from the preload cache. */
+  livePosition: number | null;
   children: ReactNode;
 }) {
   return (
-    <FuseProvider initial={initial} create={createClientsStore}>
-      {livePosition !== undefined ? <LiveSync position={livePosition} onResync={reloadClients} /> : null}
+    <FuseProvider initial={initial} create={createClientsStore} livePosition={livePosition} onResync={reloadClients}>
       {children}
     </FuseProvider>
   );

@@ -3,7 +3,7 @@
 import { memo, useState } from 'react';
 import { useFuse } from '@/fuse/store/provider';
 import type { ClientView } from '../queries';
-import type { ClientsStoreState } from '../store';
+import type { ClientsStoreState } from '../slice';
 import { ClientForm } from './client-form';
 
 const ClientRow = memo(function ClientRow({ client, canEdit }: { client: ClientView; canEdit: boolean }) {

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useFuse } from '@/fuse/store/provider';
 import { Toast } from '@/fuse/store/toast';
 import { CLIENT_STATUSES, type ClientStatus } from '../schema';
-import type { ClientsStoreState } from '../store';
+import type { ClientsStoreState } from '../slice';
 import { ClientForm } from './client-form';
 import { ClientsTable } from './clients-table';
 

@@ -1,9 +1,13 @@
 'use client';
 
 import type { ReactNode } from 'react';
-import { LiveSync } from '@/fuse/live/live-sync';
+import { createDomainStore, type DomainInitial } from '@/fuse/store/domain-store';
 import { FuseProvider } from '@/fuse/store/provider';
-import { createFinanceStore, type FinanceStoreInitial, type FinanceStoreState } from '../store';
+import { financeSlice, type FinanceInitial, type FinanceStoreState } from '../slice';
+
+export type FinanceStoreInitial = DomainInitial<'finance', FinanceInitial>;
+
+const createFinanceStore = createDomainStore('finance', financeSlice);
 
 /** A resync reloads the list as filtered and the totals. */
 const reloadFinance = async (state: FinanceStoreState) => {
@@ -16,13 +20,12 @@ export function FinanceProvider({
   children,
 }: {
   initial: FinanceStoreInitial;
-  /** Outbox position the page's data was read at; when given, the page stays current live. */
-  livePosition?: number;
+  /** Outbox position the page's data was read at; null only for a preview from the preload cache. */
+  livePosition: number | null;
   children: ReactNode;
 }) {
   return (
-    <FuseProvider initial={initial} create={createFinanceStore}>
-      {livePosition !== undefined ? <LiveSync position={livePosition} onResync={reloadFinance} /> : null}
+    <FuseProvider initial={initial} create={createFinanceStore} livePosition={livePosition} onResync={reloadFinance}>
       {children}
     </FuseProvider>
   );

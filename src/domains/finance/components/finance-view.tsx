@@ -6,7 +6,7 @@ import { Toast } from '@/fuse/store/toast';
 import { formatMoney } from '../money';
 import type { InvoiceView } from '../queries';
 import { INVOICE_STATUSES, type InvoiceStatus } from '../schema';
-import type { FinanceStoreState } from '../store';
+import type { FinanceStoreState } from '../slice';
 import { RevenueChart } from './revenue-chart';
 
 type S = FinanceStoreState;

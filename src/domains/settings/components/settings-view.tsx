@@ -2,18 +2,33 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { createDomainStore, type DomainInitial } from '@/fuse/store/domain-store';
 import { FuseProvider, useFuse } from '@/fuse/store/provider';
 import type { SessionView } from '@/fuse/store/slices';
 import { Toast } from '@/fuse/store/toast';
 import type { SettingsInitial } from '../queries';
-import { createSettingsStore, type SettingsStoreInitial, type SettingsStoreState } from '../store';
+import { settingsSlice, type SettingsStoreState } from '../slice';
 import { THEMES, type Theme } from '../validators';
 
 type S = SettingsStoreState;
 
-export function SettingsProvider({ initial, children }: { initial: SettingsStoreInitial; children: ReactNode }) {
+export type SettingsStoreInitial = DomainInitial<'settings', SettingsInitial>;
+
+const createSettingsStore = createDomainStore('settings', settingsSlice);
+
+export function SettingsProvider({
+  initial,
+  livePosition,
+  children,
+}: {
+  initial: SettingsStoreInitial;
+  /** Outbox position the page's data was read at; null only for a preview from the preload cache. */
+  livePosition: number | null;
+  children: ReactNode;
+}) {
+  // A resync re-renders the page on the server (the default): settings are one small read.
   return (
-    <FuseProvider initial={initial} create={createSettingsStore}>
+    <FuseProvider initial={initial} create={createSettingsStore} livePosition={livePosition}>
       {children}
     </FuseProvider>
   );
@@ -125,7 +140,7 @@ export function SettingsView() {
 
 export function SettingsPreview({ data, session }: { data: unknown; session: SessionView }) {
   return (
-    <SettingsProvider initial={{ session, settings: data as SettingsInitial }}>
+    <SettingsProvider initial={{ session, settings: data as SettingsInitial }} livePosition={null}>
       <SettingsView />
     </SettingsProvider>
   );

@@ -1,18 +1,33 @@
 'use client';
 
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { createDomainStore, type DomainInitial } from '@/fuse/store/domain-store';
 import { FuseProvider, useFuse } from '@/fuse/store/provider';
 import type { SessionView } from '@/fuse/store/slices';
 import { Toast } from '@/fuse/store/toast';
 import type { TeamInitial } from '../queries';
-import { createTeamStore, type TeamStoreInitial, type TeamStoreState } from '../store';
+import { teamSlice, type TeamStoreState } from '../slice';
 import type { MemberRank } from '../validators';
 
 type S = TeamStoreState;
 
-export function TeamProvider({ initial, children }: { initial: TeamStoreInitial; children: ReactNode }) {
+export type TeamStoreInitial = DomainInitial<'team', TeamInitial>;
+
+const createTeamStore = createDomainStore('team', teamSlice);
+const reloadTeam = (state: S) => state.team.reload();
+
+export function TeamProvider({
+  initial,
+  livePosition,
+  children,
+}: {
+  initial: TeamStoreInitial;
+  /** Outbox position the page's data was read at; null only for a preview from the preload cache. */
+  livePosition: number | null;
+  children: ReactNode;
+}) {
   return (
-    <FuseProvider initial={initial} create={createTeamStore}>
+    <FuseProvider initial={initial} create={createTeamStore} livePosition={livePosition} onResync={reloadTeam}>
       {children}
     </FuseProvider>
   );
@@ -140,7 +155,7 @@ export function TeamView() {
 /** The team page drawn from a preloaded slice (instant navigation). */
 export function TeamPreview({ data, session }: { data: unknown; session: SessionView }) {
   return (
-    <TeamProvider initial={{ session, team: data as TeamInitial }}>
+    <TeamProvider initial={{ session, team: data as TeamInitial }} livePosition={null}>
       <TeamView />
     </TeamProvider>
   );

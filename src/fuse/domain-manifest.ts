@@ -1,0 +1,31 @@
+import type { Rank } from '@/fuse/auth/schema-types';
+import type { PreviewComponent } from '@/fuse/store/instant-navigation';
+
+/**
+ * What a domain tells the platform about itself, in `src/domains/<name>/manifest.ts`: the sidebar
+ * entry, who sees it, and how its page is preloaded and previewed for instant navigation. The
+ * layout, the navigation, the previews and the lint rules read it; nothing else lists the domains.
+ */
+export type DomainManifest = {
+  /** The domain's folder under src/domains, and its key in the preload cache. */
+  name: string;
+  /** The sidebar entry; none for a domain without a page of its own. */
+  navigation?: {
+    label: string;
+    href: string;
+    /** A one-character symbol shown before the label (decorative: screen readers read the label). */
+    icon: string;
+  };
+  /** Whether a rank sees the domain's page (the page's data layer checks again on every read). */
+  shownTo: (rank: Rank) => boolean;
+  /**
+   * The one GET that returns the page's slice (fetched by the idle preloader), and the page drawn
+   * from that slice between a click and the server's render.
+   */
+  preload?: { url: string; preview: PreviewComponent };
+};
+
+/** Declares a domain's manifest (typed, so a missing field is a type error). */
+export function defineDomain(manifest: DomainManifest): DomainManifest {
+  return manifest;
+}
