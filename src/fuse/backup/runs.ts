@@ -55,10 +55,3 @@ export async function backupStatus(db: Database): Promise<BackupStatus> {
     return { last: last ?? null, lastSuccess: lastSuccess ?? null };
   });
 }
-
-/** The newest runs, newest first (the admiral's backup history). */
-export async function recentBackupRuns(db: Database, limit = 20): Promise<BackupRun[]> {
-  return timed('backup.recentRuns', () =>
-    db.select().from(backupRuns).orderBy(desc(backupRuns.startedAt)).limit(Math.min(Math.max(1, limit), 100)),
-  );
-}

@@ -1,7 +1,5 @@
 import 'server-only';
 import type { Logger } from 'pino';
-import { headers } from 'next/headers';
-import { getSession } from '@/fuse/session/server';
 import { logger } from './logger';
 
 /** Header the proxy sets on every request (and echoes in the response). */
@@ -23,14 +21,4 @@ export function loggerFor(fields: { requestId?: string | null; userId?: string |
   if (fields.userId) bindings.userId = fields.userId;
   if (fields.businessId) bindings.businessId = fields.businessId;
   return base.child(bindings);
-}
-
-/**
- * The logger for the current request (route handler, page, Server Action): every line it writes
- * carries requestId, userId and businessId.
- */
-export async function requestLogger(): Promise<Logger> {
-  const h = await headers();
-  const session = await getSession().catch(() => null);
-  return loggerFor({ requestId: requestIdFrom(h), userId: session?.userId, businessId: session?.businessId });
 }
