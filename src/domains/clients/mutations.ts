@@ -1,11 +1,10 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
-import { rankMayChange } from '@/fuse/auth/schema-types';
+import { assertCan } from '@/fuse/auth/permissions';
 import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { NotFoundError, ValidationError } from '@/fuse/http/errors';
 import { recordChange } from '@/fuse/live/outbox';
-import { ForbiddenError } from '@/fuse/session/errors';
 import { toClientView, type ClientView, type Scope } from './queries';
 import { clients } from './schema';
 import { clientInput, clientPatch } from './validators';
@@ -21,23 +20,13 @@ function isUniqueViolation(err: unknown): boolean {
 
 const EMAIL_TAKEN = new ValidationError({ email: 'A client with this email already exists.' });
 
-/** Crew and above may add clients. */
-function assertCanCreate(scope: Scope) {
-  if (!rankMayChange(scope.rank, 'crew')) throw new ForbiddenError('The support view is read-only.');
-}
-
-/** Editing and archiving are for captains and above. */
-function assertCanEdit(scope: Scope) {
-  if (!rankMayChange(scope.rank, 'captain')) throw new ForbiddenError('Only a captain can change or archive clients.');
-}
-
 export async function createClient(
   db: Database,
   scope: Scope,
   raw: unknown,
   options: MutationOptions = {},
 ): Promise<ClientView> {
-  assertCanCreate(scope);
+  assertCan(scope, 'clients.create');
   const parsed = clientInput.safeParse(raw);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   try {
@@ -72,7 +61,7 @@ export async function updateClient(
   raw: unknown,
   options: MutationOptions = {},
 ): Promise<ClientView> {
-  assertCanEdit(scope);
+  assertCan(scope, 'clients.edit');
   const parsed = clientPatch.safeParse(raw);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   try {

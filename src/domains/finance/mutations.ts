@@ -1,11 +1,10 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
-import { rankMayChange } from '@/fuse/auth/schema-types';
+import { assertCan } from '@/fuse/auth/permissions';
 import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { NotFoundError, ValidationError, ConflictError } from '@/fuse/http/errors';
 import { recordChange, type Transaction } from '@/fuse/live/outbox';
-import { ForbiddenError } from '@/fuse/session/errors';
 import { parseDecimalToCents } from './money';
 import { businessToday, invoiceColumns, toInvoiceView, type InvoiceView, type Scope } from './queries';
 import { clientRef } from './client-ref';
@@ -19,11 +18,6 @@ type MutationOptions = { mutationId?: string | null };
 function pgCode(err: unknown): string | undefined {
   const e = err as { code?: string; cause?: { code?: string } };
   return e?.code ?? e?.cause?.code;
-}
-
-/** Invoices are created and changed by captains and above (never by the admiral's read-only view). */
-export function assertCanChangeFinance(scope: Pick<Scope, 'rank'>): void {
-  if (!rankMayChange(scope.rank, 'captain')) throw new ForbiddenError('Only a captain can create or change invoices.');
 }
 
 async function readBack(tx: Transaction, scope: Scope, id: number): Promise<InvoiceView> {
@@ -60,7 +54,7 @@ async function assertClientInBusiness(tx: Transaction, scope: Scope, clientId: n
 const NUMBER_TAKEN = new ValidationError({ number: 'An invoice with this number already exists.' });
 
 export async function createInvoice(db: Database, scope: Scope, raw: unknown, options: MutationOptions = {}): Promise<InvoiceView> {
-  assertCanChangeFinance(scope);
+  assertCan(scope, 'finance.create');
   const parsed = invoiceInput.safeParse(raw);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const input = parsed.data;
@@ -104,7 +98,7 @@ export async function createInvoice(db: Database, scope: Scope, raw: unknown, op
 
 /** Send, mark paid, mark overdue, or edit a draft. Paid invoices are final. */
 export async function updateInvoice(db: Database, scope: Scope, id: number, raw: unknown, options: MutationOptions = {}): Promise<InvoiceView> {
-  assertCanChangeFinance(scope);
+  assertCan(scope, 'finance.edit');
   const parsed = invoicePatch.safeParse(raw);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const patch = parsed.data;

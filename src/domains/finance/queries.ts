@@ -1,11 +1,10 @@
 import 'server-only';
 import { and, desc, eq, ilike, lt, sql, type SQL } from 'drizzle-orm';
-import { mayReadDomain } from '@/fuse/auth/read-access';
+import { assertCan } from '@/fuse/auth/permissions';
 import type { Database } from '@/fuse/db/client';
 import { decodeCursor, encodeCursor } from '@/fuse/db/cursor';
 import { timed } from '@/fuse/db/timed';
 import { NotFoundError, ValidationError } from '@/fuse/http/errors';
-import { ForbiddenError } from '@/fuse/session/errors';
 import { cursorKey } from '@/fuse/session/secrets';
 import type { Session } from '@/fuse/session/token';
 import { clientRef } from './client-ref';
@@ -49,10 +48,6 @@ export type FinanceSummary = {
   overdueCount: number;
   topClients: { clientId: number; name: string; company: string | null; cents: number }[];
 };
-
-export function assertCanReadFinance(scope: Pick<Scope, 'rank'>): void {
-  if (!mayReadDomain(scope.rank, 'finance')) throw new ForbiddenError();
-}
 
 /** Today in the business's time zone: an invoice due today is not overdue until the business's midnight. */
 export function businessToday(businessId: string): SQL {
@@ -109,7 +104,7 @@ function joinClient(businessId: string) {
 
 /** One page of a business's invoices, newest first, by keyset; filters by status, client and number. */
 export async function listInvoices(db: Database, scope: Scope, raw: InvoiceListParams = {}): Promise<InvoicePage> {
-  assertCanReadFinance(scope);
+  assertCan(scope, 'finance.read');
   const parsed = invoiceListParams.safeParse(raw);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { status, clientId, q, cursor, limit } = parsed.data;
@@ -142,7 +137,7 @@ export async function listInvoices(db: Database, scope: Scope, raw: InvoiceListP
 
 /** An invoice of this business; another business's invoice is "not found", exactly like a missing one. */
 export async function getInvoice(db: Database, scope: Scope, id: number): Promise<InvoiceView> {
-  assertCanReadFinance(scope);
+  assertCan(scope, 'finance.read');
   const [row] = await timed('finance.getInvoice', () =>
     db
       .select(invoiceColumns(scope.businessId))
@@ -185,7 +180,7 @@ const TOP_CLIENTS = 5;
  * moves) the first summary builds the new window, then reads again.
  */
 export async function financeSummary(db: Database, scope: Scope, raw: { currency?: string } = {}): Promise<FinanceSummary> {
-  assertCanReadFinance(scope);
+  assertCan(scope, 'finance.read');
   const parsed = summaryParams.safeParse(raw);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const bid = scope.businessId;
@@ -295,7 +290,7 @@ async function readSummary(db: Database, bid: string, wanted: string | null): Pr
 
 /** Clients to pick from when creating an invoice: a small, named list read through finance's own join. */
 export async function listInvoiceableClients(db: Database, scope: Scope, limit = 200): Promise<{ id: number; name: string }[]> {
-  assertCanReadFinance(scope);
+  assertCan(scope, 'finance.read');
   const rows = await timed('finance.invoiceableClients', () =>
     db
       .select({ id: clientRef.id, name: sql<string>`trim(${clientRef.firstName} || ' ' || ${clientRef.lastName})` })

@@ -1,12 +1,11 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { businesses, users } from '@/fuse/auth/schema';
-import { rankMayChange } from '@/fuse/auth/schema-types';
+import { assertCan } from '@/fuse/auth/permissions';
 import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { ValidationError } from '@/fuse/http/errors';
 import { recordChange } from '@/fuse/live/outbox';
-import { ForbiddenError } from '@/fuse/session/errors';
 import type { ProfileChange, Scope } from './queries';
 import { settingsPatch, type Theme } from './validators';
 
@@ -24,7 +23,8 @@ export async function updateSettings(db: Database, scope: Scope, raw: unknown): 
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { name, theme, businessName, timezone } = parsed.data;
   const touchesBusiness = businessName !== undefined || timezone !== undefined;
-  if (touchesBusiness && !rankMayChange(scope.rank, 'captain')) throw new ForbiddenError('Only a captain can change the business settings.');
+  if (name !== undefined || theme !== undefined) assertCan(scope, 'settings.editProfile');
+  if (touchesBusiness) assertCan(scope, 'settings.editBusiness');
   try {
     return await timed('settings.update', () =>
       db.transaction(async (tx) => {

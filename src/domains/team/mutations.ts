@@ -3,6 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { rememberSwitchedBusiness, sessionForUser } from '@/fuse/auth/accounts';
 import { hashPassword, verifyPassword } from '@/fuse/auth/passwords';
+import { assertCan } from '@/fuse/auth/permissions';
 import { businesses, memberships, users } from '@/fuse/auth/schema';
 import { getDb, type Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
@@ -39,9 +40,9 @@ export type CreatedInvite = { invite: InviteView; delivery: InviteDelivery; /** 
 
 /** A captain (or commodore) invites someone by email with a rank up to their own. */
 export async function createInvite(db: Database, scope: Scope & Pick<Session, 'name'>, raw: unknown, origin: string): Promise<CreatedInvite> {
+  assertCan(scope, 'team.invite');
   const parsed = inviteInput.safeParse(raw);
   const allowed = assignableRanks(scope.rank);
-  if (allowed.length === 0) throw new ForbiddenError('Only a captain can invite members.');
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { email, rank } = parsed.data;
   if (!allowed.includes(rank)) throw new ForbiddenError(`You can invite ${allowed.join(' or ')} members.`);
@@ -81,8 +82,8 @@ export async function createInvite(db: Database, scope: Scope & Pick<Session, 'n
 
 /** Revokes an open invite with a rank up to the actor's own (the ranks they may invite). */
 export async function revokeInvite(db: Database, scope: Scope, id: number): Promise<void> {
+  assertCan(scope, 'team.revokeInvite');
   const allowed = assignableRanks(scope.rank);
-  if (allowed.length === 0) throw new ForbiddenError('Only a captain can revoke invites.');
   await timed('team.revokeInvite', () =>
     db.transaction(async (tx) => {
       const open = and(eq(invites.businessId, scope.businessId), eq(invites.id, id), sql`${invites.acceptedAt} is null`);
@@ -101,8 +102,8 @@ export async function revokeInvite(db: Database, scope: Scope, id: number): Prom
  * open live streams close, on every instance, so they reconnect with the new rank.
  */
 export async function changeMemberRank(db: Database, scope: Scope, userId: string, raw: unknown): Promise<MemberView> {
+  assertCan(scope, 'team.changeRank');
   const parsed = rankChangeInput.safeParse(raw);
-  if (assignableRanks(scope.rank).length === 0) throw new ForbiddenError('Only a captain can change ranks.');
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { rank } = parsed.data;
   if (!assignableRanks(scope.rank).includes(rank)) throw new ForbiddenError('You cannot give a rank above your own.');
@@ -133,7 +134,7 @@ export async function changeMemberRank(db: Database, scope: Scope, userId: strin
  * business stop working at their next use and their open live streams close, on every instance.
  */
 export async function removeMember(db: Database, scope: Scope, userId: string): Promise<void> {
-  if (assignableRanks(scope.rank).length === 0) throw new ForbiddenError('Only a captain can remove members.');
+  assertCan(scope, 'team.remove');
   await timed('team.removeMember', () =>
     db.transaction(async (tx) => {
       const [target] = await tx

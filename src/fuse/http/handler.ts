@@ -1,6 +1,6 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
-import { rankAtLeast, type Rank } from '@/fuse/auth/schema-types';
+import { assertCan, type Action } from '@/fuse/auth/permissions';
 import { getDb, type Database } from '@/fuse/db/client';
 import { crossSiteRefusal, isMutationMethod } from '@/fuse/security/origin';
 import { recheckSession } from '@/fuse/session/revocation';
@@ -96,7 +96,7 @@ type SessionHandler<P> = (args: { request: Request; session: Session; db: Databa
  * checks the rank and maps errors. The handler receives the scope, never reads it from the body.
  * `recheck`: a read that also checks the session against the database (a bulk export), as mutations do.
  */
-export function withSession<P = Record<string, never>>(handler: SessionHandler<P>, options: { minimumRank?: Rank; recheck?: boolean } = {}) {
+export function withSession<P = Record<string, never>>(handler: SessionHandler<P>, options: { permission?: Action; recheck?: boolean } = {}) {
   return async (request: Request, context: Context<P>): Promise<Response> => {
     const start = performance.now();
     let log = loggerFor({ requestId: requestIdFrom(request.headers) });
@@ -115,7 +115,7 @@ export function withSession<P = Record<string, never>>(handler: SessionHandler<P
         session = await recheckSession(db, session);
         if (!session) throw new UnauthorizedError('Your session has ended. Sign in again.');
       }
-      if (!rankAtLeast(session.rank, options.minimumRank ?? 'crew')) throw new ForbiddenError();
+      if (options.permission) assertCan(session, options.permission);
       response = await handler({ request, session, db, params: await context.params });
     } catch (err) {
       response = errorResponse(err, request, log);

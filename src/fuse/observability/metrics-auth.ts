@@ -1,5 +1,6 @@
 import 'server-only';
 import { timingSafeEqual } from 'node:crypto';
+import { can } from '@/fuse/auth/permissions';
 import { config } from '@/fuse/config';
 import { getSession } from '@/fuse/session/server';
 
@@ -15,5 +16,5 @@ export async function canReadMetrics(request: Request): Promise<boolean> {
   const auth = request.headers.get('authorization');
   if (token && auth?.startsWith('Bearer ') && sameSecret(auth.slice(7).trim(), token)) return true;
   const session = await getSession();
-  return session?.rank === 'admiral';
+  return session !== null && can(session.rank, 'admin.read');
 }

@@ -21,5 +21,5 @@ export const GET = withSession(
     });
   },
   // The whole business in one answer: checked against the database too, like a mutation.
-  { minimumRank: 'captain', recheck: true },
+  { permission: 'data.export', recheck: true },
 );
