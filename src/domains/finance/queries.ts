@@ -7,7 +7,7 @@ import { timed } from '@/fuse/db/timed';
 import { NotFoundError, ValidationError } from '@/fuse/http/errors';
 import { cursorKey } from '@/fuse/session/secrets';
 import type { Session } from '@/fuse/session/token';
-import { clientRef } from './client-ref';
+import { clients } from '@/domains/clients';
 import { invoices, type InvoiceStatus } from './schema';
 import type { FinanceInitial } from './slice';
 import { invoiceListParams, summaryParams, type InvoiceListParams } from './validators';
@@ -62,7 +62,7 @@ export function invoiceColumns(businessId: string) {
   return {
     id: invoices.id,
     clientId: invoices.clientId,
-    clientName: sql<string>`coalesce(trim(${clientRef.firstName} || ' ' || ${clientRef.lastName}), '')`,
+    clientName: sql<string>`coalesce(trim(${clients.firstName} || ' ' || ${clients.lastName}), '')`,
     number: invoices.number,
     amountCents: invoices.amountCents,
     currency: invoices.currency,
@@ -99,7 +99,7 @@ export function toInvoiceView(row: InvoiceRow): InvoiceView {
 }
 
 function joinClient(businessId: string) {
-  return and(eq(clientRef.businessId, businessId), eq(clientRef.id, invoices.clientId));
+  return and(eq(clients.businessId, businessId), eq(clients.id, invoices.clientId));
 }
 
 /** One page of a business's invoices, newest first, by keyset; filters by status, client and number. */
@@ -124,7 +124,7 @@ export async function listInvoices(db: Database, scope: Scope, raw: InvoiceListP
     db
       .select(invoiceColumns(scope.businessId))
       .from(invoices)
-      .leftJoin(clientRef, joinClient(scope.businessId))
+      .leftJoin(clients, joinClient(scope.businessId))
       .where(and(...where))
       .orderBy(desc(invoices.id))
       .limit(limit + 1),
@@ -142,7 +142,7 @@ export async function getInvoice(db: Database, scope: Scope, id: number): Promis
     db
       .select(invoiceColumns(scope.businessId))
       .from(invoices)
-      .leftJoin(clientRef, joinClient(scope.businessId))
+      .leftJoin(clients, joinClient(scope.businessId))
       .where(and(eq(invoices.businessId, scope.businessId), eq(invoices.id, id)))
       .limit(1),
   );
@@ -293,10 +293,10 @@ export async function listInvoiceableClients(db: Database, scope: Scope, limit =
   assertCan(scope, 'finance.read');
   const rows = await timed('finance.invoiceableClients', () =>
     db
-      .select({ id: clientRef.id, name: sql<string>`trim(${clientRef.firstName} || ' ' || ${clientRef.lastName})` })
-      .from(clientRef)
-      .where(and(eq(clientRef.businessId, scope.businessId), sql`${clientRef.status} <> 'archived'`))
-      .orderBy(desc(clientRef.id))
+      .select({ id: clients.id, name: sql<string>`trim(${clients.firstName} || ' ' || ${clients.lastName})` })
+      .from(clients)
+      .where(and(eq(clients.businessId, scope.businessId), sql`${clients.status} <> 'archived'`))
+      .orderBy(desc(clients.id))
       .limit(limit),
   );
   return rows;
