@@ -1,4 +1,4 @@
-import type { Rank } from '@/fuse/auth/schema-types';
+import type { Action } from '@/fuse/auth/permissions';
 import type { PreviewComponent } from '@/fuse/store/instant-navigation';
 
 /**
@@ -16,8 +16,8 @@ export type DomainManifest = {
     /** A one-character symbol shown before the label (decorative: screen readers read the label). */
     icon: string;
   };
-  /** Whether a rank sees the domain's page (the page's data layer checks again on every read). */
-  shownTo: (rank: Rank) => boolean;
+  /** The permission a rank needs to see the domain's page (its data layer checks again on every read). */
+  shownTo: Action;
   /**
    * The one GET that returns the page's slice (fetched by the idle preloader), and the page drawn
    * from that slice between a click and the server's render.

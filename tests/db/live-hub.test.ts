@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import type { ClientView } from '@/domains/clients/queries';
 import { businesses } from '@/fuse/auth/schema';
 import type { Database } from '@/fuse/db/client';
 import { LiveHub } from '@/fuse/live/hub';
@@ -8,6 +9,9 @@ import { outboxPosition, recordChange } from '@/fuse/live/outbox';
 import { pruneOutbox } from '@/fuse/live/retention';
 import { MAX_QUEUED_BYTES, openLiveStream, runLiveStream } from '@/fuse/live/stream';
 import { describeEachDatabase } from '../setup/each-database';
+
+/** The hub carries a change's payload as it is: these tests mark their changes with a number, not a real client. */
+const fakeClient = (marker: { n: number }) => marker as unknown as ClientView;
 import { readSse, type SseEvent, type SseReader } from '../setup/sse';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,7 +33,7 @@ describeEachDatabase('live hub and streams', ({ kind, db: getDb }) => {
 
   async function change(businessId: string, n: number, mutationId?: string): Promise<number> {
     return db.transaction((tx) =>
-      recordChange(tx, { businessId, domain: 'clients', kind: 'upsert', entityId: n, data: { n }, mutationId }),
+      recordChange(tx, { businessId, domain: 'clients', kind: 'upsert', entityId: n, data: fakeClient({ n }), mutationId }),
     );
   }
 
@@ -126,7 +130,7 @@ describeEachDatabase('live hub and streams', ({ kind, db: getDb }) => {
     const stream = await opened(open(a, null));
     await db
       .transaction(async (tx) => {
-        await recordChange(tx, { businessId: a, domain: 'clients', kind: 'upsert', entityId: 1, data: { n: 40 } });
+        await recordChange(tx, { businessId: a, domain: 'clients', kind: 'upsert', entityId: 1, data: fakeClient({ n: 40 }) });
         throw new Error('roll back');
       })
       .catch(() => undefined);

@@ -46,4 +46,21 @@ describe('finance over HTTP', () => {
     expect((await call(baseUrl, other, 'GET', `/api/invoices/${mine.items[0]!.id}`)).status).toBe(404);
     expect((await call(baseUrl, other, 'PATCH', `/api/invoices/${mine.items[0]!.id}`, { action: 'send' })).status).toBe(404);
   });
+
+  it('creates an invoice once per Idempotency-Key: a retry gets the first answer, another body a 422', async () => {
+    const key = `inv-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const send = (body: unknown) =>
+      fetch(`${baseUrl}/api/invoices`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+    const before = ((await (await call(baseUrl, cookie, 'GET', `/api/invoices?clientId=${clientId}&limit=200`)).json()) as { items: unknown[] }).items.length;
+    const first = await send({ clientId, amountCents: 4_200 });
+    expect(first.status).toBe(201);
+    const created = (await first.json()) as { id: number; number: string };
+    const retry = await send({ amountCents: 4_200, clientId });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.json()).toEqual(created);
+    expect((await send({ clientId, amountCents: 9_999 })).status).toBe(422);
+    const after = ((await (await call(baseUrl, cookie, 'GET', `/api/invoices?clientId=${clientId}&limit=200`)).json()) as { items: unknown[] }).items.length;
+    expect(after).toBe(before + 1);
+  });
 });

@@ -1,3 +1,4 @@
+import { can } from '@/fuse/auth/permissions';
 import type { Rank } from '@/fuse/auth/schema-types';
 import type { PreloadTarget } from '@/fuse/store/instant-navigation';
 import { DOMAINS } from './domains';
@@ -11,7 +12,7 @@ export type NavItem = { href: string; label: string; icon: string; preload?: Pre
 export function dashboardNav(rank: Rank): NavItem[] {
   const items: NavItem[] = [{ href: '/dashboard', label: 'Overview', icon: '⌂' }];
   for (const domain of DOMAINS) {
-    if (!domain.navigation || !domain.shownTo(rank)) continue;
+    if (!domain.navigation || !can(rank, domain.shownTo)) continue;
     const { href, label, icon } = domain.navigation;
     items.push({ href, label, icon, ...(domain.preload ? { preload: { key: domain.name, href, url: domain.preload.url } } : {}) });
   }

@@ -1,108 +1,65 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
-import { rankMayChange } from '@/fuse/auth/schema-types';
+import { z } from 'zod';
+import { defineMutation, defineTargetedMutation, type MutationContext, type MutationOptions } from '@/fuse/domain/define-mutation';
 import type { Database } from '@/fuse/db/client';
-import { timed } from '@/fuse/db/timed';
+import { UNIQUE_VIOLATION } from '@/fuse/db/pg-error';
 import { NotFoundError, ValidationError } from '@/fuse/http/errors';
-import { recordChange } from '@/fuse/live/outbox';
-import { ForbiddenError } from '@/fuse/session/errors';
 import { toClientView, type ClientView, type Scope } from './queries';
 import { clients } from './schema';
 import { clientInput, clientPatch } from './validators';
+import type { Transaction } from '@/fuse/live/outbox';
 
 export const CLIENTS_DOMAIN = 'clients';
 
-type MutationOptions = { mutationId?: string | null };
+const EMAIL_TAKEN = { [UNIQUE_VIOLATION]: new ValidationError({ email: 'A client with this email already exists.' }) };
 
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23505' || e?.cause?.code === '23505';
+export const createClient = defineMutation({
+  name: 'clients.create',
+  permission: 'clients.create',
+  input: clientInput,
+  pgErrors: EMAIL_TAKEN,
+  run: async (tx, { scope, input, publish }): Promise<ClientView> => {
+    const [row] = await tx
+      .insert(clients)
+      .values({ ...input, businessId: scope.businessId })
+      .returning();
+    const view = toClientView(row!);
+    await publish({ domain: CLIENTS_DOMAIN, kind: 'upsert', entityId: view.id, data: view });
+    return view;
+  },
+});
+
+type ClientChange = MutationContext<z.output<typeof clientPatch>>;
+
+async function saveClient(tx: Transaction, { scope, input, publish }: ClientChange, id: number): Promise<ClientView> {
+  const [row] = await tx
+    .update(clients)
+    .set({ ...input, updatedAt: sql`now()` })
+    .where(and(eq(clients.businessId, scope.businessId), eq(clients.id, id)))
+    .returning();
+  if (!row) throw new NotFoundError('Client not found.');
+  const view = toClientView(row);
+  await publish({ domain: CLIENTS_DOMAIN, kind: 'upsert', entityId: view.id, data: view });
+  return view;
 }
 
-const EMAIL_TAKEN = new ValidationError({ email: 'A client with this email already exists.' });
+export const updateClient = defineTargetedMutation({
+  name: 'clients.update',
+  permission: 'clients.edit',
+  input: clientPatch,
+  pgErrors: EMAIL_TAKEN,
+  run: (tx, ctx, id: number) => saveClient(tx, ctx, id),
+});
 
-/** Crew and above may add clients. */
-function assertCanCreate(scope: Scope) {
-  if (!rankMayChange(scope.rank, 'crew')) throw new ForbiddenError('The support view is read-only.');
-}
-
-/** Editing and archiving are for captains and above. */
-function assertCanEdit(scope: Scope) {
-  if (!rankMayChange(scope.rank, 'captain')) throw new ForbiddenError('Only a captain can change or archive clients.');
-}
-
-export async function createClient(
-  db: Database,
-  scope: Scope,
-  raw: unknown,
-  options: MutationOptions = {},
-): Promise<ClientView> {
-  assertCanCreate(scope);
-  const parsed = clientInput.safeParse(raw);
-  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
-  try {
-    return await timed('clients.create', () =>
-      db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(clients)
-          .values({ ...parsed.data, businessId: scope.businessId })
-          .returning();
-        const view = toClientView(row!);
-        await recordChange(tx, {
-          businessId: scope.businessId,
-          domain: CLIENTS_DOMAIN,
-          kind: 'upsert',
-          entityId: view.id,
-          data: view,
-          mutationId: options.mutationId,
-        });
-        return view;
-      }),
-    );
-  } catch (err) {
-    if (isUniqueViolation(err)) throw EMAIL_TAKEN;
-    throw err;
-  }
-}
-
-export async function updateClient(
-  db: Database,
-  scope: Scope,
-  id: number,
-  raw: unknown,
-  options: MutationOptions = {},
-): Promise<ClientView> {
-  assertCanEdit(scope);
-  const parsed = clientPatch.safeParse(raw);
-  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
-  try {
-    return await timed('clients.update', () =>
-      db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(clients)
-          .set({ ...parsed.data, updatedAt: sql`now()` })
-          .where(and(eq(clients.businessId, scope.businessId), eq(clients.id, id)))
-          .returning();
-        if (!row) throw new NotFoundError('Client not found.');
-        const view = toClientView(row);
-        await recordChange(tx, {
-          businessId: scope.businessId,
-          domain: CLIENTS_DOMAIN,
-          kind: 'upsert',
-          entityId: view.id,
-          data: view,
-          mutationId: options.mutationId,
-        });
-        return view;
-      }),
-    );
-  } catch (err) {
-    if (isUniqueViolation(err)) throw EMAIL_TAKEN;
-    throw err;
-  }
-}
+const archive = defineTargetedMutation({
+  name: 'clients.archive',
+  permission: 'clients.archive',
+  input: z.undefined(),
+  run: (tx, ctx, id: number) => saveClient(tx, { ...ctx, input: { status: 'archived' } }, id),
+});
 
 /** Archiving keeps the row (status `archived`) so history and invoices stay intact. */
-export function archiveClient(db: Database, scope: Scope, id: number, options: MutationOptions = {}): Promise<ClientView> {
-  return updateClient(db, scope, id, { status: 'archived' }, options);
+export function archiveClient(db: Database, scope: Scope, id: number, options?: MutationOptions): Promise<ClientView> {
+  return archive(db, scope, id, undefined, options);
 }

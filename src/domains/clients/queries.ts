@@ -1,11 +1,10 @@
 import 'server-only';
 import { and, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
-import { mayReadDomain } from '@/fuse/auth/read-access';
+import { assertCan } from '@/fuse/auth/permissions';
 import type { Database } from '@/fuse/db/client';
 import { decodeCursor, encodeCursor } from '@/fuse/db/cursor';
 import { timed } from '@/fuse/db/timed';
 import { NotFoundError, ValidationError } from '@/fuse/http/errors';
-import { ForbiddenError } from '@/fuse/session/errors';
 import { cursorKey } from '@/fuse/session/secrets';
 import type { Session } from '@/fuse/session/token';
 import { CLIENT_STATUSES, clients, type Client, type ClientStatus } from './schema';
@@ -44,17 +43,13 @@ export function toClientView(row: Client): ClientView {
   };
 }
 
-export function assertCanReadClients(scope: Scope): void {
-  if (!mayReadDomain(scope.rank, 'clients')) throw new ForbiddenError();
-}
-
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** The seed's indexed query: a business's active clients, through the (business, status) index. */
 export async function listActiveClients(db: Database, scope: Scope, limit = 50): Promise<ClientView[]> {
-  assertCanReadClients(scope);
+  assertCan(scope, 'clients.read');
   const rows = await timed('clients.listActive', () =>
     db
       .select()
@@ -68,7 +63,7 @@ export async function listActiveClients(db: Database, scope: Scope, limit = 50):
 
 /** One page of a business's clients, newest first, by keyset: page 200 costs what page 1 does. */
 export async function listClients(db: Database, scope: Scope, raw: ClientListParams = {}): Promise<ClientPage> {
-  assertCanReadClients(scope);
+  assertCan(scope, 'clients.read');
   const parsed = clientListParams.safeParse(raw);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { status, q, cursor, limit } = parsed.data;
@@ -105,7 +100,7 @@ export async function listClients(db: Database, scope: Scope, raw: ClientListPar
 
 /** A client of this business; another business's client is "not found", exactly like a missing one. */
 export async function getClient(db: Database, scope: Scope, id: number): Promise<ClientView> {
-  assertCanReadClients(scope);
+  assertCan(scope, 'clients.read');
   const [row] = await timed('clients.get', () =>
     db
       .select()
@@ -120,7 +115,7 @@ export async function getClient(db: Database, scope: Scope, id: number): Promise
 export type ClientSummary = Record<ClientStatus, number> & { total: number };
 
 export async function clientSummary(db: Database, scope: Scope): Promise<ClientSummary> {
-  assertCanReadClients(scope);
+  assertCan(scope, 'clients.read');
   const rows = await timed('clients.summary', () =>
     db
       .select({ status: clients.status, count: sql<number>`count(*)::int` })

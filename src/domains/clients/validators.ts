@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idParam } from '@/fuse/http/params';
 import { textField } from '@/fuse/http/text-field';
 import { CLIENT_STATUSES } from './schema';
 
@@ -44,7 +45,8 @@ export const clientListParams = z.object({
     .default(DEFAULT_PAGE_SIZE),
 });
 
-export const clientIdParam = z.coerce.number({ error: 'Not found.' }).int().positive().max(Number.MAX_SAFE_INTEGER);
+/** `/api/clients/{id}`: an id that does not parse is a client not found. */
+export const clientParams = z.object({ id: idParam('Client not found.') });
 
 export type ClientInput = z.input<typeof clientInput>;
 export type ClientPatch = z.input<typeof clientPatch>;

@@ -1,14 +1,13 @@
 import 'server-only';
 import { and, desc, eq, ilike, lt, sql, type SQL } from 'drizzle-orm';
-import { mayReadDomain } from '@/fuse/auth/read-access';
+import { assertCan } from '@/fuse/auth/permissions';
 import type { Database } from '@/fuse/db/client';
 import { decodeCursor, encodeCursor } from '@/fuse/db/cursor';
 import { timed } from '@/fuse/db/timed';
 import { NotFoundError, ValidationError } from '@/fuse/http/errors';
-import { ForbiddenError } from '@/fuse/session/errors';
 import { cursorKey } from '@/fuse/session/secrets';
 import type { Session } from '@/fuse/session/token';
-import { clientRef } from './client-ref';
+import { clients } from '@/domains/clients';
 import { invoices, type InvoiceStatus } from './schema';
 import type { FinanceInitial } from './slice';
 import { invoiceListParams, summaryParams, type InvoiceListParams } from './validators';
@@ -50,10 +49,6 @@ export type FinanceSummary = {
   topClients: { clientId: number; name: string; company: string | null; cents: number }[];
 };
 
-export function assertCanReadFinance(scope: Pick<Scope, 'rank'>): void {
-  if (!mayReadDomain(scope.rank, 'finance')) throw new ForbiddenError();
-}
-
 /** Today in the business's time zone: an invoice due today is not overdue until the business's midnight. */
 export function businessToday(businessId: string): SQL {
   return sql`(select (now() at time zone b.timezone)::date from businesses b where b.id = ${businessId})`;
@@ -67,7 +62,7 @@ export function invoiceColumns(businessId: string) {
   return {
     id: invoices.id,
     clientId: invoices.clientId,
-    clientName: sql<string>`coalesce(trim(${clientRef.firstName} || ' ' || ${clientRef.lastName}), '')`,
+    clientName: sql<string>`coalesce(trim(${clients.firstName} || ' ' || ${clients.lastName}), '')`,
     number: invoices.number,
     amountCents: invoices.amountCents,
     currency: invoices.currency,
@@ -104,12 +99,12 @@ export function toInvoiceView(row: InvoiceRow): InvoiceView {
 }
 
 function joinClient(businessId: string) {
-  return and(eq(clientRef.businessId, businessId), eq(clientRef.id, invoices.clientId));
+  return and(eq(clients.businessId, businessId), eq(clients.id, invoices.clientId));
 }
 
 /** One page of a business's invoices, newest first, by keyset; filters by status, client and number. */
 export async function listInvoices(db: Database, scope: Scope, raw: InvoiceListParams = {}): Promise<InvoicePage> {
-  assertCanReadFinance(scope);
+  assertCan(scope, 'finance.read');
   const parsed = invoiceListParams.safeParse(raw);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { status, clientId, q, cursor, limit } = parsed.data;
@@ -129,7 +124,7 @@ export async function listInvoices(db: Database, scope: Scope, raw: InvoiceListP
     db
       .select(invoiceColumns(scope.businessId))
       .from(invoices)
-      .leftJoin(clientRef, joinClient(scope.businessId))
+      .leftJoin(clients, joinClient(scope.businessId))
       .where(and(...where))
       .orderBy(desc(invoices.id))
       .limit(limit + 1),
@@ -142,12 +137,12 @@ export async function listInvoices(db: Database, scope: Scope, raw: InvoiceListP
 
 /** An invoice of this business; another business's invoice is "not found", exactly like a missing one. */
 export async function getInvoice(db: Database, scope: Scope, id: number): Promise<InvoiceView> {
-  assertCanReadFinance(scope);
+  assertCan(scope, 'finance.read');
   const [row] = await timed('finance.getInvoice', () =>
     db
       .select(invoiceColumns(scope.businessId))
       .from(invoices)
-      .leftJoin(clientRef, joinClient(scope.businessId))
+      .leftJoin(clients, joinClient(scope.businessId))
       .where(and(eq(invoices.businessId, scope.businessId), eq(invoices.id, id)))
       .limit(1),
   );
@@ -185,7 +180,7 @@ const TOP_CLIENTS = 5;
  * moves) the first summary builds the new window, then reads again.
  */
 export async function financeSummary(db: Database, scope: Scope, raw: { currency?: string } = {}): Promise<FinanceSummary> {
-  assertCanReadFinance(scope);
+  assertCan(scope, 'finance.read');
   const parsed = summaryParams.safeParse(raw);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const bid = scope.businessId;
@@ -295,13 +290,13 @@ async function readSummary(db: Database, bid: string, wanted: string | null): Pr
 
 /** Clients to pick from when creating an invoice: a small, named list read through finance's own join. */
 export async function listInvoiceableClients(db: Database, scope: Scope, limit = 200): Promise<{ id: number; name: string }[]> {
-  assertCanReadFinance(scope);
+  assertCan(scope, 'finance.read');
   const rows = await timed('finance.invoiceableClients', () =>
     db
-      .select({ id: clientRef.id, name: sql<string>`trim(${clientRef.firstName} || ' ' || ${clientRef.lastName})` })
-      .from(clientRef)
-      .where(and(eq(clientRef.businessId, scope.businessId), sql`${clientRef.status} <> 'archived'`))
-      .orderBy(desc(clientRef.id))
+      .select({ id: clients.id, name: sql<string>`trim(${clients.firstName} || ' ' || ${clients.lastName})` })
+      .from(clients)
+      .where(and(eq(clients.businessId, scope.businessId), sql`${clients.status} <> 'archived'`))
+      .orderBy(desc(clients.id))
       .limit(limit),
   );
   return rows;

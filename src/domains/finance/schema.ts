@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, date, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { businesses } from '@/fuse/auth/schema';
-import { clientRef } from './client-ref';
+import { clients } from '@/domains/clients';
 
 export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'overdue'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
-// The invoice's client must be in the same business. Domains never import each other, so the key
-// points at the clients table through finance's own reference to it.
+// The invoice's client must be in the same business: the key points at the clients table, which
+// finance takes from the clients domain's public surface (src/domains/clients/index.ts).
 export const invoices = pgTable(
   'invoices',
   {
@@ -35,7 +35,7 @@ export const invoices = pgTable(
     foreignKey({
       name: 'invoices_client_fk',
       columns: [t.businessId, t.clientId],
-      foreignColumns: [clientRef.businessId, clientRef.id],
+      foreignColumns: [clients.businessId, clients.id],
     }),
     uniqueIndex('invoices_business_number_unique').on(t.businessId, t.number),
     // The list, newest first, optionally by status: one index range scan per page.

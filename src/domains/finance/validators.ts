@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idParam } from '@/fuse/http/params';
 import { textField } from '@/fuse/http/text-field';
 import { isKnownCurrency, MAX_AMOUNT_CENTS, parseDecimalToCents } from './money';
 import { INVOICE_STATUSES } from './schema';
@@ -110,7 +111,8 @@ export const invoiceListParams = z.object({
 
 export const summaryParams = z.object({ currency: currencyField.optional() });
 
-export const invoiceIdParam = z.coerce.number({ error: 'Not found.' }).int().positive().max(Number.MAX_SAFE_INTEGER);
+/** `/api/invoices/{id}`: an id that does not parse is an invoice not found. */
+export const invoiceParams = z.object({ id: idParam('Invoice not found.') });
 
 export type InvoiceInput = z.input<typeof invoiceInput>;
 export type InvoiceListParams = z.input<typeof invoiceListParams>;

@@ -1,9 +1,8 @@
-import { rankAtLeast } from '@/fuse/auth/schema-types';
 import { defineDomain } from '@/fuse/domain-manifest';
 
 export const operationsDomain = defineDomain({
   name: 'operations',
   navigation: { label: 'Admin', href: '/dashboard/admin', icon: '◈' },
   // The platform operator's page (admiral is the highest rank).
-  shownTo: (rank) => rankAtLeast(rank, 'admiral'),
+  shownTo: 'admin.read',
 });

@@ -1,12 +1,11 @@
 import 'server-only';
 import { asc, eq } from 'drizzle-orm';
 import { businesses, memberships, users } from '@/fuse/auth/schema';
-import { mayReadDomain } from '@/fuse/auth/read-access';
-import { rankMayChange, type Rank } from '@/fuse/auth/schema-types';
+import { assertCan, can } from '@/fuse/auth/permissions';
+import type { Rank } from '@/fuse/auth/schema-types';
 import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { NotFoundError } from '@/fuse/http/errors';
-import { ForbiddenError } from '@/fuse/session/errors';
 import type { Session } from '@/fuse/session/token';
 import type { Theme } from './validators';
 
@@ -23,12 +22,8 @@ export type SettingsInitial = {
 /** The user's own name and theme as a live change carries them (to that user's streams only). */
 export type ProfileChange = Pick<SettingsInitial['profile'], 'name' | 'theme'>;
 
-export function assertCanReadSettings(scope: Pick<Scope, 'rank'>): void {
-  if (!mayReadDomain(scope.rank, 'settings')) throw new ForbiddenError();
-}
-
 export async function loadSettings(db: Database, scope: Scope): Promise<SettingsInitial> {
-  assertCanReadSettings(scope);
+  assertCan(scope, 'settings.read');
   const [userRows, businessRows, memberRows] = await timed('settings.load', () =>
     Promise.all([
       db.select({ name: users.name, email: users.email, theme: users.theme }).from(users).where(eq(users.id, scope.userId)).limit(1),
@@ -48,5 +43,5 @@ export async function loadSettings(db: Database, scope: Scope): Promise<Settings
   const choices = memberRows.map((m) => ({ ...m, current: m.businessId === scope.businessId }));
   // The admiral's support view of a business they are not a member of still lists where they are.
   if (!choices.some((c) => c.current)) choices.unshift({ businessId: business.id, name: business.name, rank: scope.rank, current: true });
-  return { profile: user, business, canEditBusiness: rankMayChange(scope.rank, 'captain'), businesses: choices };
+  return { profile: user, business, canEditBusiness: can(scope.rank, 'settings.editBusiness'), businesses: choices };
 }

@@ -1,8 +1,11 @@
 import 'server-only';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { rememberSwitchedBusiness, sessionForUser } from '@/fuse/auth/accounts';
 import { hashPassword, verifyPassword } from '@/fuse/auth/passwords';
+import { assertCan } from '@/fuse/auth/permissions';
+import { defineTargetedMutation } from '@/fuse/domain/define-mutation';
 import { businesses, memberships, users } from '@/fuse/auth/schema';
 import { getDb, type Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
@@ -39,9 +42,9 @@ export type CreatedInvite = { invite: InviteView; delivery: InviteDelivery; /** 
 
 /** A captain (or commodore) invites someone by email with a rank up to their own. */
 export async function createInvite(db: Database, scope: Scope & Pick<Session, 'name'>, raw: unknown, origin: string): Promise<CreatedInvite> {
+  assertCan(scope, 'team.invite');
   const parsed = inviteInput.safeParse(raw);
   const allowed = assignableRanks(scope.rank);
-  if (allowed.length === 0) throw new ForbiddenError('Only a captain can invite members.');
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { email, rank } = parsed.data;
   if (!allowed.includes(rank)) throw new ForbiddenError(`You can invite ${allowed.join(' or ')} members.`);
@@ -79,20 +82,23 @@ export async function createInvite(db: Database, scope: Scope & Pick<Session, 'n
   return { invite, delivery, link: delivery === 'shown' ? link : null };
 }
 
+const revoke = defineTargetedMutation({
+  name: 'team.revokeInvite',
+  permission: 'team.revokeInvite',
+  input: z.undefined(),
+  run: async (tx, { scope, publish }, id: number): Promise<void> => {
+    const open = and(eq(invites.businessId, scope.businessId), eq(invites.id, id), sql`${invites.acceptedAt} is null`);
+    const [invite] = await tx.select({ rank: invites.rank }).from(invites).where(open).for('update').limit(1);
+    if (!invite) throw new NotFoundError('Invite not found.');
+    if (!assignableRanks(scope.rank).includes(invite.rank as MemberRank)) throw new ForbiddenError('You cannot revoke an invite for a rank above your own.');
+    await tx.update(invites).set({ revokedAt: sql`now()` }).where(open);
+    await publish({ domain: TEAM_DOMAIN, kind: 'invite-revoked', entityId: id, data: { id } });
+  },
+});
+
 /** Revokes an open invite with a rank up to the actor's own (the ranks they may invite). */
-export async function revokeInvite(db: Database, scope: Scope, id: number): Promise<void> {
-  const allowed = assignableRanks(scope.rank);
-  if (allowed.length === 0) throw new ForbiddenError('Only a captain can revoke invites.');
-  await timed('team.revokeInvite', () =>
-    db.transaction(async (tx) => {
-      const open = and(eq(invites.businessId, scope.businessId), eq(invites.id, id), sql`${invites.acceptedAt} is null`);
-      const [invite] = await tx.select({ rank: invites.rank }).from(invites).where(open).for('update').limit(1);
-      if (!invite) throw new NotFoundError('Invite not found.');
-      if (!allowed.includes(invite.rank as MemberRank)) throw new ForbiddenError('You cannot revoke an invite for a rank above your own.');
-      await tx.update(invites).set({ revokedAt: sql`now()` }).where(open);
-      await recordChange(tx, { businessId: scope.businessId, domain: TEAM_DOMAIN, kind: 'invite-revoked', entityId: id, data: { id } });
-    }),
-  );
+export function revokeInvite(db: Database, scope: Scope, id: number): Promise<void> {
+  return revoke(db, scope, id, undefined);
 }
 
 /**
@@ -100,55 +106,55 @@ export async function revokeInvite(db: Database, scope: Scope, id: number): Prom
  * member's cookies are re-checked before their next use (re-minted with the new rank) and their
  * open live streams close, on every instance, so they reconnect with the new rank.
  */
-export async function changeMemberRank(db: Database, scope: Scope, userId: string, raw: unknown): Promise<MemberView> {
-  const parsed = rankChangeInput.safeParse(raw);
-  if (assignableRanks(scope.rank).length === 0) throw new ForbiddenError('Only a captain can change ranks.');
-  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
-  const { rank } = parsed.data;
-  if (!assignableRanks(scope.rank).includes(rank)) throw new ForbiddenError('You cannot give a rank above your own.');
-  return timed('team.changeRank', () =>
-    db.transaction(async (tx) => {
-      const [target] = await tx
-        .select({ userId: users.id, name: users.name, email: users.email, rank: memberships.rank, joinedAt: memberships.createdAt })
-        .from(memberships)
-        .innerJoin(users, eq(users.id, memberships.userId))
-        .where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)))
-        .for('update', { of: memberships })
-        .limit(1);
-      if (!target) throw new NotFoundError('Member not found.');
-      if (!mayChangeRankOf(scope, target)) throw new ForbiddenError('You can change the rank of members below your own rank only.');
-      await tx.update(memberships).set({ rank }).where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)));
-      const member: MemberChange = { userId: target.userId, name: target.name, email: target.email, rank, joinedAt: target.joinedAt.toISOString() };
-      await recordChange(tx, { businessId: scope.businessId, domain: TEAM_DOMAIN, kind: 'member', entityId: userId, data: member });
-      await recheckSessionsOf(tx, userId, scope.businessId);
-      const view: MemberView = { ...member, isYou: false, canChangeRank: mayChangeRankOf(scope, { userId: target.userId, rank }) };
-      return view;
-    }),
-  );
-}
+export const changeMemberRank = defineTargetedMutation({
+  name: 'team.changeRank',
+  permission: 'team.changeRank',
+  input: rankChangeInput,
+  run: async (tx, { scope, input: { rank }, publish }, userId: string): Promise<MemberView> => {
+    if (!assignableRanks(scope.rank).includes(rank)) throw new ForbiddenError('You cannot give a rank above your own.');
+    const [target] = await tx
+      .select({ userId: users.id, name: users.name, email: users.email, rank: memberships.rank, joinedAt: memberships.createdAt })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)))
+      .for('update', { of: memberships })
+      .limit(1);
+    if (!target) throw new NotFoundError('Member not found.');
+    if (!mayChangeRankOf(scope, target)) throw new ForbiddenError('You can change the rank of members below your own rank only.');
+    await tx.update(memberships).set({ rank }).where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)));
+    const member: MemberChange = { userId: target.userId, name: target.name, email: target.email, rank, joinedAt: target.joinedAt.toISOString() };
+    await publish({ domain: TEAM_DOMAIN, kind: 'member', entityId: userId, data: member });
+    await recheckSessionsOf(tx, userId, scope.businessId);
+    return { ...member, isYou: false, canChangeRank: mayChangeRankOf(scope, { userId: target.userId, rank }) };
+  },
+});
+
+const remove = defineTargetedMutation({
+  name: 'team.removeMember',
+  permission: 'team.remove',
+  input: z.undefined(),
+  run: async (tx, { scope, publish }, userId: string): Promise<void> => {
+    const [target] = await tx
+      .select({ userId: memberships.userId, rank: memberships.rank })
+      .from(memberships)
+      .where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)))
+      .for('update')
+      .limit(1);
+    if (!target) throw new NotFoundError('Member not found.');
+    if (!mayChangeRankOf(scope, target)) throw new ForbiddenError('You can remove members below your own rank only.');
+    await tx.delete(memberships).where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)));
+    await publish({ domain: TEAM_DOMAIN, kind: 'member-removed', entityId: userId, data: { userId } });
+    await recheckSessionsOf(tx, userId, scope.businessId);
+  },
+});
 
 /**
  * Removes a member from the business: a captain or commodore removes a member below their own
  * rank, never themselves (the read-only admiral removes no one). The member's cookies for the
  * business stop working at their next use and their open live streams close, on every instance.
  */
-export async function removeMember(db: Database, scope: Scope, userId: string): Promise<void> {
-  if (assignableRanks(scope.rank).length === 0) throw new ForbiddenError('Only a captain can remove members.');
-  await timed('team.removeMember', () =>
-    db.transaction(async (tx) => {
-      const [target] = await tx
-        .select({ userId: memberships.userId, rank: memberships.rank })
-        .from(memberships)
-        .where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)))
-        .for('update')
-        .limit(1);
-      if (!target) throw new NotFoundError('Member not found.');
-      if (!mayChangeRankOf(scope, target)) throw new ForbiddenError('You can remove members below your own rank only.');
-      await tx.delete(memberships).where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)));
-      await recordChange(tx, { businessId: scope.businessId, domain: TEAM_DOMAIN, kind: 'member-removed', entityId: userId, data: { userId } });
-      await recheckSessionsOf(tx, userId, scope.businessId);
-    }),
-  );
+export function removeMember(db: Database, scope: Scope, userId: string): Promise<void> {
+  return remove(db, scope, userId, undefined);
 }
 
 export type InviteInfo = { businessName: string; email: string; rank: string; existingAccount: boolean };

@@ -1,11 +1,10 @@
 import 'server-only';
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { businesses, memberships, users } from '@/fuse/auth/schema';
-import { mayReadDomain } from '@/fuse/auth/read-access';
+import { assertCan, can } from '@/fuse/auth/permissions';
 import type { Rank } from '@/fuse/auth/schema-types';
 import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
-import { ForbiddenError } from '@/fuse/session/errors';
 import type { Session } from '@/fuse/session/token';
 import { assignableRanks, mayChangeRankOf } from './ranks';
 import { invites } from './schema';
@@ -21,13 +20,9 @@ export type MemberChange = Omit<MemberView, 'isYou' | 'canChangeRank'>;
 export type InviteView = { id: number; email: string; rank: Rank; createdAt: string; expiresAt: string };
 export type TeamInitial = { members: MemberView[]; invites: InviteView[]; assignableRanks: MemberRank[]; canInvite: boolean };
 
-/** The team page is for captains and above (the admiral reads it in support view). */
-export function assertCanReadTeam(scope: Pick<Scope, 'rank'>): void {
-  if (!mayReadDomain(scope.rank, 'team')) throw new ForbiddenError('Only a captain can see the team.');
-}
-
 export async function loadTeam(db: Database, scope: Scope): Promise<TeamInitial> {
-  assertCanReadTeam(scope);
+  // Captains and above; the admiral reads it in support view.
+  assertCan(scope, 'team.read');
   const [memberRows, inviteRows] = await timed('team.load', () =>
     Promise.all([
       db
@@ -64,7 +59,7 @@ export async function loadTeam(db: Database, scope: Scope): Promise<TeamInitial>
     })),
     invites: inviteRows.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), expiresAt: i.expiresAt.toISOString() })),
     assignableRanks: assignableRanks(scope.rank),
-    canInvite: assignableRanks(scope.rank).length > 0,
+    canInvite: can(scope.rank, 'team.invite'),
   };
 }
 

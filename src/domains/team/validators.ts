@@ -28,4 +28,5 @@ export const newMemberPassword = passwordField;
 
 export const switchBusinessInput = z.object({ businessId: textField().uuid('Choose a business.') }).strict();
 
-export const memberIdParam = textField().uuid();
+/** `/api/team/members/{userId}`: a user id that does not parse is a member not found. */
+export const memberParams = z.object({ userId: z.string({ error: 'Member not found.' }).uuid('Member not found.') });

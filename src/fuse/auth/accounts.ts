@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '@/fuse/db/client';
+import { pgErrorCode, UNIQUE_VIOLATION } from '@/fuse/db/pg-error';
 import { timed } from '@/fuse/db/timed';
 import { ValidationError } from '@/fuse/http/errors';
 import type { SessionInput } from '@/fuse/session/token';
@@ -17,11 +18,6 @@ export class InvalidCredentialsError extends Error {
     super(INVALID_CREDENTIALS);
     this.name = 'InvalidCredentialsError';
   }
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23505' || e?.cause?.code === '23505';
 }
 
 /** Creates a business, its first user (rank captain) and a free subscription, in one transaction. */
@@ -57,7 +53,7 @@ export async function signUp(db: Database, raw: unknown): Promise<SessionInput> 
       }),
     );
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ValidationError({ email: 'An account with this email already exists.' });
+    if (pgErrorCode(err) === UNIQUE_VIOLATION) throw new ValidationError({ email: 'An account with this email already exists.' });
     throw err;
   }
 }

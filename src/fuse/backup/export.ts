@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { rankAtLeast, type Rank } from '@/fuse/auth/schema-types';
+import { assertCan } from '@/fuse/auth/permissions';
+import type { Rank } from '@/fuse/auth/schema-types';
 import { getPool } from '@/fuse/db/client';
 import { NotFoundError } from '@/fuse/http/errors';
-import { ForbiddenError } from '@/fuse/session/errors';
 import { qualified, quoteIdent } from './catalog';
 
 /**
@@ -35,7 +35,7 @@ function slug(name: string): string {
 }
 
 export async function openBusinessExport(pool: pg.Pool, scope: ExportScope): Promise<{ filename: string; stream: ReadableStream<Uint8Array> }> {
-  if (!rankAtLeast(scope.rank, 'captain')) throw new ForbiddenError('Only a captain can export the business’s data.');
+  assertCan(scope, 'data.export');
   if (!UUID.test(scope.businessId)) throw new NotFoundError();
   const client = await pool.connect();
   let released = false;

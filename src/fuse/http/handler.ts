@@ -1,6 +1,7 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
-import { rankAtLeast, type Rank } from '@/fuse/auth/schema-types';
+import { z } from 'zod';
+import { assertCan, type Action } from '@/fuse/auth/permissions';
 import { getDb, type Database } from '@/fuse/db/client';
 import { crossSiteRefusal, isMutationMethod } from '@/fuse/security/origin';
 import { recheckSession } from '@/fuse/session/revocation';
@@ -12,6 +13,7 @@ import { loggerFor, requestIdFrom } from '@/fuse/observability/request';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
 import { getSession } from '@/fuse/session/server';
 import type { Session } from '@/fuse/session/token';
+import { idempotencyKeyOf, idempotent, requestHash } from '@/fuse/live/idempotency';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 
 export const PRIVATE_NO_STORE = { 'Cache-Control': 'private, no-store' };
@@ -89,15 +91,59 @@ type Context<P> = { params: Promise<P> };
 function observe(request: Request, response: Response, start: number): void {
   recordRequest(routeLabel(new URL(request.url).pathname), request.method, response.status, (performance.now() - start) / 1000);
 }
-type SessionHandler<P> = (args: { request: Request; session: Session; db: Database; params: P }) => Promise<Response>;
+
+type SessionArgs<P, B> = {
+  request: Request;
+  session: Session;
+  db: Database;
+  params: P;
+  /** The JSON body (with `body` set), checked against its schema; the data layer parses it again. */
+  body: B;
+  /** The browser's id of an optimistic change (`x-mutation-id`), echoed on its live change. */
+  mutationId: string | null;
+};
+
+type SessionOptions<PS extends z.ZodType | undefined, BS extends z.ZodType | undefined> = {
+  /** The route's path parameters; ones that do not parse are a 404 with the schema's message. */
+  params?: PS;
+  /** The body's schema: a bad body is a 400 before any transaction or idempotency key. */
+  body?: BS;
+  /** The table's action the route needs (src/fuse/auth/permissions.ts); the data layer asserts it again. */
+  permission?: Action;
+  /** A create: a retry with the same Idempotency-Key (or x-mutation-id) returns the first answer. */
+  idempotent?: boolean;
+  /** A read that also checks the session against the database (a bulk export), as mutations do. */
+  recheck?: boolean;
+  /** The status of a value the handler returns (200; a create says 201). */
+  status?: number;
+  /** After a create committed (not on a replay): caches to refresh. */
+  afterCreate?: () => void;
+};
+
+type Out<S, Fallback> = S extends z.ZodType ? z.output<S> : Fallback;
 
 /**
- * One wrapper for every signed-in route handler: verifies the session (never trusting the proxy),
- * checks the rank and maps errors. The handler receives the scope, never reads it from the body.
- * `recheck`: a read that also checks the session against the database (a bulk export), as mutations do.
+ * One wrapper for every signed-in route handler: refuses cross-site mutations, verifies the session
+ * (never trusting the proxy) and re-checks it against the database on mutations, checks the
+ * permission, parses params and body, runs creates idempotently, records metrics and maps errors.
+ * The handler receives the scope, never reads it from the body, and returns a Response or a value
+ * sent as JSON.
  */
-export function withSession<P = Record<string, never>>(handler: SessionHandler<P>, options: { minimumRank?: Rank; recheck?: boolean } = {}) {
-  return async (request: Request, context: Context<P>): Promise<Response> => {
+type RouteHandler = (request: Request, context: Context<Record<string, string>>) => Promise<Response>;
+type SessionHandler<PS, BS> = (args: SessionArgs<Out<PS, Record<string, never>>, Out<BS, undefined>>) => Promise<unknown>;
+
+export function withSession(handler: SessionHandler<undefined, undefined>): RouteHandler;
+export function withSession<PS extends z.ZodType | undefined = undefined, BS extends z.ZodType | undefined = undefined>(
+  options: SessionOptions<PS, BS>,
+  handler: SessionHandler<PS, BS>,
+): RouteHandler;
+export function withSession<PS extends z.ZodType | undefined, BS extends z.ZodType | undefined>(
+  first: SessionOptions<PS, BS> | SessionHandler<PS, BS>,
+  second?: SessionHandler<PS, BS>,
+): RouteHandler {
+  const options: SessionOptions<PS, BS> = typeof first === 'function' ? {} : first;
+  const handler = (typeof first === 'function' ? first : second)!;
+  return async (request, context) => {
     const start = performance.now();
     let log = loggerFor({ requestId: requestIdFrom(request.headers) });
     let response: Response;
@@ -115,14 +161,44 @@ export function withSession<P = Record<string, never>>(handler: SessionHandler<P
         session = await recheckSession(db, session);
         if (!session) throw new UnauthorizedError('Your session has ended. Sign in again.');
       }
-      if (!rankAtLeast(session.rank, options.minimumRank ?? 'crew')) throw new ForbiddenError();
-      response = await handler({ request, session, db, params: await context.params });
+      // A malformed id is "not found" whoever asks; then the permission, then the body.
+      const params = parseParams(options.params, await context.params) as Out<PS, Record<string, never>>;
+      if (options.permission) assertCan(session, options.permission);
+      const raw = options.body ? await readJson(request) : undefined;
+      if (options.body) {
+        const checked = options.body.safeParse(raw);
+        if (!checked.success) throw ValidationError.fromZod(checked.error);
+      }
+      const mutationId = request.headers.get('x-mutation-id');
+      const args = { request, session, params, body: raw as Out<BS, undefined>, mutationId };
+      const status = options.status ?? 200;
+      if (options.idempotent) {
+        const { pathname } = new URL(request.url);
+        const result = await idempotent(
+          db,
+          { businessId: session.businessId, key: idempotencyKeyOf(request), hash: requestHash(request.method, pathname, raw) },
+          async (tx) => ({ status, body: await handler({ ...args, db: tx }) }),
+        );
+        if (!result.replayed) options.afterCreate?.();
+        response = json(result.body, { status: result.status, headers: result.replayed ? { 'Idempotent-Replayed': 'true' } : {} });
+      } else {
+        const result = await handler({ ...args, db });
+        response = result instanceof Response ? result : json(result, { status });
+      }
     } catch (err) {
       response = errorResponse(err, request, log);
     }
     observe(request, response, start);
     return response;
   };
+}
+
+/** Path parameters through their schema; any that do not parse are "not found", like a missing record. */
+function parseParams<PS extends z.ZodType | undefined>(schema: PS, raw: Record<string, string>): Out<PS, Record<string, never>> {
+  if (!schema) return {} as Out<PS, Record<string, never>>;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new NotFoundError(parsed.error.issues[0]?.message ?? 'Not found.');
+  return parsed.data as Out<PS, Record<string, never>>;
 }
 
 export function publicHandler<P = Record<string, never>>(

@@ -1,12 +1,11 @@
 import type http from 'node:http';
-import { rankAtLeast } from '@/fuse/auth/schema-types';
 import { config } from '@/fuse/config';
 import { captureServerError } from '@/fuse/observability/errors';
 import { logger } from '@/fuse/observability/logger';
 import { recordRequest, recordSessionRead, routeLabel } from '@/fuse/observability/metrics';
 import { checkRequestRate, requestIdentity, responseCsp, responseSecurityHeaders, TOO_MANY_REQUESTS } from '@/fuse/security/request-policy';
 import { parseCookieHeader, serializeCookie, sessionCookieWrites } from '@/fuse/session/cookie';
-import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
+import { UnauthorizedError } from '@/fuse/session/errors';
 import { sessionFromCookies } from '@/fuse/session/refresh';
 import { isShuttingDown } from '@/fuse/shutdown';
 import { BAD_RESUME_POSITION, LIVE_STREAM_HEADERS, liveStreamOptions, parseResumePosition, SHUTTING_DOWN, streamLimitReached, tooManyStreams } from './server';
@@ -106,7 +105,6 @@ export async function serveLiveRequest(req: http.IncomingMessage, res: http.Serv
 
     const session = outcome.session;
     if (!session) return sendJson(res, (status = 401), { error: new UnauthorizedError().message }, privateJson);
-    if (!rankAtLeast(session.rank, 'crew')) return sendJson(res, (status = 403), { error: new ForbiddenError().message }, privateJson);
 
     const url = new URL(req.url ?? '/', 'http://localhost');
     const after = parseResumePosition(headers.get('last-event-id'), url.searchParams.get('after'));

@@ -1,18 +1,26 @@
 import { sql } from 'drizzle-orm';
 import type { ChangeKind } from '@/fuse/auth/read-access';
+import type { AnyLiveEvent } from './events';
 import type { Database } from '@/fuse/db/client';
 import { outbox, outboxPruned } from './schema';
 import { processSingleton } from '@/fuse/singleton';
 
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-/** Its domain and kind are a pair of the read-access table, which says who may read it. */
-export type ChangeInput = ChangeKind & {
+/**
+ * A domain's declared event (src/domains/<domain>/events.ts: its kind and payload type), whose
+ * domain and kind are a pair of the read-access table, which says who may read it.
+ */
+export type ChangeInput = AnyLiveEvent & {
   businessId: string;
   entityId: string | number;
-  data: unknown;
   mutationId?: string | null;
 };
+
+// Every declared event must have a reader rule, and every rule a declared event: a mismatch fails to compile here.
+type Pair<E> = E extends { domain: infer D; kind: infer K } ? `${D & string}/${K & string}` : never;
+const eventsMatchReadAccess: [Pair<AnyLiveEvent>] extends [Pair<ChangeKind>] ? ([Pair<ChangeKind>] extends [Pair<AnyLiveEvent>] ? true : never) : never = true;
+void eventsMatchReadAccess;
 
 export type Change = {
   id: number;

@@ -1,4 +1,5 @@
 import 'server-only';
+import { can } from '@/fuse/auth/permissions';
 import { config } from '@/fuse/config';
 import { bearerMatches } from '@/fuse/security/bearer';
 import { getSession } from '@/fuse/session/server';
@@ -7,5 +8,5 @@ import { getSession } from '@/fuse/session/server';
 export async function canReadMetrics(request: Request): Promise<boolean> {
   if (bearerMatches(request.headers.get('authorization'), config().metricsToken)) return true;
   const session = await getSession();
-  return session?.rank === 'admiral';
+  return session !== null && can(session.rank, 'admin.read');
 }

@@ -1,9 +1,9 @@
 import { revalidateTag } from 'next/cache';
 import { createClient } from '@/domains/clients/mutations';
 import { listClients } from '@/domains/clients/queries';
-import { json, readJson, withSession } from '@/fuse/http/handler';
+import { clientInput } from '@/domains/clients/validators';
+import { json, withSession } from '@/fuse/http/handler';
 import { PLATFORM_STATS_TAG } from '@/fuse/stats';
-import { idempotencyKeyOf, idempotent, requestHash } from '@/fuse/live/idempotency';
 
 export const GET = withSession(async ({ request, session, db }) => {
   const params = Object.fromEntries(new URL(request.url).searchParams);
@@ -11,15 +11,8 @@ export const GET = withSession(async ({ request, session, db }) => {
 });
 
 /** Idempotent: a retry with the same Idempotency-Key (or x-mutation-id) returns the first answer. */
-export const POST = withSession(async ({ request, session, db }) => {
-  const mutationId = request.headers.get('x-mutation-id');
-  const body = await readJson(request);
-  const result = await idempotent(
-    db,
-    { businessId: session.businessId, key: idempotencyKeyOf(request), hash: requestHash('POST', '/api/clients', body) },
-    async (tx) => ({ status: 201, body: await createClient(tx, session, body, { mutationId }) }),
-  );
+export const POST = withSession(
   // The public platform totals count clients.
-  if (!result.replayed) revalidateTag(PLATFORM_STATS_TAG, 'max');
-  return json(result.body, { status: result.status, headers: result.replayed ? { 'Idempotent-Replayed': 'true' } : {} });
-});
+  { body: clientInput, permission: 'clients.create', idempotent: true, status: 201, afterCreate: () => revalidateTag(PLATFORM_STATS_TAG, 'max') },
+  ({ session, db, body, mutationId }) => createClient(db, session, body, { mutationId }),
+);

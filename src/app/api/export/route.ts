@@ -7,6 +7,8 @@ import { withSession } from '@/fuse/http/handler';
  * session's; asking for another one (?business=<id>) is a 404, exactly like a business that does not exist.
  */
 export const GET = withSession(
+  // The whole business in one answer: checked against the database too, like a mutation.
+  { permission: 'data.export', recheck: true },
   async ({ request, session }) => {
     const asked = new URL(request.url).searchParams.get('business');
     if (asked !== null && asked !== session.businessId) throw new NotFoundError();
@@ -20,6 +22,4 @@ export const GET = withSession(
       },
     });
   },
-  // The whole business in one answer: checked against the database too, like a mutation.
-  { minimumRank: 'captain', recheck: true },
 );

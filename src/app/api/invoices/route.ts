@@ -1,6 +1,7 @@
 import { createInvoice } from '@/domains/finance/mutations';
 import { listInvoices, loadFinanceSlice } from '@/domains/finance/queries';
-import { json, readJson, withSession } from '@/fuse/http/handler';
+import { invoiceInput } from '@/domains/finance/validators';
+import { json, withSession } from '@/fuse/http/handler';
 
 /**
  * A page of invoices. With `summary=1`, the whole finance slice in one request: the summary (one
@@ -12,7 +13,7 @@ export const GET = withSession(async ({ request, session, db }) => {
   return json(await listInvoices(db, session, params));
 });
 
-export const POST = withSession(async ({ request, session, db }) => {
-  const mutationId = request.headers.get('x-mutation-id');
-  return json(await createInvoice(db, session, await readJson(request), { mutationId }), { status: 201 });
-});
+/** Idempotent: a retry with the same Idempotency-Key (or x-mutation-id) returns the first answer. */
+export const POST = withSession({ body: invoiceInput, permission: 'finance.create', idempotent: true, status: 201 }, ({ session, db, body, mutationId }) =>
+  createInvoice(db, session, body, { mutationId }),
+);

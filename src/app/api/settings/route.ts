@@ -1,6 +1,7 @@
 import { updateSettings } from '@/domains/settings/mutations';
 import { loadSettings } from '@/domains/settings/queries';
-import { json, readJson, withSession } from '@/fuse/http/handler';
+import { settingsPatch } from '@/domains/settings/validators';
+import { json, withSession } from '@/fuse/http/handler';
 import { setSessionCookie } from '@/fuse/session/server';
 
 export const GET = withSession(async ({ session, db }) => json(await loadSettings(db, session)));
@@ -9,8 +10,9 @@ export const GET = withSession(async ({ session, db }) => json(await loadSetting
  * `{ name?, theme?, businessName?, timezone? }`. Name and theme live in the session too, so the
  * cookie is minted again: the next page's first HTML already has the new theme.
  */
-export const PATCH = withSession(async ({ request, session, db }) => {
-  const saved = await updateSettings(db, session, await readJson(request));
+// The permission depends on the fields (one's own profile, or the business): the data layer decides it.
+export const PATCH = withSession({ body: settingsPatch }, async ({ session, db, body }) => {
+  const saved = await updateSettings(db, session, body);
   if (saved.name !== session.name || saved.theme !== session.theme) {
     await setSessionCookie({
       userId: session.userId,
@@ -24,5 +26,5 @@ export const PATCH = withSession(async ({ request, session, db }) => {
       theme: saved.theme,
     });
   }
-  return json(saved);
+  return saved;
 });

@@ -1,7 +1,7 @@
 import { TeamProvider, TeamView } from '@/domains/team/components/team-view';
 import { loadTeam } from '@/domains/team/queries';
 import { notFound } from 'next/navigation';
-import { rankAtLeast } from '@/fuse/auth/schema-types';
+import { can } from '@/fuse/auth/permissions';
 import { outboxPosition } from '@/fuse/live/outbox';
 import { requireScope } from '@/fuse/session/scope';
 import { sessionSlice } from '@/fuse/store/slices';
@@ -11,7 +11,7 @@ export const metadata = { title: 'Team' };
 export default async function TeamPage() {
   const { session, db } = await requireScope();
   // The sidebar offers Team to captains and above; for crew the page does not exist.
-  if (!rankAtLeast(session.rank, 'captain')) notFound();
+  if (!can(session.rank, 'team.read')) notFound();
   // The live stream resumes from here: read BEFORE the data, so a change in between is replayed.
   const livePosition = await outboxPosition(db, session.businessId);
   const team = await loadTeam(db, session);

@@ -1,12 +1,13 @@
 'use client';
 
 import { memo, useState } from 'react';
+import { can } from '@/fuse/auth/permissions';
 import { useFuse } from '@/fuse/store/provider';
 import type { ClientView } from '../queries';
 import type { ClientsStoreState } from '../slice';
 import { ClientForm } from './client-form';
 
-const ClientRow = memo(function ClientRow({ client, canEdit }: { client: ClientView; canEdit: boolean }) {
+const ClientRow = memo(function ClientRow({ client, canEdit, canArchive }: { client: ClientView; canEdit: boolean; canArchive: boolean }) {
   const update = useFuse((s: ClientsStoreState) => s.clients.update);
   const archive = useFuse((s: ClientsStoreState) => s.clients.archive);
   const [editing, setEditing] = useState(false);
@@ -39,12 +40,14 @@ const ClientRow = memo(function ClientRow({ client, canEdit }: { client: ClientV
         <span className={`status status-${client.status}`}>{client.status}</span>
       </td>
       <td className="actions">
-        {canEdit && client.id > 0 ? (
+        {client.id > 0 ? (
           <>
-            <button type="button" className="link" onClick={() => setEditing(true)}>
-              Edit
-            </button>
-            {client.status !== 'archived' ? (
+            {canEdit ? (
+              <button type="button" className="link" onClick={() => setEditing(true)}>
+                Edit
+              </button>
+            ) : null}
+            {canArchive && client.status !== 'archived' ? (
               <button type="button" className="link" onClick={() => void archive(client.id)}>
                 Archive
               </button>
@@ -59,7 +62,9 @@ const ClientRow = memo(function ClientRow({ client, canEdit }: { client: ClientV
 export function ClientsTable() {
   const items = useFuse((s: ClientsStoreState) => s.clients.items);
   const rank = useFuse((s: ClientsStoreState) => s.session.rank);
-  const canEdit = rank !== 'crew';
+  // From the permission table, like the server's check: crew and the read-only admiral see neither.
+  const canEdit = can(rank, 'clients.edit');
+  const canArchive = can(rank, 'clients.archive');
   return (
     <table className="clients">
       <thead>
@@ -73,7 +78,7 @@ export function ClientsTable() {
       </thead>
       <tbody>
         {items.map((client) => (
-          <ClientRow key={client.id} client={client} canEdit={canEdit} />
+          <ClientRow key={client.id} client={client} canEdit={canEdit} canArchive={canArchive} />
         ))}
         {items.length === 0 ? (
           <tr>

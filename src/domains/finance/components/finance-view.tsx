@@ -1,6 +1,7 @@
 'use client';
 
 import { memo, useState, type FormEvent } from 'react';
+import { can } from '@/fuse/auth/permissions';
 import { useFuse } from '@/fuse/store/provider';
 import { Toast } from '@/fuse/store/toast';
 import { formatMoney } from '../money';
@@ -10,10 +11,6 @@ import type { FinanceStoreState } from '../slice';
 import { RevenueChart } from './revenue-chart';
 
 type S = FinanceStoreState;
-
-function canChange(rank: string): boolean {
-  return rank === 'captain' || rank === 'commodore';
-}
 
 function SummaryCards() {
   const summary = useFuse((s: S) => s.finance.summary);
@@ -158,7 +155,7 @@ function InvoiceTable({ firstRows }: { firstRows?: number }) {
   const all = useFuse((s: S) => s.finance.items);
   const items = firstRows ? all.slice(0, firstRows) : all;
   const rank = useFuse((s: S) => s.session.rank);
-  const editable = canChange(rank);
+  const editable = can(rank, 'finance.edit');
   return (
     <table className="clients invoices">
       <thead>
@@ -213,7 +210,7 @@ export function FinanceView({ firstRows }: { firstRows?: number } = {}) {
       <h1>Finance</h1>
       <SummaryCards />
       <h2>Invoices</h2>
-      {canChange(rank) ? <NewInvoice /> : null}
+      {can(rank, 'finance.create') ? <NewInvoice /> : null}
       <Filters />
       <InvoiceTable firstRows={firstRows} />
       <LoadMore />

@@ -1,8 +1,9 @@
-import { rankAtLeast, type Rank } from '@/fuse/auth/schema-types';
+import { can } from '@/fuse/auth/permissions';
+import type { Rank } from '@/fuse/auth/schema-types';
 
 /** The "Export data" section of settings: a plain download link, shown to captains and above. */
 export function ExportData({ rank }: { rank: Rank }) {
-  if (!rankAtLeast(rank, 'captain')) return null;
+  if (!can(rank, 'data.export')) return null;
   return (
     <section aria-labelledby="export-data-heading">
       <h2 id="export-data-heading">Export data</h2>

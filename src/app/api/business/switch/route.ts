@@ -1,5 +1,6 @@
 import { switchBusiness } from '@/domains/team/mutations';
-import { json, readJson, withSession } from '@/fuse/http/handler';
+import { switchBusinessInput } from '@/domains/team/validators';
+import { withSession } from '@/fuse/http/handler';
 import { setSessionCookie } from '@/fuse/session/server';
 
 /**
@@ -7,8 +8,8 @@ import { setSessionCookie } from '@/fuse/session/server';
  * belongs to (or, for the admiral, any business, read-only), checked against the database. It is
  * the same session (same id, same absolute end), now in another business.
  */
-export const POST = withSession(async ({ request, session, db }) => {
-  const next = await switchBusiness(db, session, await readJson(request));
+export const POST = withSession({ body: switchBusinessInput }, async ({ session, db, body }) => {
+  const next = await switchBusiness(db, session, body);
   await setSessionCookie({ ...next, sessionId: session.sessionId, sessionExpiresAt: session.sessionExpiresAt });
-  return json({ businessId: next.businessId, rank: next.rank });
+  return { businessId: next.businessId, rank: next.rank };
 });

@@ -1,9 +1,13 @@
 import { createInvite } from '@/domains/team/mutations';
+import { inviteInput } from '@/domains/team/validators';
 import { config } from '@/fuse/config';
-import { json, readJson, withSession } from '@/fuse/http/handler';
+import { withSession } from '@/fuse/http/handler';
 
-/** Invites a member by email. Without SMTP_URL the answer carries the link to pass on. */
-export const POST = withSession(async ({ request, session, db }) => {
-  const origin = config().publicUrl ?? new URL(request.url).origin;
-  return json(await createInvite(db, session, await readJson(request), origin), { status: 201 });
-});
+/**
+ * Invites a member by email. Without SMTP_URL the answer carries the link to pass on. Not
+ * idempotent: the answer carries the invite's one-time secret, which is never stored (only its
+ * hash is); a retried invite is a second open invite to the same address, which either revokes.
+ */
+export const POST = withSession({ body: inviteInput, permission: 'team.invite', status: 201 }, ({ request, session, db, body }) =>
+  createInvite(db, session, body, config().publicUrl ?? new URL(request.url).origin),
+);

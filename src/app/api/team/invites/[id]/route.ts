@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { revokeInvite } from '@/domains/team/mutations';
-import { NotFoundError } from '@/fuse/http/errors';
-import { json, withSession } from '@/fuse/http/handler';
+import { withSession } from '@/fuse/http/handler';
+import { idParam } from '@/fuse/http/params';
 
-const inviteId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const inviteParams = z.object({ id: idParam('Invite not found.') });
 
-export const DELETE = withSession<{ id: string }>(async ({ session, db, params }) => {
-  const id = inviteId.safeParse(params.id);
-  if (!id.success) throw new NotFoundError('Invite not found.');
-  await revokeInvite(db, session, id.data);
-  return json({ ok: true });
+export const DELETE = withSession({ params: inviteParams, permission: 'team.revokeInvite' }, async ({ session, db, params }) => {
+  await revokeInvite(db, session, params.id);
+  return { ok: true };
 });
