@@ -62,6 +62,9 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: numberFrom(25),
   SLOW_QUERY_MS: numberFrom(1000),
   DB_POOL_MAX: numberFrom(10),
+  DB_QUERY_TIMEOUT_MS: numberFrom(5000).pipe(
+    z.number().int('must be a whole number of milliseconds').min(100, 'must be at least 100 (milliseconds)'),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   BACKUP_DIR: z.string().optional().transform((v) => v || undefined),
   BACKUP_CRON: z
@@ -91,8 +94,11 @@ export type FuseConfig = {
   env: 'development' | 'production' | 'test';
   production: boolean;
   dataDir: string;
-  /** `url` is null only when neither DATABASE_URL nor the embedded database is available. */
-  database: { url: string | null; embedded: boolean; poolMax: number };
+  /**
+   * `url` is null only when neither DATABASE_URL nor the embedded database is available.
+   * `queryTimeoutMs`: a query (or a wait for a connection) not answered by then fails with a 503.
+   */
+  database: { url: string | null; embedded: boolean; poolMax: number; queryTimeoutMs: number };
   /** `lifetimeSeconds`: the absolute end of a session from its sign-in; no refresh goes past it. */
   session: { secret: Uint8Array; previousSecret: Uint8Array | null; refreshSeconds: number; lifetimeSeconds: number };
   redisUrl: string | null;
@@ -190,7 +196,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
     production,
     dataDir,
     // PGlite serves one connection at a time, so the embedded pool holds exactly one.
-    database: { url, embedded, poolMax: embedded ? 1 : Math.max(1, e.DB_POOL_MAX) },
+    database: { url, embedded, poolMax: embedded ? 1 : Math.max(1, e.DB_POOL_MAX), queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS },
     session: {
       secret: encoder.encode(secret),
       previousSecret: previous ? encoder.encode(previous) : null,
