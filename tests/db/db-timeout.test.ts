@@ -72,6 +72,23 @@ describe.skipIf(!privatePostgresAvailable())('a hung database (every PostgreSQL 
     expect((await pool.query<{ n: number }>('select 4 as n')).rows[0]!.n).toBe(4);
   });
 
+  it('a connection that breaks under a transaction goes back to the pool, so the pool still ends (shutdown)', async () => {
+    const restarting = createPool(server.url, 2, 3_000, { statementTimeout: true });
+    const db = drizzle({ client: restarting });
+    await restarting.query('select 1');
+    // The transaction's `begin` is on the wire when the server dies: Drizzle never releases that client itself.
+    server.freeze();
+    const transaction = timed(() => db.transaction(async (tx) => tx.execute(sql`select 1`)));
+    await new Promise((r) => setTimeout(r, 200));
+    server.kill();
+    const outcome = await transaction;
+    expect(databaseUnavailable(outcome.err)).not.toBeNull();
+    server.start();
+    const ended = await timed(() => Promise.race([restarting.end(), new Promise((_, reject) => setTimeout(() => reject(new Error('pool.end() hangs')), 3_000))]));
+    expect(ended.err).toBeNull();
+    expect((await pool.query<{ n: number }>('select 5 as n')).rows[0]!.n).toBe(5);
+  });
+
   it('errors that are not about the database stay what they are', () => {
     expect(databaseUnavailable(new Error('boom'))).toBeNull();
     expect(databaseUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();

@@ -1,29 +1,10 @@
-import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/cli/demo-data';
-import { migrateDatabase } from '../../src/fuse/db/migrate';
 import { startAppServer, type AppServer } from '../setup/app-server';
-import { privatePostgresAvailable, startPrivatePostgres, type PrivatePostgres } from '../setup/private-postgres';
+import { privatePostgresAvailable, seededPrivatePostgres, type PrivatePostgres } from '../setup/private-postgres';
 import { baseEnv, signInCookie } from './hardening-support';
 import { changeOf, createClientOverApi, isChange, newClientBody, openStream } from './live-helpers';
 
 const BOUND_MS = 1_500;
-
-/** A PostgreSQL of the test's own, migrated, with the demo business. */
-export async function seededPrivatePostgres(): Promise<PrivatePostgres> {
-  const server = await startPrivatePostgres();
-  try {
-    await migrateDatabase(server.url);
-    const pool = new pg.Pool({ connectionString: server.url, max: 2 });
-    await seedDemo(drizzle({ client: pool }));
-    await pool.end();
-    return server;
-  } catch (err) {
-    server.stop();
-    throw err;
-  }
-}
 
 type Timed = { status: number; retryAfter: string | null; ms: number };
 

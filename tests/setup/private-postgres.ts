@@ -2,6 +2,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { seedDemo } from '../../src/cli/demo-data';
+import { migrateDatabase } from '../../src/fuse/db/migrate';
 import { freePort } from '../../src/fuse/tooling/build';
 
 /**
@@ -96,6 +100,21 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     restart: () => run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-m', 'fast', '-w', '-t', '30', 'restart']),
     stop,
   };
+}
+
+/** A private PostgreSQL, migrated, with the demo business. */
+export async function seededPrivatePostgres(): Promise<PrivatePostgres> {
+  const server = await startPrivatePostgres();
+  try {
+    await migrateDatabase(server.url);
+    const pool = new pg.Pool({ connectionString: server.url, max: 2 });
+    await seedDemo(drizzle({ client: pool }));
+    await pool.end();
+    return server;
+  } catch (err) {
+    server.stop();
+    throw err;
+  }
 }
 
 function alive(pid: number): boolean {

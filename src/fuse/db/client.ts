@@ -61,6 +61,9 @@ function boundedClient(queryTimeoutMs: number): typeof pg.Client {
 
     constructor(config?: string | pg.ClientConfig) {
       super(config);
+      // A connection error while checked out also fails the query in flight, which reports it; an
+      // 'error' event nobody listens to would throw and end the process.
+      this.on('error', () => undefined);
       this.once('end', () => {
         if (!this.checkedOut || !this.poolRelease) return;
         this.checkedOut = false;
