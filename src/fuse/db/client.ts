@@ -3,6 +3,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { config, ConfigError, MISSING_DATABASE_MESSAGE } from '@/fuse/config';
 import { logger } from '@/fuse/observability/logger';
+import { scrubText } from '@/fuse/observability/scrub';
 
 export type Database = NodePgDatabase<Record<string, unknown>>;
 
@@ -39,6 +40,12 @@ export function databaseUnavailable(err: unknown): DatabaseUnavailableError | nu
     }
   }
   return null;
+}
+
+/** What a log line says of a driver error: its message and code, never the client it came from. */
+export function dbErrorFields(err: unknown): { message: string; code?: string } {
+  const code = (err as { code?: unknown })?.code;
+  return { message: scrubText(err instanceof Error ? err.message : String(err)), ...(typeof code === 'string' ? { code } : {}) };
 }
 
 /**
@@ -130,8 +137,11 @@ export function createPool(url: string, max: number, queryTimeoutMs = 5_000, opt
     ...(options.statementTimeout ? { statement_timeout: queryTimeoutMs } : {}),
     Client: boundedClient(queryTimeoutMs),
   });
-  // Without this handler an idle client's network error would crash the process.
-  pool.on('error', (err) => logger.error({ err }, 'database pool client error'));
+  // Without this handler an idle client's network error would crash the process. The error
+  // carries the whole driver client (pg-pool sets err.client): log what says what happened, and the pool.
+  pool.on('error', (err) =>
+    logger.error({ err: dbErrorFields(err), pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } }, 'database pool client error'),
+  );
   return pool;
 }
 
