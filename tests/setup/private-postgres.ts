@@ -84,6 +84,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     signal('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   };
+  // A test runner that gives up on a hook still exits: the server and its directory go with it.
+  process.once('exit', stop);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
