@@ -63,6 +63,9 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: numberFrom(25),
   SLOW_QUERY_MS: numberFrom(1000),
   DB_POOL_MAX: numberFrom(10),
+  DB_QUERY_TIMEOUT_MS: numberFrom(5000).pipe(
+    z.number().int('must be a whole number of milliseconds').min(100, 'must be at least 100 (milliseconds)'),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   BACKUP_DIR: z.string().optional().transform((v) => v || undefined),
   BACKUP_CRON: z
@@ -101,9 +104,10 @@ export type FuseConfig = {
   /**
    * `url` is null only when neither DATABASE_URL nor the embedded database is available.
    * `directUrl`: a session of its own for LISTEN (DATABASE_DIRECT_URL when `url` goes through a
-   * transaction pooler, else `url`).
+   * transaction pooler, else `url`). `queryTimeoutMs`: a query (or a wait for a connection) not
+   * answered by then fails with a 503.
    */
-  database: { url: string | null; directUrl: string | null; embedded: boolean; poolMax: number };
+  database: { url: string | null; directUrl: string | null; embedded: boolean; poolMax: number; queryTimeoutMs: number };
   /** `lifetimeSeconds`: the absolute end of a session from its sign-in; no refresh goes past it. */
   session: { secret: Uint8Array; previousSecret: Uint8Array | null; refreshSeconds: number; lifetimeSeconds: number };
   redisUrl: string | null;
@@ -207,7 +211,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
     production,
     dataDir,
     // PGlite serves one connection at a time, so the embedded pool holds exactly one.
-    database: { url, directUrl: e.DATABASE_DIRECT_URL ?? url, embedded, poolMax: embedded ? 1 : Math.max(1, e.DB_POOL_MAX) },
+    database: {
+      url,
+      directUrl: e.DATABASE_DIRECT_URL ?? url,
+      embedded,
+      poolMax: embedded ? 1 : Math.max(1, e.DB_POOL_MAX),
+      queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,
+    },
     session: {
       secret: encoder.encode(secret),
       previousSecret: previous ? encoder.encode(previous) : null,

@@ -45,7 +45,9 @@ function registry(): State {
       drained: new Set(),
       signalled: false,
     };
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void gracefulShutdown(signal));
+    // `on`, not `once`: a signal to the process group reaches this process twice (once directly, once
+    // forwarded by the CLI); a second signal with no listener left would kill it in mid-drain.
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void gracefulShutdown(signal));
   }
   return state.fuseShutdown;
 }
@@ -125,6 +127,9 @@ function waitForDrain(timeoutMs: number): Promise<boolean> {
   });
 }
 
+/** The end of the grace period kept for closing the database pool and Redis. */
+const CLOSE_RESERVE_MS = 2_000;
+
 function graceSeconds(): number {
   const n = Number(process.env.SHUTDOWN_GRACE_SECONDS ?? 25);
   return Number.isFinite(n) && n >= 0 ? n : 25;
@@ -141,10 +146,14 @@ async function gracefulShutdown(signal: NodeJS.Signals): Promise<void> {
     return;
   }
   const graceMs = graceSeconds() * 1000;
+  // The whole shutdown fits in the grace period, whatever the pool, the LISTEN connection or the
+  // jobs are doing: requests drain until CLOSE_RESERVE_MS before its end, closing gets the rest,
+  // and at its end the process exits regardless.
+  const endsAt = Date.now() + graceMs;
   const deadline = setTimeout(() => {
     process.stderr.write(`fuse: shutdown grace period (${graceMs / 1000} s) over, exiting\n`);
     process.exit(1);
-  }, graceMs + 5_000);
+  }, graceMs);
   deadline.unref();
   // Stop listening, but do not use http.Server#close(): since Node 19 it also drops "idle"
   // connections, which includes ones accepted a moment ago whose request has not arrived yet.
@@ -153,17 +162,17 @@ async function gracefulShutdown(signal: NodeJS.Signals): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
   for (const server of r.servers) net.Server.prototype.close.call(server);
   const inFlightAtSignal = r.inFlight;
-  await runShutdown();
+  await runShutdown(Math.min(5_000, graceMs / 4));
   // Requests on connections accepted just before the listener closed get a moment to arrive.
   await new Promise((resolve) => setTimeout(resolve, 300));
   const sweep = setInterval(() => {
     for (const server of r.servers) server.closeIdleConnections();
   }, 250);
-  const drained = await waitForDrain(graceMs);
+  const drained = await waitForDrain(Math.max(0, endsAt - Date.now() - Math.min(CLOSE_RESERVE_MS, graceMs / 4)));
   clearInterval(sweep);
   for (const server of r.servers) server.closeIdleConnections();
   if (!drained) process.stderr.write(`fuse: ${r.inFlight} request(s) still running after ${graceMs / 1000} s\n`);
-  await runAll(r.afterRequests, 5_000);
+  await runAll(r.afterRequests, Math.max(0, Math.min(5_000, endsAt - Date.now() - 100)));
   process.stderr.write(
     `fuse: shutdown (${signal}): ${r.accepted} requests accepted, ${r.completed} answered in full, ${inFlightAtSignal} in flight at the signal\n`,
   );

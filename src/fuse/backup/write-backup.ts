@@ -23,6 +23,8 @@ const STABLE_OUTPUT = [
   "set local intervalstyle = 'postgres'",
   'set local extra_float_digits = 3',
   "set local bytea_output = 'hex'",
+  // A table's COPY takes as long as its data: the app pool's statement timeout (DB_QUERY_TIMEOUT_MS) is not for it.
+  'set local statement_timeout = 0',
 ];
 
 /** Backups are never written where the web server serves files from. */

@@ -2,7 +2,7 @@ import 'server-only';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { assertCan, type Action } from '@/fuse/auth/permissions';
-import { getDb, type Database } from '@/fuse/db/client';
+import { databaseUnavailable, getDb, type Database } from '@/fuse/db/client';
 import { crossSiteRefusal, isMutationMethod } from '@/fuse/security/origin';
 import { recheckSession } from '@/fuse/session/revocation';
 import type { Logger } from 'pino';
@@ -31,6 +31,8 @@ export function errorResponse(err: unknown, request?: Request, log: Logger = log
   if (err instanceof ForbiddenError) return json({ error: err.message }, { status: 403 });
   if (err instanceof NotFoundError) return json({ error: err.message }, { status: 404 });
   if (err instanceof ConflictError) return json({ error: err.message }, { status: 409 });
+  // A database that does not answer in time (or at all) is a 503 with Retry-After below, not a 500.
+  err = databaseUnavailable(err) ?? err;
   const status = (err as { status?: number })?.status;
   if (typeof status === 'number' && ((status >= 400 && status < 500) || status === 503)) {
     // Rate-limit errors carry Retry-After / RateLimit-* headers.

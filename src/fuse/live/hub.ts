@@ -218,7 +218,10 @@ export class LiveHub {
         if (rows.length === this.batchSize) entry.dirty = true;
       } while (entry.dirty && this.entries.get(businessId) === entry);
     } catch (err) {
-      if (!this.closed) logger.error({ err, businessId }, 'live: reading the outbox failed');
+      if (this.closed) return;
+      logger.error({ err, businessId }, 'live: reading the outbox failed');
+      // The database did not answer: read again shortly, rather than wait for the next change's notice.
+      setTimeout(() => void this.notify(businessId), 1_000).unref();
     }
   }
 
