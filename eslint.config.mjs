@@ -45,7 +45,11 @@ const config = [
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@/fuse/db/*', 'drizzle-orm', 'drizzle-orm/*', 'pg'], message: 'Routes stay thin: read data through a domain query.' }] },
+        {
+          patterns: [
+            { group: ['@/fuse/db/*', 'drizzle-orm', 'drizzle-orm/*', 'pg'], message: 'Routes stay thin: read data through a domain query.' },
+          ],
+        },
       ],
     },
   },

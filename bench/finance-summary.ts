@@ -28,9 +28,8 @@ const summary = reference ? referenceFinanceSummary : financeSummary;
 
 const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
 const db = drizzle({ client: pool }) as unknown as Database;
-const [largest] = (
-  await pool.query<{ id: string }>(`select business_id as id from invoices group by business_id order by count(*) desc limit 1`)
-).rows;
+const [largest] = (await pool.query<{ id: string }>(`select business_id as id from invoices group by business_id order by count(*) desc limit 1`))
+  .rows;
 const scopeOf = (businessId: string) => ({ businessId, rank: 'captain' as const, userId: '00000000-0000-0000-0000-000000000000' });
 const scope = scopeOf(largest!.id);
 if (process.argv.includes('--check')) {
@@ -54,6 +53,10 @@ for (let i = 0; i < n; i++) {
   samples.push(Number(process.hrtime.bigint() - t) / 1e6);
 }
 const s = stats(samples);
-const load = loadavg().map((x) => x.toFixed(2)).join(' ');
-console.log(`finance summary${reference ? ' (reference, from invoices)' : ''}, business ${largest!.id}: n ${s.n}, p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, mean ${s.mean.toFixed(2)} ms (load ${load})`);
+const load = loadavg()
+  .map((x) => x.toFixed(2))
+  .join(' ');
+console.log(
+  `finance summary${reference ? ' (reference, from invoices)' : ''}, business ${largest!.id}: n ${s.n}, p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, mean ${s.mean.toFixed(2)} ms (load ${load})`,
+);
 await pool.end();

@@ -124,7 +124,7 @@ process.on('message', (m: Message) => {
           if (!(g.business >= 0 && g.business < BUSINESS_KEYS)) throw new Error(`business ${g.business} out of range`);
           return Array.from({ length: g.count }, () => g);
         });
-        for (let opened = 0; opened < pending.length; ) {
+        for (let opened = 0; opened < pending.length;) {
           const batch = pending.slice(opened, opened + 100);
           await Promise.all(batch.map((g) => openOne(g.port ?? m.port, g.cookie, m.path, g.business)));
           opened += batch.length;

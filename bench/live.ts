@@ -60,7 +60,11 @@ const COMMITS = Number(arg('--commits') ?? 40);
 const SPREAD_LEVELS = levels(arg('--spread-levels') ?? '1000,5000');
 // More commits than the worst case: each reaches only a few streams, and the big businesses are picked often enough to show in the p99.
 const SPREAD_COMMITS = Number(arg('--spread-commits') ?? 200);
-const SPREAD = { perBusiness: Number(arg('--spread-per-business') ?? 5), skew: Number(arg('--spread-skew') ?? 1), seed: Number(arg('--spread-seed') ?? 1) };
+const SPREAD = {
+  perBusiness: Number(arg('--spread-per-business') ?? 5),
+  skew: Number(arg('--spread-skew') ?? 1),
+  seed: Number(arg('--spread-seed') ?? 1),
+};
 const OUT_DIR = path.resolve(arg('--out') ?? path.join(ROOT, 'bench/results'));
 // One worker by default: with two, three busy processes share the 2 CPUs and the server's fan-out waits (p99 98 vs 83 ms at 5,000).
 const WORKERS = Number(arg('--workers') ?? 1);
@@ -87,7 +91,11 @@ function startServer(databaseUrl: string): Promise<Server> {
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // One signed-in captain stands in for every reader of the one-business scenario: no per-user cap.
-  return startApp(databaseUrl, { SESSION_SECRET: SECRET, REDIS_URL: '', DB_POOL_MAX: '20', LIVE_MAX_STREAMS_PER_USER: '1000000' }, { distDir: DIST_DIR, nodeArgs });
+  return startApp(
+    databaseUrl,
+    { SESSION_SECRET: SECRET, REDIS_URL: '', DB_POOL_MAX: '20', LIVE_MAX_STREAMS_PER_USER: '1000000' },
+    { distDir: DIST_DIR, nodeArgs },
+  );
 }
 
 /** Resident memory (KiB) of a process and its descendants, from /proc. */
@@ -140,7 +148,10 @@ const allKey = (id: number, business: number) => id * 2 ** 20 + business;
 
 function startWorkers(count: number): Worker[] {
   return Array.from({ length: count }, () => {
-    const child = fork(path.join(ROOT, 'bench/live-clients.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path.join(ROOT, 'bench/live-clients.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const worker: Worker = { child, streams: 0, allOf: new Set(), businesses: new Map() };
     child.on('message', (m: WorkerMessage) => {
       if (m.type === 'all') worker.allOf.add(allKey(m.id, m.business));
@@ -244,7 +255,11 @@ type SpreadLevel = {
  * first of each business its captain, the rest crew. Inserted directly (a few thousand rows): the
  * streams only need real users, businesses and memberships for the session re-check.
  */
-async function seedSpread(pool: pg.Pool, level: number, sizes: number[]): Promise<{ businessIds: string[]; sessions: { business: number; session: SessionGrant }[] }> {
+async function seedSpread(
+  pool: pg.Pool,
+  level: number,
+  sizes: number[],
+): Promise<{ businessIds: string[]; sessions: { business: number; session: SessionGrant }[] }> {
   const businessIds = sizes.map(() => randomUUID());
   const sessions: { business: number; session: SessionGrant }[] = [];
   sizes.forEach((n, business) => {
@@ -264,7 +279,10 @@ async function seedSpread(pool: pg.Pool, level: number, sizes: number[]): Promis
     }
   });
   const column = <K extends keyof SessionGrant>(k: K) => sessions.map((s) => s.session[k]);
-  await pool.query(`insert into businesses (id, name) select * from unnest($1::uuid[], $2::text[])`, [businessIds, sizes.map((_, b) => `Live bench ${level} #${b}`)]);
+  await pool.query(`insert into businesses (id, name) select * from unnest($1::uuid[], $2::text[])`, [
+    businessIds,
+    sizes.map((_, b) => `Live bench ${level} #${b}`),
+  ]);
   await pool.query(
     `insert into users (id, email, name, password_hash, session_version)
      select id, email, name, '!no-password', 1 from unnest($1::uuid[], $2::text[], $3::text[]) as u(id, email, name)`,
@@ -276,10 +294,10 @@ async function seedSpread(pool: pg.Pool, level: number, sizes: number[]): Promis
     column('rank'),
   ]);
   // Each cookie names a live session (a refresh re-checks it).
-  await pool.query(`insert into sessions (id, user_id, expires_at) select id, user_id, now() + interval '1 day' from unnest($1::uuid[], $2::uuid[]) as s(id, user_id)`, [
-    column('sessionId'),
-    column('userId'),
-  ]);
+  await pool.query(
+    `insert into sessions (id, user_id, expires_at) select id, user_id, now() + interval '1 day' from unnest($1::uuid[], $2::uuid[]) as s(id, user_id)`,
+    [column('sessionId'), column('userId')],
+  );
   return { businessIds, sessions };
 }
 
@@ -310,7 +328,9 @@ async function runSpreadLevel(level: number, { pool, db, workers, ports, servers
     workers[w]!.businesses.set(business, (workers[w]!.businesses.get(business) ?? 0) + 1);
   }
   log(`spread: opening ${level} streams over ${sizes.length} businesses (largest ${sizes[0]}, median ${sizes[sizes.length >> 1]})`);
-  await Promise.all(workers.map(async (w, i) => (w.streams = (await ask(w, { type: 'open', port, path: STREAM_PATH, groups: groups[i]! }, 'opened')).streams)));
+  await Promise.all(
+    workers.map(async (w, i) => (w.streams = (await ask(w, { type: 'open', port, path: STREAM_PATH, groups: groups[i]! }, 'opened')).streams)),
+  );
   const streams = workers.reduce((n, w) => n + w.streams, 0);
   if (streams !== level) throw new Error(`spread: ${streams} streams open, expected ${level}`);
   await sleep(1500);
@@ -428,9 +448,7 @@ async function main() {
       const cpuBefore = { server: serversCpuMs(servers), clients: workers.reduce((n, w) => n + cpuMs(w.child.pid!), 0) };
       log(`${streams} streams: ${COMMITS} commits`);
       for (let i = 0; i < COMMITS; i++) {
-        const id = await db.transaction((tx) =>
-          recordChange(tx, { businessId, domain: 'clients', kind: 'upsert', entityId: i, data: { i } }),
-        );
+        const id = await db.transaction((tx) => recordChange(tx, { businessId, domain: 'clients', kind: 'upsert', entityId: i, data: { i } }));
         committedAt.set(id, process.hrtime.bigint());
         // Let the fan-out finish before the next commit (the benchmark measures latency, not throughput).
         const deadline = performance.now() + 5_000;
@@ -486,8 +504,18 @@ async function main() {
   }
 
   const date = new Date().toISOString().slice(0, 10);
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGb: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version };
-  const clients = { workers: WORKERS, path: STREAM_PATH, transport: 'raw net sockets in forked processes (bench/live-clients.ts)', clock: 'process.hrtime.bigint()' };
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? '',
+    memoryGb: +(os.totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+  };
+  const clients = {
+    workers: WORKERS,
+    path: STREAM_PATH,
+    transport: 'raw net sockets in forked processes (bench/live-clients.ts)',
+    clock: 'process.hrtime.bigint()',
+  };
   // `results` is the one-business worst case (the goal is judged on it); `spread` the streams spread over many businesses.
   const spread = SPREAD_LEVELS.length
     ? {
@@ -499,7 +527,17 @@ async function main() {
         results: spreadResults,
       }
     : undefined;
-  const out = { benchmark: 'live', instances: INSTANCES, date: new Date().toISOString(), machine, loadAverage: { start: loadAtStart, end: os.loadavg() }, clients, goal: 'p99 < 50 ms at 5,000 streams', results, spread };
+  const out = {
+    benchmark: 'live',
+    instances: INSTANCES,
+    date: new Date().toISOString(),
+    machine,
+    loadAverage: { start: loadAtStart, end: os.loadavg() },
+    clients,
+    goal: 'p99 < 50 ms at 5,000 streams',
+    results,
+    spread,
+  };
   const dir = OUT_DIR;
   mkdirSync(dir, { recursive: true });
   const base = INSTANCES > 1 ? `live-${date}-${INSTANCES}-instances` : `live-${date}`;

@@ -144,7 +144,8 @@ export async function runArtillery(target: string, short: boolean, outFile: stri
   });
   // Artillery prints a report every 10 s; keep only the summary lines on the console.
   child.stdout!.on('data', (d: Buffer) => {
-    for (const line of d.toString().split('\n')) if (/http\.codes|response_time\.p99|vusers\.failed|errors\./.test(line)) process.stderr.write(`  ${line.trim()}\n`);
+    for (const line of d.toString().split('\n'))
+      if (/http\.codes|response_time\.p99|vusers\.failed|errors\./.test(line)) process.stderr.write(`  ${line.trim()}\n`);
   });
   const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)));
   let report: ArtilleryReport;
@@ -174,7 +175,9 @@ async function findKnee(target: string, dir: string, base: string): Promise<void
     const summary = await runArtillery(target, false, tmp, [{ name: `rate-${rate}`, duration: seconds, arrivalRate: rate }]);
     rmSync(tmp, { force: true });
     steps.push({ arrivalRate: rate, seconds, summary });
-    log(`knee: ${rate}/s → ${summary.requests} requests, ${summary.errorCount} errors, p99 ${summary.p99} ms → ${summary.goalMet ? 'met' : 'missed'}`);
+    log(
+      `knee: ${rate}/s → ${summary.requests} requests, ${summary.errorCount} errors, p99 ${summary.p99} ms → ${summary.goalMet ? 'met' : 'missed'}`,
+    );
     if (!summary.goalMet && ++misses >= 2) break;
     // Let queues drain and sockets close before the next step.
     await new Promise((r) => setTimeout(r, 5_000));
@@ -195,7 +198,15 @@ async function findKnee(target: string, dir: string, base: string): Promise<void
     })),
   );
   writeFileSync(path.join(dir, `${base}.svg`), renderSvg(points, 'p99 latency vs arrival rate (the seed flow)', 'arrivals per second'));
-  const out = { benchmark: 'loadtest-knee', date: when, target, machine: machine(''), goal: '0 errors, p99 < 200 ms', steps, capacityArrivalsPerSecond: best?.arrivalRate ?? 0 };
+  const out = {
+    benchmark: 'loadtest-knee',
+    date: when,
+    target,
+    machine: machine(''),
+    goal: '0 errors, p99 < 200 ms',
+    steps,
+    capacityArrivalsPerSecond: best?.arrivalRate ?? 0,
+  };
   writeFileSync(path.join(dir, `${base}.json`), JSON.stringify(out, null, 2) + '\n');
   const md = [
     `# FUSE capacity for the seed's flow — ${when}`,
@@ -236,7 +247,8 @@ async function main() {
       servers.push(app);
       target = app.url;
       // Warm the routes the flow visits (the first render of each compiles its server chunks).
-      for (const p of ['/', '/sign-in', '/dashboard', '/dashboard/clients']) await fetch(`${target}${p}`, { redirect: 'manual' }).then((r) => r.arrayBuffer());
+      for (const p of ['/', '/sign-in', '/dashboard', '/dashboard/clients'])
+        await fetch(`${target}${p}`, { redirect: 'manual' }).then((r) => r.arrayBuffer());
     }
     const dir = path.join(ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });

@@ -172,7 +172,9 @@ export function buildRows(b: BenchInput): Row[] {
       target: '10,000+ req/s (fleet); p99 < 200 ms',
       measured: `${sloText(slo)} · at ${c} connections ${int(api.rps)} req/s, p99 ${ms(api.p99)} ms · ${ratio(api, floor)} of ${floor?.endpoint ?? 'floor'} (${int(floor?.rps ?? NaN)} req/s) · ${ratio(api, raw)} of raw node:http (${int(raw?.rps ?? NaN)} req/s)`,
       verdict: slo.verdict,
-      note: slo.best ? `one instance on this machine; ${Math.ceil(10_000 / slo.best.rps)} such instances for 10,000 req/s` : 'no load point met p99 < 200 ms',
+      note: slo.best
+        ? `one instance on this machine; ${Math.ceil(10_000 / slo.best.rps)} such instances for 10,000 req/s`
+        : 'no load point met p99 < 200 ms',
     });
   }
   if (page) {
@@ -249,12 +251,17 @@ export function liveRow(live: BenchInput['live']): Row {
   const misdelivered = spread.reduce((n, s) => n + (Number.isFinite(s.misdeliveries) ? s.misdeliveries : 0), 0);
   const sameBusiness = found.map((f) => `${int(f.streams)} streams: p50 ${ms(f.p50)} / p99 ${ms(f.p99)} ms`).join(' · ');
   const spreadText = spread
-    .map((s) => `${int(s.streams)} streams over ${int(s.businesses)} businesses: p50 ${ms(s.p50)} / p99 ${ms(s.p99)} ms, ${int(s.misdeliveries)} misdelivered`)
+    .map(
+      (s) =>
+        `${int(s.streams)} streams over ${int(s.businesses)} businesses: p50 ${ms(s.p50)} / p99 ${ms(s.p99)} ms, ${int(s.misdeliveries)} misdelivered`,
+    )
     .join(' · ');
   return {
     benchmark: 'Live-change latency (commit → event)',
     target,
-    measured: spread.length ? `one business (worst case, judged): ${sameBusiness}; spread over many businesses (information): ${spreadText}` : sameBusiness,
+    measured: spread.length
+      ? `one business (worst case, judged): ${sameBusiness}; spread over many businesses (information): ${spreadText}`
+      : sameBusiness,
     verdict: top.p99 < 100 && misdelivered === 0 ? 'pass' : 'fail',
     note: `${top.streams >= 5000 ? (top.p99 < 50 ? 'within the 50 ms FUSE goal too; ' : `over the 50 ms FUSE goal at ${int(top.streams)} streams; `) : ''}from ${live.file}${
       misdelivered > 0 ? `; tenant isolation broken: ${int(misdelivered)} events reached another business's stream` : ''

@@ -69,7 +69,9 @@ async function load(name: string, url: string, connections: number, headers: Rec
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
   };
-  log(`  ${name} @${connections}: ${point.rps.toFixed(0)} req/s, p50 ${point.p50} ms, p99 ${point.p99} ms, non-2xx ${point.non2xx}, errors ${point.errors}`);
+  log(
+    `  ${name} @${connections}: ${point.rps.toFixed(0)} req/s, p50 ${point.p50} ms, p99 ${point.p99} ms, non-2xx ${point.non2xx}, errors ${point.errors}`,
+  );
   return point;
 }
 
@@ -104,7 +106,9 @@ function rerender(file: string) {
   writeFileSync(file, JSON.stringify({ ...input, rows, seconds }, null, 2) + '\n');
   writeFileSync(path.join(dir, `${base}.svg`), renderSvg(input.load) + '\n');
   writeFileSync(path.join(dir, `${base}.md`), renderMarkdown(input, rows, `${base}.svg`));
-  log(`re-rendered ${file} and its .md / .svg: ${rows.filter((r) => r.verdict === 'pass').length} pass, ${rows.filter((r) => r.verdict === 'fail').length} fail`);
+  log(
+    `re-rendered ${file} and its .md / .svg: ${rows.filter((r) => r.verdict === 'pass').length} pass, ${rows.filter((r) => r.verdict === 'fail').length} fail`,
+  );
 }
 
 async function main() {
@@ -126,9 +130,11 @@ async function main() {
   );
   const largest = sizes[0]!;
   const median = sizes[Math.floor(sizes.length / 2)]!;
-  const counts = (await q1<{ u: number; b: number; c: number }>(
-    `select (select count(*) from users)::int as u, (select count(*) from businesses)::int as b, (select count(*) from clients)::int as c`,
-  ))[0]!;
+  const counts = (
+    await q1<{ u: number; b: number; c: number }>(
+      `select (select count(*) from users)::int as u, (select count(*) from businesses)::int as b, (select count(*) from clients)::int as c`,
+    )
+  )[0]!;
   const invoices = (await q1<{ t: string | null }>(`select to_regclass('public.invoices') as t`))[0]!.t
     ? Number((await q1<{ n: string }>('select count(*) as n from invoices'))[0]!.n)
     : null;

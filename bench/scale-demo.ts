@@ -56,7 +56,9 @@ async function globalRateLimit() {
   const held = ok <= limit && limited >= total - limit && Object.keys(upstreams).length >= 2;
   // Checks Redis did not answer within REDIS_COMMAND_TIMEOUT_MS were counted per instance instead.
   const fallbacks = (await storeFallbacks()) - fallbacksBefore;
-  log(`rate limit: ${total} requests from ${ip}: ${ok} served, ${limited} limited, by upstream ${JSON.stringify(upstreams)}, ${fallbacks} Redis fallbacks → ${held ? 'held globally' : 'NOT held'}`);
+  log(
+    `rate limit: ${total} requests from ${ip}: ${ok} served, ${limited} limited, by upstream ${JSON.stringify(upstreams)}, ${fallbacks} Redis fallbacks → ${held ? 'held globally' : 'NOT held'}`,
+  );
   return { ip, total, ok, limited, limit, upstreams, fallbacks, held };
 }
 
@@ -114,7 +116,9 @@ async function throughput(url: string, cookie: string) {
     headers: { cookie },
     // A fresh client address per request (nginx forwards it, FUSE trusts nginx): the limiter
     // stays on, as in production, without one address exhausting its budget.
-    requests: [{ setupRequest: (req: { headers: Record<string, string> }) => ({ ...req, headers: { ...req.headers, 'x-forwarded-for': randomIp() } }) }],
+    requests: [
+      { setupRequest: (req: { headers: Record<string, string> }) => ({ ...req, headers: { ...req.headers, 'x-forwarded-for': randomIp() } }) },
+    ],
   } as Parameters<typeof autocannon>[0]);
   return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
 }
@@ -134,7 +138,9 @@ async function loadWithKill(): Promise<{ summary: LoadtestSummary; killedAtS: nu
   const summary = await runArtillery(nginx, !full, path.join(dir, `scale-demo-${today()}.artillery.json`));
   clearTimeout(timer);
   const errorRate = summary.requests ? summary.errorCount / summary.requests : 1;
-  log(`load through nginx with A killed: ${summary.requests} requests, ${summary.errorCount} errors (${(errorRate * 100).toFixed(3)} %), p99 ${summary.p99} ms`);
+  log(
+    `load through nginx with A killed: ${summary.requests} requests, ${summary.errorCount} errors (${(errorRate * 100).toFixed(3)} %), p99 ${summary.p99} ms`,
+  );
   return { summary, killedAtS: killAfterS, errorRate };
 }
 
@@ -145,7 +151,9 @@ async function main() {
   log('throughput: GET /api/clients through nginx (both instances), then instance A alone');
   const combined = await throughput(`${nginx}/api/clients`, cookie);
   const single = await throughput(`${a}/api/clients`, cookie);
-  log(`throughput: nginx ${combined.rps.toFixed(0)} req/s (p99 ${combined.p99} ms) vs one instance ${single.rps.toFixed(0)} req/s (p99 ${single.p99} ms)`);
+  log(
+    `throughput: nginx ${combined.rps.toFixed(0)} req/s (p99 ${combined.p99} ms) vs one instance ${single.rps.toFixed(0)} req/s (p99 ${single.p99} ms)`,
+  );
   const kill = await loadWithKill();
   const result = {
     when: new Date().toISOString(),

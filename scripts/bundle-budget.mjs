@@ -48,7 +48,11 @@ function pageManifests(dir = path.join(dist, 'server', 'app'), rel = '') {
 }
 
 /** The route as a URL path: route groups `(x)` dropped. */
-const urlOf = (route) => route.split('/').filter((s) => s && !/^\(.*\)$/.test(s)).reduce((a, s) => `${a}/${s}`, '') || '/';
+const urlOf = (route) =>
+  route
+    .split('/')
+    .filter((s) => s && !/^\(.*\)$/.test(s))
+    .reduce((a, s) => `${a}/${s}`, '') || '/';
 
 const rows = [];
 for (const { file, route } of pageManifests()) {

@@ -79,10 +79,7 @@ export async function proxy(request: NextRequest) {
     const refusal = crossSiteRefusal(request);
     if (refusal) {
       return decorate(
-        NextResponse.json(
-          { error: 'Cross-site requests cannot change data.' },
-          { status: 403, headers: { 'Cache-Control': 'private, no-store' } },
-        ),
+        NextResponse.json({ error: 'Cross-site requests cannot change data.' }, { status: 403, headers: { 'Cache-Control': 'private, no-store' } }),
         limitHeaders,
       );
     }

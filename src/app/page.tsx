@@ -8,8 +8,8 @@ export default function HomePage() {
     <main className="hero">
       <h1>FUSE</h1>
       <p>
-        Multi-tenant business apps that never show a loading state: the first HTML already holds your data, and every
-        open page stays current as it changes.
+        Multi-tenant business apps that never show a loading state: the first HTML already holds your data, and every open page stays current as it
+        changes.
       </p>
       <p>
         <Link href="/sign-up">Create a business</Link> · <Link href="/sign-in">Sign in</Link>

@@ -96,7 +96,9 @@ export type Parsed =
 
 /** Edit distance counting a swap of two neighbours as one edit (optimal string alignment), for "did you mean". */
 function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -138,11 +140,7 @@ function optionLines(spec: CommandSpec, indent: string): string[] {
 
 /** Everything: each command with its options. */
 export function generalHelp(): string {
-  const lines = [
-    'usage: fuse <command> [options]   (npm run fuse -- <command> [options]; npm start = fuse start)',
-    '',
-    'commands:',
-  ];
+  const lines = ['usage: fuse <command> [options]   (npm run fuse -- <command> [options]; npm start = fuse start)', '', 'commands:'];
   for (const [name, spec] of Object.entries(COMMANDS) as [CommandName, CommandSpec][]) {
     lines.push(`  ${name.padEnd(17)}${spec.summary}`);
     lines.push(...optionLines(spec, ' '.repeat(19)));
@@ -159,7 +157,11 @@ export function generalHelp(): string {
 
 export function commandHelp(name: CommandName): string {
   const spec: CommandSpec = COMMANDS[name];
-  const usage = [`fuse ${name}`, Object.keys(spec.options).length ? '[options]' : '', spec.positional ? (spec.positional.required ? spec.positional.name : `[${spec.positional.name}]`) : '']
+  const usage = [
+    `fuse ${name}`,
+    Object.keys(spec.options).length ? '[options]' : '',
+    spec.positional ? (spec.positional.required ? spec.positional.name : `[${spec.positional.name}]`) : '',
+  ]
     .filter(Boolean)
     .join(' ');
   const lines = [`usage: ${usage}`, '', spec.summary, ''];
@@ -184,12 +186,16 @@ function usageFromParseError(command: CommandName, spec: CommandSpec, err: Error
   if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && named) {
     const names = [...Object.keys(spec.options), 'help'].map((o) => `--${o}`);
     const guess = closest(named, names);
-    return new UsageError(`unknown option ${named} for "fuse ${command}".${guess ? ` Did you mean ${guess}?` : ''} Run \`npm run fuse -- help ${command}\` for its options.`);
+    return new UsageError(
+      `unknown option ${named} for "fuse ${command}".${guess ? ` Did you mean ${guess}?` : ''} Run \`npm run fuse -- help ${command}\` for its options.`,
+    );
   }
   if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
     const extra = /'([^']*)'/.exec(err.message)?.[1] ?? '';
     const guess = isCommand(extra) ? null : closest(extra, Object.keys(COMMANDS));
-    return new UsageError(`"fuse ${command}" takes no argument "${extra}".${guess ? ` Did you mean the command "${guess}"?` : ''} Run \`npm run fuse -- help ${command}\`.`);
+    return new UsageError(
+      `"fuse ${command}" takes no argument "${extra}".${guess ? ` Did you mean the command "${guess}"?` : ''} Run \`npm run fuse -- help ${command}\`.`,
+    );
   }
   return new UsageError(`${err.message} (fuse ${command}). Run \`npm run fuse -- help ${command}\`.`);
 }
@@ -215,7 +221,8 @@ export function parseCommandLine(argv: string[]): Parsed {
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help', text: first === 'help' ? generalHelp() : commandHelp(first) };
-  if (positionals.length > 1) throw new UsageError(`"fuse ${first}" takes one ${spec.positional!.name}, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (positionals.length > 1)
+    throw new UsageError(`"fuse ${first}" takes one ${spec.positional!.name}, got ${positionals.length}: ${positionals.join(' ')}`);
   const positional = positionals[0];
 
   if (first === 'help') {
@@ -235,7 +242,8 @@ export function parseCommandLine(argv: string[]): Parsed {
     }
     if (values.scale !== undefined) {
       const scale = Number(values.scale);
-      if (!(Number.isFinite(scale) && scale > 0 && scale <= 1)) throw new UsageError(`--scale must be a number above 0 and at most 1, got "${values.scale}".`);
+      if (!(Number.isFinite(scale) && scale > 0 && scale <= 1))
+        throw new UsageError(`--scale must be a number above 0 and at most 1, got "${values.scale}".`);
     }
     if (values.demo && values['scale-target']) throw new UsageError('--demo and --scale-target load different data sets: choose one.');
   }

@@ -14,7 +14,9 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-export function progressPrinter(verb: string): (p: { table: string; rows: number; done: boolean; bytes?: number; tableIndex?: number; tableCount?: number }) => void {
+export function progressPrinter(
+  verb: string,
+): (p: { table: string; rows: number; done: boolean; bytes?: number; tableIndex?: number; tableCount?: number }) => void {
   const tty = process.stderr.isTTY;
   let lastPrint = 0;
   return (p) => {

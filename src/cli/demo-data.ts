@@ -52,8 +52,50 @@ export function demoInvoices(businessId: string, clientIds: number[], count: num
   return rows;
 }
 
-const FIRST = ['Ava', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hugo', 'Iris', 'Jonas', 'Kira', 'Liam', 'Maya', 'Noah', 'Olga', 'Pavel', 'Quinn', 'Rosa', 'Sami', 'Tara'];
-const LAST = ['Adams', 'Baker', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Hansen', 'Ito', 'Jensen', 'Kowalski', 'Larsen', 'Moreau', 'Nguyen', 'Okafor', 'Petrov', 'Quist', 'Rossi', 'Silva', 'Tanaka'];
+const FIRST = [
+  'Ava',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hugo',
+  'Iris',
+  'Jonas',
+  'Kira',
+  'Liam',
+  'Maya',
+  'Noah',
+  'Olga',
+  'Pavel',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tara',
+];
+const LAST = [
+  'Adams',
+  'Baker',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Hansen',
+  'Ito',
+  'Jensen',
+  'Kowalski',
+  'Larsen',
+  'Moreau',
+  'Nguyen',
+  'Okafor',
+  'Petrov',
+  'Quist',
+  'Rossi',
+  'Silva',
+  'Tanaka',
+];
 const COMPANIES = ['Northwind', 'Bluewave', 'Cedar Labs', 'Dockside', 'Evergreen', 'Foundry', 'Greyhound', 'Helix'];
 
 /** Deterministic demo clients: mostly active, some leads, inactive and archived. */
@@ -81,7 +123,12 @@ export function demoClients(businessId: string, count: number) {
 /** Whether any demo account (the published password) exists in this database. */
 export async function demoAccountsPresent(db: NodePgDatabase<Record<string, unknown>>): Promise<boolean> {
   const emails = [DEMO.captain.email, DEMO.crew.email, DEMO.admiral.email, DEMO.commodore.email];
-  const found = await db.execute(sql`select 1 from users where lower(email) in (${sql.join(emails.map((e) => sql`${e}`), sql`, `)}) limit 1`);
+  const found = await db.execute(
+    sql`select 1 from users where lower(email) in (${sql.join(
+      emails.map((e) => sql`${e}`),
+      sql`, `,
+    )}) limit 1`,
+  );
   return found.rows.length > 0;
 }
 
@@ -117,7 +164,10 @@ export async function seedDemo(db: NodePgDatabase<Record<string, unknown>>): Pro
     const rows = demoClients(businessId, DEMO.clientCount);
     const clientIds: number[] = [];
     for (let i = 0; i < rows.length; i += 200) {
-      const inserted = await tx.insert(clients).values(rows.slice(i, i + 200)).returning({ id: clients.id });
+      const inserted = await tx
+        .insert(clients)
+        .values(rows.slice(i, i + 200))
+        .returning({ id: clients.id });
       clientIds.push(...inserted.map((c) => c.id));
     }
     const bills = demoInvoices(businessId, clientIds, DEMO.invoiceCount);
@@ -126,13 +176,23 @@ export async function seedDemo(db: NodePgDatabase<Record<string, unknown>>): Pro
     // The commodore's second business, with its own clients and invoices.
     const [second] = await tx.insert(businesses).values({ name: DEMO.secondBusiness, timezone: 'Europe/Berlin' }).returning();
     // Joined after Harbor & Co (one transaction gives both the same now()), so sign-in opens Harbor first.
-    await tx.insert(memberships).values({ businessId: second!.id, userId: commodore!.id, rank: 'commodore', createdAt: sql`now() + interval '1 second'` });
-    await tx.insert(subscriptions).values({ businessId: second!.id, plan: 'business', status: 'active', currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000) });
+    await tx
+      .insert(memberships)
+      .values({ businessId: second!.id, userId: commodore!.id, rank: 'commodore', createdAt: sql`now() + interval '1 second'` });
+    await tx
+      .insert(subscriptions)
+      .values({ businessId: second!.id, plan: 'business', status: 'active', currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000) });
     const secondClients = await tx
       .insert(clients)
       .values(demoClients(second!.id, 40).map((c) => ({ ...c, email: c.email.replace('@example.com', '@lighthouse.example') })))
       .returning({ id: clients.id });
-    await tx.insert(invoices).values(demoInvoices(second!.id, secondClients.map((c) => c.id), 80));
+    await tx.insert(invoices).values(
+      demoInvoices(
+        second!.id,
+        secondClients.map((c) => c.id),
+        80,
+      ),
+    );
   });
   return true;
 }

@@ -100,7 +100,9 @@ async function migrateAndSeed(url: string, seed: boolean) {
     const loaded = await withDb(url, seedDemo);
     say(loaded ? `loaded the demo business "${DEMO.business}" with ${DEMO.clientCount} clients` : 'demo data already loaded');
   } else if (process.env.NODE_ENV === 'production' && (await withDb(url, demoAccountsPresent))) {
-    say(`WARNING: this database holds the demo accounts (${DEMO.admiral.email} is a platform admiral) with the published password ${DEMO.password}: remove them before anyone else can reach this server.`);
+    say(
+      `WARNING: this database holds the demo accounts (${DEMO.admiral.email} is a platform admiral) with the published password ${DEMO.password}: remove them before anyone else can reach this server.`,
+    );
   }
 }
 

@@ -39,7 +39,9 @@ export async function runRestore({ url, embedded }: { url: string; embedded: boo
           'restore it with the FUSE release that made it. Nothing was changed.',
       );
     }
-    process.stderr.write(`fuse: the backup is at the older schema ${olderSchema.tag}: restoring at that version, then applying the newer migrations\n`);
+    process.stderr.write(
+      `fuse: the backup is at the older schema ${olderSchema.tag}: restoring at that version, then applying the newer migrations\n`,
+    );
   }
 
   // Refuse a non-empty database before migrating it, so a refused restore changes nothing.

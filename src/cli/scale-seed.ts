@@ -106,8 +106,50 @@ export type ScaleOptions = {
   progress?: (line: string, done: boolean) => void;
 };
 
-const FIRST = ['Ava', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hugo', 'Iris', 'Jonas', 'Kira', 'Liam', 'Maya', 'Noah', 'Olga', 'Pavel', 'Quinn', 'Rosa', 'Sami', 'Tara'];
-const LAST = ['Adams', 'Baker', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Hansen', 'Ito', 'Jensen', 'Kowalski', 'Larsen', 'Moreau', 'Nguyen', 'Okafor', 'Petrov', 'Quist', 'Rossi', 'Silva', 'Tanaka'];
+const FIRST = [
+  'Ava',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hugo',
+  'Iris',
+  'Jonas',
+  'Kira',
+  'Liam',
+  'Maya',
+  'Noah',
+  'Olga',
+  'Pavel',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tara',
+];
+const LAST = [
+  'Adams',
+  'Baker',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Hansen',
+  'Ito',
+  'Jensen',
+  'Kowalski',
+  'Larsen',
+  'Moreau',
+  'Nguyen',
+  'Okafor',
+  'Petrov',
+  'Quist',
+  'Rossi',
+  'Silva',
+  'Tanaka',
+];
 const TRADES = ['Harbor', 'Cedar', 'Foundry', 'Northwind', 'Bluewave', 'Dockside', 'Evergreen', 'Helix', 'Kestrel', 'Summit'];
 /**
  * A deterministic id for generated row `key`: an md5 shaped as an RFC 4122 version-4 UUID (version
@@ -209,7 +251,14 @@ async function invoiceInsert(c: Queryable, perClient: number): Promise<{ sql: st
   if (!(await tableExists(c, 'invoices'))) {
     return { skip: 'the invoices table does not exist yet (finance domain): re-run `npm run db:seed -- --scale-target` once it does' };
   }
-  const cols = await c.query<{ column_name: string; is_nullable: string; column_default: string | null; is_generated: string; identity_generation: string | null; data_type: string }>(
+  const cols = await c.query<{
+    column_name: string;
+    is_nullable: string;
+    column_default: string | null;
+    is_generated: string;
+    identity_generation: string | null;
+    data_type: string;
+  }>(
     `select column_name, is_nullable, column_default, is_generated, identity_generation, data_type
        from information_schema.columns where table_schema = 'public' and table_name = 'invoices'`,
   );
@@ -272,8 +321,7 @@ export async function seedScale(pool: pg.Pool, options: ScaleOptions = {}): Prom
     const before = await currentCounts(c);
     // Same counts and the ids this version generates (a set from an older generator is replaced).
     const sameIds = await count(c, `select count(*) as n from users where id = ${uuidOf("'scale-user-0'")}`);
-    const complete =
-      sameIds === 1 && before.users === shape.users && before.businesses === shape.businesses && before.clients === shape.totalClients;
+    const complete = sameIds === 1 && before.users === shape.users && before.businesses === shape.businesses && before.clients === shape.totalClients;
     if (complete && !options.force) {
       if (before.invoices === 0) {
         // The finance table arrived after the first load: add just the invoices.
@@ -316,7 +364,8 @@ export async function seedScale(pool: pg.Pool, options: ScaleOptions = {}): Prom
     await step('remove the previous scale-target set', async () => {
       if (before.businesses === 0 && before.users === 0) return 0;
       let removed = 0;
-      if (await tableExists(c, 'invoices')) removed += (await c.query(`delete from invoices where business_id in (${SCALE_BUSINESS_IDS})`)).rowCount ?? 0;
+      if (await tableExists(c, 'invoices'))
+        removed += (await c.query(`delete from invoices where business_id in (${SCALE_BUSINESS_IDS})`)).rowCount ?? 0;
       removed += (await c.query(`delete from clients where business_id in (${SCALE_BUSINESS_IDS})`)).rowCount ?? 0;
       removed += (await c.query(`delete from outbox where business_id in (${SCALE_BUSINESS_IDS})`)).rowCount ?? 0;
       removed += (await c.query(`delete from memberships where business_id in (${SCALE_BUSINESS_IDS})`)).rowCount ?? 0;
@@ -425,7 +474,10 @@ export async function seedScale(pool: pg.Pool, options: ScaleOptions = {}): Prom
           [ords, ns],
         );
         inserted += r.rowCount ?? 0;
-        progress(`scale ${bar((n - 1 + inserted / shape.totalClients) / total)} ${n}/${total} clients: ${inserted.toLocaleString('en-US')} / ${shape.totalClients.toLocaleString('en-US')}`, false);
+        progress(
+          `scale ${bar((n - 1 + inserted / shape.totalClients) / total)} ${n}/${total} clients: ${inserted.toLocaleString('en-US')} / ${shape.totalClients.toLocaleString('en-US')}`,
+          false,
+        );
       }
       return inserted;
     });
@@ -465,12 +517,15 @@ export function describeScaleResult(r: ScaleResult): string[] {
   const f = (x: number) => x.toLocaleString('en-US');
   const lines: string[] = [];
   if (r.status === 'skipped') lines.push(`scale-target set already loaded at scale ${r.shape.scale} (use --force to reload)`);
-  else if (r.status === 'invoices-only') lines.push(`scale-target set was loaded before the invoices table existed: added its invoices in ${(r.ms / 1000).toFixed(1)} s`);
+  else if (r.status === 'invoices-only')
+    lines.push(`scale-target set was loaded before the invoices table existed: added its invoices in ${(r.ms / 1000).toFixed(1)} s`);
   else lines.push(`loaded the scale-target set at scale ${r.shape.scale} in ${(r.ms / 1000).toFixed(1)} s`);
   lines.push(`  users:       ${f(r.counts.users)} (${f(r.shape.monthlyJoins)} joined in each of the last ${RECENT_MONTHS} months)`);
   lines.push(`  businesses:  ${f(r.counts.businesses)} (${f(r.counts.paying)} paying, ${f(r.counts.businesses - r.counts.paying)} free)`);
   lines.push(`  clients:     ${f(r.counts.clients)} (largest business ${f(r.shape.clientsPerBusiness[0] ?? 0)})`);
   lines.push(`  invoices:    ${r.counts.invoices === null ? 'none' : f(r.counts.invoices)}${r.invoicesNote ? ` — ${r.invoicesNote}` : ''}`);
-  lines.push(`  sign in as ${scaleUserEmail(0)} … ${scaleUserEmail(r.shape.users - 1)} / ${SCALE_PASSWORD} (one argon2id hash shared by all scale-target users)`);
+  lines.push(
+    `  sign in as ${scaleUserEmail(0)} … ${scaleUserEmail(r.shape.users - 1)} / ${SCALE_PASSWORD} (one argon2id hash shared by all scale-target users)`,
+  );
   return lines;
 }

@@ -39,8 +39,16 @@ const flag = z
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
-  DATABASE_DIRECT_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  DATABASE_DIRECT_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   FUSE_EMBEDDED_DATABASE_URL: z.string().optional(),
   FUSE_DATA_DIR: z.string().default('.fuse'),
   FUSE_ALLOW_EMBEDDED: flag,
@@ -59,7 +67,11 @@ const envSchema = z.object({
   INVITE_RATE_LIMIT_MAX: numberFrom(20),
   REDIS_PREFIX: z.string().default('fuse:'),
   REDIS_COMMAND_TIMEOUT_MS: numberFrom(250),
-  CDN_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  CDN_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   SHUTDOWN_GRACE_SECONDS: numberFrom(25),
   SLOW_QUERY_MS: numberFrom(1000),
   DB_POOL_MAX: numberFrom(10),
@@ -67,7 +79,10 @@ const envSchema = z.object({
     z.number().int('must be a whole number of milliseconds').min(100, 'must be at least 100 (milliseconds)'),
   ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  BACKUP_DIR: z.string().optional().transform((v) => v || undefined),
+  BACKUP_DIR: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
   BACKUP_CRON: z
     .string()
     .optional()
@@ -75,7 +90,11 @@ const envSchema = z.object({
     .refine(validCron, { message: 'must be a cron expression, e.g. "0 3 * * *" (daily at 03:00)' }),
   BACKUP_KEEP: numberFrom(14).pipe(z.number().int('must be a whole number').min(1, 'must be at least 1')),
   METRICS_TOKEN: z.string().optional(),
-  SENTRY_DSN: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  SENTRY_DSN: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   VITALS_SAMPLE_RATE: numberFrom(1).pipe(z.number().max(1, 'must be between 0 and 1')),
   BROWSER_ERRORS_SAMPLE_RATE: numberFrom(1).pipe(z.number().max(1, 'must be between 0 and 1')),
   VITALS_RETENTION_DAYS: numberFrom(30).pipe(z.number().int('must be a whole number').min(1, 'must be at least 1')),
@@ -92,9 +111,17 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v || undefined)
     .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters (for example `openssl rand -hex 32`)' }),
-  SMTP_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  SMTP_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   MAIL_FROM: z.string().default('FUSE <no-reply@fuse.local>'),
-  FUSE_PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  FUSE_PUBLIC_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 export type FuseConfig = {
@@ -177,16 +204,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
   let secret = e.SESSION_SECRET;
   if (!secret) {
     if (production) {
-      throw new ConfigError(
-        'SESSION_SECRET is required in production: set it to at least 32 random bytes (for example `openssl rand -base64 48`).',
-      );
+      throw new ConfigError('SESSION_SECRET is required in production: set it to at least 32 random bytes (for example `openssl rand -base64 48`).');
     }
     secret = developmentSecret(dataDir);
   }
   if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
-    throw new ConfigError(
-      `SESSION_SECRET is too short: it must be at least ${MIN_SECRET_BYTES} bytes (got ${Buffer.byteLength(secret, 'utf8')}).`,
-    );
+    throw new ConfigError(`SESSION_SECRET is too short: it must be at least ${MIN_SECRET_BYTES} bytes (got ${Buffer.byteLength(secret, 'utf8')}).`);
   }
   const previous = e.SESSION_SECRET_PREVIOUS;
   if (previous && Buffer.byteLength(previous, 'utf8') < MIN_SECRET_BYTES) {

@@ -66,10 +66,7 @@ export function onShutdown(fn: ShutdownFn, options: { after?: Phase } = {}): () 
 function runAll(fns: Iterable<ShutdownFn>, timeoutMs: number): Promise<void> {
   return Promise.all(
     [...fns].map((fn) =>
-      Promise.race([
-        Promise.resolve().then(fn),
-        new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
-      ]).catch(() => undefined),
+      Promise.race([Promise.resolve().then(fn), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]).catch(() => undefined),
     ),
   ).then(() => undefined);
 }

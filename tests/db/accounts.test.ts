@@ -46,7 +46,10 @@ describeEachDatabase('accounts', ({ db: getDb }) => {
     const err = await thrown(signUp(db, { email: email.toUpperCase(), password: PASSWORD, name: 'Copy', businessName: `${businessName} copy` }));
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).fields.email).toMatch(/already/i);
-    const [row] = await db.select({ n: count() }).from(businesses).where(eq(businesses.name, `${businessName} copy`));
+    const [row] = await db
+      .select({ n: count() })
+      .from(businesses)
+      .where(eq(businesses.name, `${businessName} copy`));
     expect(Number(row!.n)).toBe(0);
   });
 
@@ -105,7 +108,12 @@ describeEachDatabase('accounts', ({ db: getDb }) => {
 describeEachDatabase('accounts: the business a member of several lands in', ({ db: getDb }) => {
   it('is the one last switched to, else the earliest membership, ties broken by business id', async () => {
     const db = getDb();
-    const session = await signUp(db, { email: `commodore-${randomUUID()}@example.com`, password: PASSWORD, name: 'Cora Commodore', businessName: 'First' });
+    const session = await signUp(db, {
+      email: `commodore-${randomUUID()}@example.com`,
+      password: PASSWORD,
+      name: 'Cora Commodore',
+      businessName: 'First',
+    });
     const others = await db
       .insert(businesses)
       .values([{ name: `Other A ${randomUUID()}` }, { name: `Other B ${randomUUID()}` }, { name: `Other C ${randomUUID()}` }])
@@ -132,7 +140,10 @@ describeEachDatabase('accounts: the business a member of several lands in', ({ d
     await db.delete(memberships).where(and(eq(memberships.userId, session.userId), eq(memberships.businessId, back)));
     expect((await signIn(db, credentials)).businessId).toBe(target);
     await db.update(memberships).set({ lastSwitchedAt: null }).where(eq(memberships.userId, session.userId));
-    await db.update(memberships).set({ createdAt: new Date('2025-06-01T00:00:00Z') }).where(and(eq(memberships.userId, session.userId), eq(memberships.businessId, target)));
+    await db
+      .update(memberships)
+      .set({ createdAt: new Date('2025-06-01T00:00:00Z') })
+      .where(and(eq(memberships.userId, session.userId), eq(memberships.businessId, target)));
     expect((await signIn(db, credentials)).businessId).toBe(target);
   });
 });

@@ -73,7 +73,13 @@ for (const kind of KINDS) {
       {
         const c = target.client;
         const tricky = await c.query(`select first_name, last_name, company, notes, phone from clients where email = 'tricky@example.com'`);
-        expect(tricky.rows[0]).toEqual({ first_name: 'Tab\tName', last_name: 'Back\\slash', company: 'Ünïcødé ☃ Co', notes: 'line one\nline two\r\\.', phone: null });
+        expect(tricky.rows[0]).toEqual({
+          first_name: 'Tab\tName',
+          last_name: 'Back\\slash',
+          company: 'Ünïcødé ☃ Co',
+          notes: 'line one\nline two\r\\.',
+          phone: null,
+        });
         const empty = await c.query(`select first_name, phone, company, notes from clients where email = 'empty@example.com'`);
         expect(empty.rows[0]).toEqual({ first_name: '', phone: '\\N', company: '', notes: null });
         const outbox = await c.query(`select data from outbox`);
@@ -86,7 +92,9 @@ for (const kind of KINDS) {
         expect(Number(orphans.rows[0].n)).toBe(0);
         // The constraints themselves survived and still bite.
         await expect(
-          c.query(`insert into clients (business_id, email, first_name, last_name) values ('00000000-0000-4000-8000-000000000000', 'x@example.com', 'X', 'Y')`),
+          c.query(
+            `insert into clients (business_id, email, first_name, last_name) values ('00000000-0000-4000-8000-000000000000', 'x@example.com', 'X', 'Y')`,
+          ),
         ).rejects.toThrow(/foreign key/);
 
         const max = await c.query(`select max(id)::int as id, (select business_id from clients limit 1) as business from clients`);

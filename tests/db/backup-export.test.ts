@@ -30,9 +30,17 @@ for (const kind of KINDS) {
     beforeAll(async () => {
       fresh = await freshDatabase(kind);
       await seedForBackup(fresh);
-      const other = await signUp(fresh.db, { businessName: 'Other Co', name: 'Olive Other', email: 'olive@other.example', password: 'other-password-2026' });
+      const other = await signUp(fresh.db, {
+        businessName: 'Other Co',
+        name: 'Olive Other',
+        email: 'olive@other.example',
+        password: 'other-password-2026',
+      });
       otherId = other.businessId;
-      await fresh.client.query(`insert into clients (business_id, email, first_name, last_name) values ($1, 'only-other@example.com', 'Only', 'Other')`, [otherId]);
+      await fresh.client.query(
+        `insert into clients (business_id, email, first_name, last_name) values ($1, 'only-other@example.com', 'Only', 'Other')`,
+        [otherId],
+      );
       await fresh.client.query(
         `insert into invites (business_id, email, rank, secret_hash, expires_at) values ($1, 'new@demo.example', 'crew', 'deadbeef', now() + interval '1 day')`,
         [(await fresh.client.query(`select id from businesses where name = $1`, [DEMO.business])).rows[0].id],
@@ -63,7 +71,8 @@ for (const kind of KINDS) {
       expect(Object.keys(doc.tables)).toEqual(expect.arrayContaining(['clients', 'subscriptions', 'invoices']));
       expect(doc.tables).not.toHaveProperty('outbox');
       // Derived running totals (finance summary) are not the business's own data.
-      for (const derived of ['finance_paid_days', 'finance_unpaid_days', 'finance_client_revenue', 'finance_revenue_windows']) expect(doc.tables).not.toHaveProperty(derived);
+      for (const derived of ['finance_paid_days', 'finance_unpaid_days', 'finance_client_revenue', 'finance_revenue_windows'])
+        expect(doc.tables).not.toHaveProperty(derived);
       // No row of another tenant, in any table.
       for (const rows of Object.values(doc.tables)) for (const row of rows) expect(row.business_id).toBe(demoId);
       expect(text).not.toContain('only-other@example.com');
@@ -77,7 +86,9 @@ for (const kind of KINDS) {
 
     it('refuses crew (403) and an unknown business (404)', async () => {
       await expect(openBusinessExport(pool, { businessId: demoId, rank: 'crew' })).rejects.toBeInstanceOf(ForbiddenError);
-      await expect(openBusinessExport(pool, { businessId: '00000000-0000-4000-8000-000000000000', rank: 'captain' })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(openBusinessExport(pool, { businessId: '00000000-0000-4000-8000-000000000000', rank: 'captain' })).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
       await expect(openBusinessExport(pool, { businessId: "x' or 1=1 --", rank: 'captain' })).rejects.toBeInstanceOf(NotFoundError);
       // The connection went back to the pool each time.
       expect((await pool.query('select 1 as ok')).rows[0].ok).toBe(1);

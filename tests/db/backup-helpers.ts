@@ -76,10 +76,10 @@ export async function seedForBackup(fresh: Fresh): Promise<void> {
             ($1, 'empty@example.com', '', 'N', 'active', '\\N', '', null)`,
     [business],
   );
-  await client.query(
-    `insert into outbox (business_id, domain, kind, entity_id, data) values ($1, 'clients', 'created', '1', $2::jsonb)`,
-    [business, JSON.stringify({ note: 'quote " and \\ and \t tab', n: 1.5, list: [1, null] })],
-  );
+  await client.query(`insert into outbox (business_id, domain, kind, entity_id, data) values ($1, 'clients', 'created', '1', $2::jsonb)`, [
+    business,
+    JSON.stringify({ note: 'quote " and \\ and \t tab', n: 1.5, list: [1, null] }),
+  ]);
 }
 
 export function tempDir(prefix = 'fuse-backup-test-'): string {

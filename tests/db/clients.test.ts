@@ -126,9 +126,7 @@ describeEachDatabase('clients data layer', ({ db: getDb, pool }) => {
   it('pages through every row exactly once while rows are inserted between and during page fetches', async () => {
     const scope = await newBusiness(db, 'paging');
     await bulkClients(db, scope.businessId, 157);
-    const existing = (await db.select({ id: clients.id }).from(clients).where(eq(clients.businessId, scope.businessId))).map(
-      (r) => r.id,
-    );
+    const existing = (await db.select({ id: clients.id }).from(clients).where(eq(clients.businessId, scope.businessId))).map((r) => r.id);
     expect(existing).toHaveLength(157);
 
     const seen: number[] = [];
@@ -324,12 +322,8 @@ describeEachDatabase('clients data layer', ({ db: getDb, pool }) => {
   it('writes exactly one outbox row per mutation, in the same transaction', async () => {
     const scope = await newBusiness(db, 'outbox');
     const xmin = async (table: 'clients' | 'outbox', id: number) =>
-      (
-        await pool().query<{ x: string }>(`select xmin::text as x from ${table} where business_id = $1 and id = $2`, [
-          scope.businessId,
-          id,
-        ])
-      ).rows[0]!.x;
+      (await pool().query<{ x: string }>(`select xmin::text as x from ${table} where business_id = $1 and id = $2`, [scope.businessId, id])).rows[0]!
+        .x;
     const rowsFor = (entityId: number) =>
       db
         .select()

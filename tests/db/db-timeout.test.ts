@@ -84,7 +84,9 @@ describe.skipIf(!privatePostgresAvailable())('a hung database (every PostgreSQL 
     const outcome = await transaction;
     expect(databaseUnavailable(outcome.err)).not.toBeNull();
     server.start();
-    const ended = await timed(() => Promise.race([restarting.end(), new Promise((_, reject) => setTimeout(() => reject(new Error('pool.end() hangs')), 3_000))]));
+    const ended = await timed(() =>
+      Promise.race([restarting.end(), new Promise((_, reject) => setTimeout(() => reject(new Error('pool.end() hangs')), 3_000))]),
+    );
     expect(ended.err).toBeNull();
     expect((await pool.query<{ n: number }>('select 5 as n')).rows[0]!.n).toBe(5);
   });

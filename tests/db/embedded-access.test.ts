@@ -80,7 +80,9 @@ function messages(reply: Buffer): [string, Buffer][] {
 
 /** True when the server told the client it is authenticated, or answered a query. */
 function admitted(reply: Buffer): boolean {
-  return messages(reply).some(([type, body]) => (type === 'R' && body.length >= 4 && body.readInt32BE(0) === 0) || type === 'Z' || type === 'T' || type === 'D');
+  return messages(reply).some(
+    ([type, body]) => (type === 'R' && body.length >= 4 && body.readInt32BE(0) === 0) || type === 'Z' || type === 'T' || type === 'D',
+  );
 }
 
 describe('the embedded database admits only a client with its password', () => {

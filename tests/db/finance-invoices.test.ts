@@ -14,7 +14,10 @@ import { describeEachDatabase } from '../setup/each-database';
 import { thrown } from '../setup/thrown';
 
 async function makeBusiness(db: Database, timezone = 'UTC') {
-  const [b] = await db.insert(businesses).values({ name: `Biz ${randomUUID()}`, timezone }).returning();
+  const [b] = await db
+    .insert(businesses)
+    .values({ name: `Biz ${randomUUID()}`, timezone })
+    .returning();
   const rows = await db
     .insert(clients)
     .values(
@@ -55,7 +58,10 @@ describeEachDatabase('finance: invoices', ({ db: getDb }) => {
     expect(inv.number).toMatch(/^INV-\d{5}$/);
     const [due, issued] = [new Date(inv.dueOn).getTime(), new Date(inv.issuedOn).getTime()];
     expect((due - issued) / 86_400_000).toBe(30);
-    const [event] = await db.select().from(outbox).where(and(eq(outbox.businessId, a.businessId), eq(outbox.entityId, String(inv.id))));
+    const [event] = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.businessId, a.businessId), eq(outbox.entityId, String(inv.id))));
     expect(event).toMatchObject({ domain: 'finance', kind: 'upsert', mutationId: 'm-1' });
     expect((event!.data as { amountCents: number }).amountCents).toBe(1234);
     // Values floats get wrong are exact: 0.29 * 100 = 28.999999999999996 in binary floating point.
@@ -123,7 +129,8 @@ describeEachDatabase('finance: invoices', ({ db: getDb }) => {
   it('pages by keyset: every invoice exactly once, newest first; filters bind the cursor', async () => {
     const c = await makeBusiness(db);
     const scope = captainOf(c.businessId);
-    for (let i = 0; i < 23; i++) await createInvoice(db, scope, { clientId: c.clientIds[i % 8], amountCents: 100 + i, status: i % 2 ? 'sent' : 'draft' });
+    for (let i = 0; i < 23; i++)
+      await createInvoice(db, scope, { clientId: c.clientIds[i % 8], amountCents: 100 + i, status: i % 2 ? 'sent' : 'draft' });
     const seen: number[] = [];
     let cursor: string | undefined;
     do {
@@ -164,9 +171,11 @@ describeEachDatabase('finance: invoices', ({ db: getDb }) => {
       { clientId: d.clientIds[5], amountCents: 1_100, status: 'overdue', issuedOn: day(3, 1), dueOn: day(2, 1) },
       { clientId: d.clientIds[6], amountCents: 1_300, status: 'draft', issuedOn: day(0, 1), dueOn: day(0, 1) },
     ];
-    await db.insert(invoices).values(
-      rows.map((r, i) => ({ currency: 'USD', paidOn: null, ...r, businessId: d.businessId, number: `S-${i}` }) as typeof invoices.$inferInsert),
-    );
+    await db
+      .insert(invoices)
+      .values(
+        rows.map((r, i) => ({ currency: 'USD', paidOn: null, ...r, businessId: d.businessId, number: `S-${i}` }) as typeof invoices.$inferInsert),
+      );
     const s = await financeSummary(db, scope, { currency: 'USD' });
     expect(s.currency).toBe('USD');
     expect(s.currencies).toEqual(['EUR', 'USD']);

@@ -99,4 +99,3 @@ export async function referenceFinanceSummary(db: Database, scope: Scope, raw: {
     topClients: (row.top_clients ?? []).map((t) => ({ ...t, cents: Number(t.cents) })),
   };
 }
-

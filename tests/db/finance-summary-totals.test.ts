@@ -33,7 +33,10 @@ function dayOffset(days: number): string {
 }
 
 async function makeBusiness(db: Database, timezone: string) {
-  const [b] = await db.insert(businesses).values({ name: `Totals ${randomUUID()}`, timezone }).returning();
+  const [b] = await db
+    .insert(businesses)
+    .values({ name: `Totals ${randomUUID()}`, timezone })
+    .returning();
   const rows = await db
     .insert(clients)
     .values(
@@ -150,7 +153,8 @@ async function run(db: Database, biz: Awaited<ReturnType<typeof makeBusiness>>, 
         if (id !== undefined) await updateInvoice(db, scope, id, { action: c.kind });
         return;
       case 'markPaid':
-        if (id !== undefined) await updateInvoice(db, scope, id, { action: 'markPaid', ...(c.paid === undefined ? {} : { paidOn: dayOffset(c.paid) }) });
+        if (id !== undefined)
+          await updateInvoice(db, scope, id, { action: 'markPaid', ...(c.paid === undefined ? {} : { paidOn: dayOffset(c.paid) }) });
         return;
       case 'edit':
         if (id === undefined) return;
@@ -268,9 +272,9 @@ describeEachDatabase('finance: summary from running totals', ({ kind, db: getDb 
   it("builds next month's revenue window in the business's last days of the month, keeps it current, and drops old ones", async () => {
     const db = getDb();
     const windowsOf = async (businessId: string) =>
-      (await db.execute<{ m: string }>(sql`select first_month::text as m from finance_revenue_windows where business_id = ${businessId} order by 1`)).rows.map(
-        (r) => r.m,
-      );
+      (
+        await db.execute<{ m: string }>(sql`select first_month::text as m from finance_revenue_windows where business_id = ${businessId} order by 1`)
+      ).rows.map((r) => r.m);
     const now = new Date();
     const [y, m] = [now.getUTCFullYear(), now.getUTCMonth()];
     const iso = (d: number) => new Date(d).toISOString().slice(0, 10);
@@ -282,7 +286,12 @@ describeEachDatabase('finance: summary from running totals', ({ kind, db: getDb 
     for (const biz of [tokyo, pagoPago, kiritimati]) {
       const scope = captainOf(biz.businessId);
       for (const [i, paidDaysAgo] of [3, 40, 200, 320].entries()) {
-        const inv = await createInvoice(db, scope, { clientId: biz.clientIds[i], amountCents: 1_000 * (i + 1), status: 'sent', issuedOn: dayOffset(-330) });
+        const inv = await createInvoice(db, scope, {
+          clientId: biz.clientIds[i],
+          amountCents: 1_000 * (i + 1),
+          status: 'sent',
+          issuedOn: dayOffset(-330),
+        });
         await updateInvoice(db, scope, inv.id, { action: 'markPaid', paidOn: dayOffset(-paidDaysAgo) });
       }
     }

@@ -47,7 +47,12 @@ describeEachDatabase('hardening: session revocation', ({ db }) => {
 
   it('accepts a current session and re-reads rank and profile from the database', async () => {
     const s = await newSession();
-    expect(await recheckSession(db(), s)).toMatchObject({ userId: s.userId, rank: 'captain', sessionVersion: s.sessionVersion, sessionId: s.sessionId });
+    expect(await recheckSession(db(), s)).toMatchObject({
+      userId: s.userId,
+      rank: 'captain',
+      sessionVersion: s.sessionVersion,
+      sessionId: s.sessionId,
+    });
     await db().update(users).set({ name: 'Renamed' }).where(eq(users.id, s.userId));
     expect((await recheckSession(db(), s))?.name).toBe('Renamed');
   });
@@ -63,7 +68,10 @@ describeEachDatabase('hardening: session revocation', ({ db }) => {
     // Another user's session id under this user's cookie is not this user's session.
     const stranger = await newSession();
     expect(await recheckSession(db(), { ...other, sessionId: stranger.sessionId })).toBeNull();
-    await db().update(sessions).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(sessions.id, other.sessionId));
+    await db()
+      .update(sessions)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(sessions.id, other.sessionId));
     expect(await recheckSession(db(), other)).toBeNull();
   });
 
@@ -92,8 +100,12 @@ describeEachDatabase('hardening: session revocation', ({ db }) => {
   it('a password change checks the current password, bumps the version and ends the other sessions only', async () => {
     const s = await newSession();
     const other = await anotherDevice(s);
-    await expect(changePassword(db(), s.userId, { currentPassword: 'wrong', newPassword: 'second-Password-2026' }, s.sessionId)).rejects.toMatchObject({ status: 400 });
-    await expect(changePassword(db(), s.userId, { currentPassword: PASSWORD, newPassword: 'short' }, s.sessionId)).rejects.toMatchObject({ status: 400 });
+    await expect(
+      changePassword(db(), s.userId, { currentPassword: 'wrong', newPassword: 'second-Password-2026' }, s.sessionId),
+    ).rejects.toMatchObject({ status: 400 });
+    await expect(changePassword(db(), s.userId, { currentPassword: PASSWORD, newPassword: 'short' }, s.sessionId)).rejects.toMatchObject({
+      status: 400,
+    });
     const version = await changePassword(db(), s.userId, { currentPassword: PASSWORD, newPassword: 'second-Password-2026' }, s.sessionId);
     expect(version).toBe(s.sessionVersion + 1);
     expect(await recheckSession(db(), s)).toBeNull();
@@ -114,7 +126,10 @@ describeEachDatabase('hardening: session revocation', ({ db }) => {
     // A session that ended long ago and has run out is not worth remembering.
     const old = await newSession();
     await endSession(db(), old);
-    await db().update(sessions).set({ expiresAt: sql`now() - interval '1 day'` }).where(eq(sessions.id, old.sessionId));
+    await db()
+      .update(sessions)
+      .set({ expiresAt: sql`now() - interval '1 day'` })
+      .where(eq(sessions.id, old.sessionId));
 
     const list = new RevocationList();
     expect(list.standing(untouched)).toBe('recheck');
@@ -122,7 +137,9 @@ describeEachDatabase('hardening: session revocation', ({ db }) => {
     expect(list.standing(signedOut)).toBe('ended');
     expect(list.standing(everywhere)).toBe('ended');
     // A new sign-in after it (new session, new version) is fine.
-    expect(list.standing({ ...everywhere, sessionId: randomUUID(), sessionVersion: version, issuedAt: Math.floor(Date.now() / 1000) + 5 })).toBe('current');
+    expect(list.standing({ ...everywhere, sessionId: randomUUID(), sessionVersion: version, issuedAt: Math.floor(Date.now() / 1000) + 5 })).toBe(
+      'current',
+    );
     expect(list.standing(untouched)).toBe('current');
     expect(list.standing(old)).toBe('current');
   });

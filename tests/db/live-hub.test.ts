@@ -27,7 +27,10 @@ describeEachDatabase('live hub and streams', ({ kind, db: getDb }) => {
   const readers: SseReader[] = [];
 
   async function newBusiness(name: string): Promise<string> {
-    const [row] = await db.insert(businesses).values({ name: `${name} ${randomUUID()}` }).returning();
+    const [row] = await db
+      .insert(businesses)
+      .values({ name: `${name} ${randomUUID()}` })
+      .returning();
     return row!.id;
   }
 
@@ -38,9 +41,7 @@ describeEachDatabase('live hub and streams', ({ kind, db: getDb }) => {
   }
 
   function open(businessId: string, after: number | null, options: { maxReplay?: number; hub?: LiveHub } = {}) {
-    const reader = readSse(
-      openLiveStream({ hub: options.hub ?? hub, businessId, reader: crew, after, maxReplay: options.maxReplay ?? 1000 }),
-    );
+    const reader = readSse(openLiveStream({ hub: options.hub ?? hub, businessId, reader: crew, after, maxReplay: options.maxReplay ?? 1000 }));
     readers.push(reader);
     return reader;
   }
@@ -264,9 +265,7 @@ describeEachDatabase('live hub and streams', ({ kind, db: getDb }) => {
     expect(first.ran).toBe(true);
     expect(first.through).toBeGreaterThanOrEqual(dOnly);
 
-    const left = await db.execute<{ id: number }>(
-      sql`select id from outbox where business_id in (${c}, ${d}) order by id`,
-    );
+    const left = await db.execute<{ id: number }>(sql`select id from outbox where business_id in (${c}, ${d}) order by id`);
     // c's old rows are gone; d's only row is its newest and stays.
     expect(left.rows.map((r) => Number(r.id))).toEqual([dOnly, fresh]);
 

@@ -30,7 +30,10 @@ describeEachDatabase('idempotent creates', ({ db: getDb }) => {
     }));
 
   const countByEmail = async (s: Scope, email: string) => {
-    const [row] = await db.select({ n: count() }).from(clients).where(and(eq(clients.businessId, s.businessId), eq(clients.email, email)));
+    const [row] = await db
+      .select({ n: count() })
+      .from(clients)
+      .where(and(eq(clients.businessId, s.businessId), eq(clients.email, email)));
     return Number(row!.n);
   };
 

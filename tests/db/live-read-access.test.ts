@@ -26,7 +26,15 @@ describeEachDatabase('live streams carry only what their reader may read', ({ ki
   const admiral: Reader = { userId: randomUUID(), rank: 'admiral' };
 
   function open(reader: Reader, after: number | null) {
-    const stream = readSse(openLiveStream({ hub, businessId: business, reader: { ...reader, sessionId: randomUUID(), sessionVersion: 0, issuedAt: 0 }, after, maxReplay: 1000 }));
+    const stream = readSse(
+      openLiveStream({
+        hub,
+        businessId: business,
+        reader: { ...reader, sessionId: randomUUID(), sessionVersion: 0, issuedAt: 0 },
+        after,
+        maxReplay: 1000,
+      }),
+    );
     readers.push(stream);
     return stream;
   }
@@ -57,7 +65,10 @@ describeEachDatabase('live streams carry only what their reader may read', ({ ki
   beforeAll(async () => {
     db = getDb();
     hub = new LiveHub({ db, listenUrl: kind === 'postgres' ? inject('postgresUrl') : null, heartbeatMs: HEARTBEAT_MS });
-    const [row] = await db.insert(businesses).values({ name: `Read access ${randomUUID()}` }).returning();
+    const [row] = await db
+      .insert(businesses)
+      .values({ name: `Read access ${randomUUID()}` })
+      .returning();
     business = row!.id;
   });
   afterAll(async () => {
@@ -66,7 +77,12 @@ describeEachDatabase('live streams carry only what their reader may read', ({ ki
   });
 
   it('live: crew gets no team change and no one else’s profile; captains and the admiral get the team; a profile reaches its user only', async () => {
-    const streams = { crew: await opened(crew, null), crewmate: await opened(crewmate, null), captain: await opened(captain, null), admiral: await opened(admiral, null) };
+    const streams = {
+      crew: await opened(crew, null),
+      crewmate: await opened(crewmate, null),
+      captain: await opened(captain, null),
+      admiral: await opened(admiral, null),
+    };
     const r = await round();
     for (const s of Object.values(streams)) await seesMarker(s, r.marker);
     expect(ids(streams.crew)).toEqual([r.profile, r.marker]);
@@ -119,8 +135,12 @@ describeEachDatabase('live streams carry only what their reader may read', ({ ki
 
   it('delivers a change of a kind the table does not list to nobody', async () => {
     const admiralStream = await opened(admiral, null);
-    await db.execute(sql`insert into outbox (business_id, domain, kind, entity_id, data) values (${business}, 'team', 'secret', '1', '{"x":1}'::jsonb)`);
-    await db.execute(sql`insert into outbox (business_id, domain, kind, entity_id, data) values (${business}, '__proto__', 'upsert', '1', '{"x":1}'::jsonb)`);
+    await db.execute(
+      sql`insert into outbox (business_id, domain, kind, entity_id, data) values (${business}, 'team', 'secret', '1', '{"x":1}'::jsonb)`,
+    );
+    await db.execute(
+      sql`insert into outbox (business_id, domain, kind, entity_id, data) values (${business}, '__proto__', 'upsert', '1', '{"x":1}'::jsonb)`,
+    );
     const marker = await record({ domain: 'clients', kind: 'upsert', entityId: 9, data: { id: 9 } });
     await seesMarker(admiralStream, marker);
     expect(ids(admiralStream)).toEqual([marker]);

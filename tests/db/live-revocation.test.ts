@@ -136,9 +136,17 @@ describeEachDatabase('revocation ends open live streams', ({ kind, db: getDb }) 
     const onCrew = await stream(crew);
     await removeMember(db, owner, crew.userId);
     expect(await endsWithin(onCrew, 1_000)).toBe(true);
-    expect(await db.select().from(memberships).where(and(eq(memberships.businessId, owner.businessId), eq(memberships.userId, crew.userId)))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(memberships)
+        .where(and(eq(memberships.businessId, owner.businessId), eq(memberships.userId, crew.userId))),
+    ).toHaveLength(0);
     expect(await recheckSession(db, crew)).toBeNull();
-    const [change] = await db.select().from(outbox).where(and(eq(outbox.businessId, owner.businessId), eq(outbox.kind, 'member-removed')));
+    const [change] = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.businessId, owner.businessId), eq(outbox.kind, 'member-removed')));
     expect(change).toMatchObject({ domain: 'team', entityId: crew.userId, data: { userId: crew.userId } });
     // A commodore removes a captain.
     await removeMember(db, commodore, peer.userId);
@@ -155,7 +163,13 @@ describeEachDatabase('revocation ends open live streams', ({ kind, db: getDb }) 
         businessId: captain.businessId,
         after: null,
         maxReplay: 1000,
-        reader: { userId: captain.userId, rank: captain.rank, sessionId: captain.sessionId, sessionVersion: captain.sessionVersion, issuedAt: captain.issuedAt },
+        reader: {
+          userId: captain.userId,
+          rank: captain.rank,
+          sessionId: captain.sessionId,
+          sessionVersion: captain.sessionVersion,
+          issuedAt: captain.issuedAt,
+        },
       }),
     );
     readers.push(reader);
@@ -167,7 +181,12 @@ describeEachDatabase('revocation ends open live streams', ({ kind, db: getDb }) 
     // Another instance: its own hub on its own LISTEN connection, its own revocation list.
     const list = new RevocationList();
     list.loaded = true;
-    const other = new LiveHub({ db, listenUrl: inject('postgresUrl'), heartbeatMs: 60_000, channels: { [SESSIONS_CHANNEL]: (p) => applyRevocationNotice(p, list) } });
+    const other = new LiveHub({
+      db,
+      listenUrl: inject('postgresUrl'),
+      heartbeatMs: 60_000,
+      channels: { [SESSIONS_CHANNEL]: (p) => applyRevocationNotice(p, list) },
+    });
     list.onRevocation((concerns) => other.closeStreams(concerns));
     try {
       const captain = await captainOfNewBusiness();

@@ -94,18 +94,34 @@ describeEachDatabase('browser error reports', ({ kind, db }) => {
     const ip = nextClient();
     const statuses: number[] = [];
     for (let i = 0; i < 30; i++) {
-      statuses.push((await browserErrors.receiveBrowserError(report(`flood ${kind} ${crypto.randomUUID()}`), { client: ip, requestId: null, db: db(), random: () => 0 })).status);
+      statuses.push(
+        (
+          await browserErrors.receiveBrowserError(report(`flood ${kind} ${crypto.randomUUID()}`), {
+            client: ip,
+            requestId: null,
+            db: db(),
+            random: () => 0,
+          })
+        ).status,
+      );
     }
     expect(statuses.every((s) => s === 202)).toBe(true);
     const rowsBefore = await rows();
     const eventsBefore = sentryEvents.length;
     for (let i = 0; i < 5; i++) {
-      const refused = await browserErrors.receiveBrowserError(report(`flood ${kind} ${crypto.randomUUID()}`), { client: ip, requestId: null, db: db(), random: () => 0 });
+      const refused = await browserErrors.receiveBrowserError(report(`flood ${kind} ${crypto.randomUUID()}`), {
+        client: ip,
+        requestId: null,
+        db: db(),
+        random: () => 0,
+      });
       expect(refused).toEqual({ status: 429, error: 'Too many error reports.' });
     }
     expect(await rows()).toBe(rowsBefore);
     expect(sentryEvents.length).toBe(eventsBefore);
     // Another address has its own budget.
-    expect((await browserErrors.receiveBrowserError(report(`other ${kind}`), { client: nextClient(), requestId: null, db: db(), random: () => 0 })).status).toBe(202);
+    expect(
+      (await browserErrors.receiveBrowserError(report(`other ${kind}`), { client: nextClient(), requestId: null, db: db(), random: () => 0 })).status,
+    ).toBe(202);
   });
 });

@@ -51,13 +51,27 @@ describeEachDatabase('observability data', ({ kind, db }) => {
 
   it('groups errors by fingerprint with a count and last seen', async () => {
     const message = `invoice ${kind} 17 failed for password=hunter2`;
-    const first = modules.errors.prepareError({ source: 'server', name: 'Error', message, stack: 'Error\n    at run (a.js:1:2)', path: '/dashboard?x=1' });
-    const second = modules.errors.prepareError({ source: 'server', name: 'Error', message: message.replace('17', '18'), stack: 'Error\n    at run (a.js:9:9)', path: '/dashboard' });
+    const first = modules.errors.prepareError({
+      source: 'server',
+      name: 'Error',
+      message,
+      stack: 'Error\n    at run (a.js:1:2)',
+      path: '/dashboard?x=1',
+    });
+    const second = modules.errors.prepareError({
+      source: 'server',
+      name: 'Error',
+      message: message.replace('17', '18'),
+      stack: 'Error\n    at run (a.js:9:9)',
+      path: '/dashboard',
+    });
     expect(second.fingerprint).toBe(first.fingerprint);
     await modules.errors.storeError(db(), first);
     await new Promise((r) => setTimeout(r, 20));
     await modules.errors.storeError(db(), second);
-    const rows = (await db().execute(sql`select count, message, path, first_seen < last_seen as moved from error_groups where fingerprint = ${first.fingerprint}`)).rows;
+    const rows = (
+      await db().execute(sql`select count, message, path, first_seen < last_seen as moved from error_groups where fingerprint = ${first.fingerprint}`)
+    ).rows;
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ count: 2, path: '/dashboard', moved: true });
     expect(String(rows[0]!.message)).not.toContain('hunter2');
@@ -66,7 +80,12 @@ describeEachDatabase('observability data', ({ kind, db }) => {
   it('stores web vitals per page and the operations page reads p75 per page', async () => {
     const page = '/dashboard/finance';
     expect(await modules.vitals.storeReportedVitals({ name: 'LCP', value: 1000, page, rating: 'good' }, db())).toBe(true);
-    expect(await modules.vitals.storeReportedVitals([100, 200, 300, 400].map((value) => ({ name: 'TTFB', value, page })), db())).toBe(true);
+    expect(
+      await modules.vitals.storeReportedVitals(
+        [100, 200, 300, 400].map((value) => ({ name: 'TTFB', value, page })),
+        db(),
+      ),
+    ).toBe(true);
     expect(await modules.vitals.storeReportedVitals({ name: 'Bad Name!', value: 1, page }, db())).toBe(false);
     expect(await modules.vitals.storeReportedVitals({ name: 'LCP', value: -5, page }, db())).toBe(false);
     const admiral = { rank: 'admiral' as const, userId: 'x' };
@@ -78,7 +97,12 @@ describeEachDatabase('observability data', ({ kind, db }) => {
 
   it('stores a reported path as the app page that serves it, any other path as `other`', async () => {
     const reported = ['/dashboard/finance/', '/dashboard/finance?tab=1', `/vitals-${kind}`, '/api/clients', `/dashboard/clients/${kind}`];
-    expect(await modules.vitals.storeReportedVitals(reported.map((page) => ({ name: 'FCP', value: 50, page })), db())).toBe(true);
+    expect(
+      await modules.vitals.storeReportedVitals(
+        reported.map((page) => ({ name: 'FCP', value: 50, page })),
+        db(),
+      ),
+    ).toBe(true);
     const stored = (await db().execute<{ page: string }>(sql`select page from web_vitals where name = 'FCP' order by id`)).rows.map((r) => r.page);
     expect(stored.slice(-5)).toEqual(['/dashboard/finance', '/dashboard/finance', 'other', 'other', 'other']);
   });

@@ -42,7 +42,11 @@ describeEachDatabase('observability retention', ({ db, pool }) => {
     // The four seen last (g01 a minute ago … g04 four minutes ago).
     expect(await groups()).toEqual(['g01', 'g02', 'g03', 'g04']);
     // Under the limits nothing more goes.
-    expect(await pruneObservability(db(), { ...LIMITS, vitalsMaxRows: 5, errorsMaxGroups: 4 })).toEqual({ ran: true, vitalsDeleted: 0, errorGroupsDeleted: 0 });
+    expect(await pruneObservability(db(), { ...LIMITS, vitalsMaxRows: 5, errorsMaxGroups: 4 })).toEqual({
+      ran: true,
+      vitalsDeleted: 0,
+      errorGroupsDeleted: 0,
+    });
   });
 
   it('skips the round while another instance holds the job', async (ctx) => {

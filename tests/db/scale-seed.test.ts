@@ -28,7 +28,9 @@ describeEachDatabase('scale-target seed', ({ pool }) => {
     expect(
       await one(`select count(*) as n from subscriptions where business_id in (${scaleBusinesses}) and plan <> 'free' and status = 'active'`),
     ).toBe(10_000 * SCALE);
-    expect(await one(`select count(*) as n from subscriptions where business_id in (${scaleBusinesses}) and plan = 'free'`)).toBe(shape.freeBusinesses);
+    expect(await one(`select count(*) as n from subscriptions where business_id in (${scaleBusinesses}) and plan = 'free'`)).toBe(
+      shape.freeBusinesses,
+    );
     // Each of the last 12 months has ~1,000 × scale new users; everyone else joined before.
     for (let m = 0; m < RECENT_MONTHS; m++) {
       const joined = await one(
@@ -76,7 +78,9 @@ describeEachDatabase('scale-target seed', ({ pool }) => {
   });
 
   it('shares one argon2id hash of the documented password across all scale-target users', async () => {
-    const hashes = await pool().query<{ h: string }>(`select distinct password_hash as h from users where email like $1`, [`%@${SCALE_EMAIL_DOMAIN}`]);
+    const hashes = await pool().query<{ h: string }>(`select distinct password_hash as h from users where email like $1`, [
+      `%@${SCALE_EMAIL_DOMAIN}`,
+    ]);
     expect(hashes.rows).toHaveLength(1);
     expect(hashes.rows[0]!.h.startsWith('$argon2id$')).toBe(true);
     expect(await verifyPassword(hashes.rows[0]!.h, SCALE_PASSWORD)).toBe(true);
@@ -92,7 +96,9 @@ describeEachDatabase('scale-target seed', ({ pool }) => {
     expect(first.counts.invoices).toBe(first.shape.totalClients * first.shape.invoicesPerClient);
     expect(await one(`select count(*) as n from invoices where business_id in (${scaleBusinesses})`)).toBe(first.counts.invoices);
     // Paid invoices carry a paid date and only they do.
-    expect(await one(`select count(*) as n from invoices where business_id in (${scaleBusinesses}) and (status = 'paid') <> (paid_on is not null)`)).toBe(0);
+    expect(
+      await one(`select count(*) as n from invoices where business_id in (${scaleBusinesses}) and (status = 'paid') <> (paid_on is not null)`),
+    ).toBe(0);
   });
 
   it('is safe to re-run: a complete set is skipped, --force replaces it without duplicates', async () => {
@@ -104,8 +110,12 @@ describeEachDatabase('scale-target seed', ({ pool }) => {
     expect(forced.status).toBe('loaded');
     expect(forced.counts).toEqual(first.counts);
     // The client indexes are back after the load (dropped and rebuilt inside the transaction).
-    const indexes = (await pool().query<{ name: string }>(`select indexname as name from pg_indexes where tablename = 'clients'`)).rows.map((r) => r.name);
-    expect(indexes).toEqual(expect.arrayContaining(['clients_by_business', 'clients_by_email', 'clients_by_status', 'clients_business_email_unique']));
+    const indexes = (await pool().query<{ name: string }>(`select indexname as name from pg_indexes where tablename = 'clients'`)).rows.map(
+      (r) => r.name,
+    );
+    expect(indexes).toEqual(
+      expect.arrayContaining(['clients_by_business', 'clients_by_email', 'clients_by_status', 'clients_business_email_unique']),
+    );
     // Data that is not scale-target is never touched.
     expect(await one(`select count(*) as n from users where lower(email) = $1`, [DEMO.captain.email])).toBe(1);
   });

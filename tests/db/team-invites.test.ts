@@ -69,7 +69,9 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
   });
 
   it('adds an existing account to a second business after checking its password', async () => {
-    const other = asSession(await signUp(db, { email: `other-${randomUUID()}@example.com`, password: PASSWORD, name: 'Olive', businessName: 'Other Biz' }));
+    const other = asSession(
+      await signUp(db, { email: `other-${randomUUID()}@example.com`, password: PASSWORD, name: 'Olive', businessName: 'Other Biz' }),
+    );
     const created = await createInvite(db, captain, { email: other.email, rank: 'captain' }, 'http://app.test');
     const token = tokenOf(created.link);
     expect((await describeInvite(db, token)).existingAccount).toBe(true);
@@ -84,11 +86,15 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
   });
 
   it('refuses switching to a business the user does not belong to; the admiral may open any, read-only', async () => {
-    const stranger = asSession(await signUp(db, { email: `str-${randomUUID()}@example.com`, password: PASSWORD, name: 'S', businessName: 'Elsewhere' }));
+    const stranger = asSession(
+      await signUp(db, { email: `str-${randomUUID()}@example.com`, password: PASSWORD, name: 'S', businessName: 'Elsewhere' }),
+    );
     expect(await thrown(switchBusiness(db, stranger, { businessId: captain.businessId }))).toBeInstanceOf(NotFoundError);
     expect(await thrown(switchBusiness(db, stranger, { businessId: 'not-a-uuid' }))).toBeInstanceOf(ValidationError);
     // A session older than the user's session version cannot switch.
-    expect(await thrown(switchBusiness(db, { ...stranger, sessionVersion: 0 }, { businessId: stranger.businessId }))).toBeInstanceOf(UnauthorizedError);
+    expect(await thrown(switchBusiness(db, { ...stranger, sessionVersion: 0 }, { businessId: stranger.businessId }))).toBeInstanceOf(
+      UnauthorizedError,
+    );
     await db.update(users).set({ isAdmiral: true }).where(eq(users.id, stranger.userId));
     const support = await switchBusiness(db, stranger, { businessId: captain.businessId });
     expect(support).toMatchObject({ businessId: captain.businessId, rank: 'admiral' });
@@ -112,7 +118,10 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     const [before] = await db.select({ v: users.sessionVersion, at: users.sessionsChangedAt }).from(users).where(eq(users.id, crew.userId));
     const promoted = await changeMemberRank(db, captain, crew.userId, { rank: 'captain' });
     expect(promoted.rank).toBe('captain');
-    const [row] = await db.select().from(memberships).where(and(eq(memberships.businessId, captain.businessId), eq(memberships.userId, crew.userId)));
+    const [row] = await db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.businessId, captain.businessId), eq(memberships.userId, crew.userId)));
     expect(row!.rank).toBe('captain');
     // Not signed out (the version stays): their cookies are re-checked and re-minted with the new rank.
     const [after] = await db.select({ v: users.sessionVersion, at: users.sessionsChangedAt }).from(users).where(eq(users.id, crew.userId));
@@ -138,10 +147,22 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
   });
 
   it('saves profile, theme and business settings with rank checks; PostgreSQL must know the time zone', async () => {
-    const saved = await updateSettings(db, captain, { name: 'Captain Renamed', theme: 'dark', businessName: 'Team Biz Ltd', timezone: 'Europe/Berlin' });
+    const saved = await updateSettings(db, captain, {
+      name: 'Captain Renamed',
+      theme: 'dark',
+      businessName: 'Team Biz Ltd',
+      timezone: 'Europe/Berlin',
+    });
     expect(saved).toEqual({ name: 'Captain Renamed', theme: 'dark', businessName: 'Team Biz Ltd', timezone: 'Europe/Berlin' });
-    expect(await loadSettings(db, captain)).toMatchObject({ profile: { theme: 'dark', name: 'Captain Renamed' }, business: { timezone: 'Europe/Berlin' }, canEditBusiness: true });
-    expect(await updateSettings(db, captain, { businessName: 'Team Biz Only' })).toMatchObject({ name: 'Captain Renamed', businessName: 'Team Biz Only' });
+    expect(await loadSettings(db, captain)).toMatchObject({
+      profile: { theme: 'dark', name: 'Captain Renamed' },
+      business: { timezone: 'Europe/Berlin' },
+      canEditBusiness: true,
+    });
+    expect(await updateSettings(db, captain, { businessName: 'Team Biz Only' })).toMatchObject({
+      name: 'Captain Renamed',
+      businessName: 'Team Biz Only',
+    });
     expect(await thrown(updateSettings(db, captain, { timezone: 'Mars/Olympus' }))).toBeInstanceOf(ValidationError);
     expect(await thrown(updateSettings(db, captain, { theme: 'sepia' }))).toBeInstanceOf(ValidationError);
     expect(await thrown(updateSettings(db, captain, {}))).toBeInstanceOf(ValidationError);
@@ -150,7 +171,9 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     expect(await thrown(updateSettings(db, crewSession, { businessName: 'Nope' }))).toBeInstanceOf(ForbiddenError);
   });
   it('accepting an invite for an existing account spends the sign-in budgets; a wrong password leaves the invite unclaimed', async () => {
-    const victim = asSession(await signUp(db, { email: `victim-${randomUUID()}@example.com`, password: PASSWORD, name: 'Vic', businessName: 'Victim Biz' }));
+    const victim = asSession(
+      await signUp(db, { email: `victim-${randomUUID()}@example.com`, password: PASSWORD, name: 'Vic', businessName: 'Victim Biz' }),
+    );
     const created = await createInvite(db, captain, { email: victim.email, rank: 'crew' }, 'http://app.test');
     const token = tokenOf(created.link);
     // Guesses from a new address each time: the account's own budget (shared with sign-in) stops them.
@@ -159,7 +182,10 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
       expect(await thrown(acceptInvite(db, { token, password: `wrong-guess-${i}` }, fromIp()))).toBeInstanceOf(UnauthorizedError);
     }
     // Every wrong guess rolled back its claim: the invite is still open, nobody joined.
-    const [row] = await db.select({ acceptedAt: invites.acceptedAt }).from(invites).where(and(eq(invites.businessId, captain.businessId), eq(invites.id, created.invite.id)));
+    const [row] = await db
+      .select({ acceptedAt: invites.acceptedAt })
+      .from(invites)
+      .where(and(eq(invites.businessId, captain.businessId), eq(invites.id, created.invite.id)));
     expect(row!.acceptedAt).toBeNull();
     expect(await sessionForUser(db, victim.userId, captain.businessId)).toBeNull();
     // Spent: even the right password is refused, and so is signing in to that account from anywhere.
@@ -174,7 +200,12 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     const address = fromIp();
     for (let i = 0; i < config().rateLimit.authMax; i++) {
       const guard = await guardPasswordAttempt(address.clientIp, `someone-${i}@example.com`);
-      await thrown(guard.attempt(() => Promise.reject(new UnauthorizedError()), () => true));
+      await thrown(
+        guard.attempt(
+          () => Promise.reject(new UnauthorizedError()),
+          () => true,
+        ),
+      );
     }
     expect(await thrown(acceptInvite(db, { token, password: PASSWORD }, address))).toBeInstanceOf(RateLimitedError);
     // From another address the right password works: nothing was claimed meanwhile.
@@ -203,8 +234,12 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
   });
 
   it('limits invites per inviter and per business (each tells its creator whether an address has an account)', async () => {
-    const first = asSession(await signUp(db, { email: `lim-${randomUUID()}@example.com`, password: PASSWORD, name: 'Lim', businessName: 'Limit Biz' }));
-    const second = asSession(await signUp(db, { email: `lim2-${randomUUID()}@example.com`, password: PASSWORD, name: 'Lim2', businessName: 'Lim2 Home' }));
+    const first = asSession(
+      await signUp(db, { email: `lim-${randomUUID()}@example.com`, password: PASSWORD, name: 'Lim', businessName: 'Limit Biz' }),
+    );
+    const second = asSession(
+      await signUp(db, { email: `lim2-${randomUUID()}@example.com`, password: PASSWORD, name: 'Lim2', businessName: 'Lim2 Home' }),
+    );
     await db.insert(memberships).values({ businessId: first.businessId, userId: second.userId, rank: 'captain' });
     const secondHere = asSession((await sessionForUser(db, second.userId, first.businessId))!);
     const max = config().rateLimit.inviteMax;
@@ -213,7 +248,9 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     expect(over).toBeInstanceOf(RateLimitedError);
     expect((over as RateLimitedError).headers['Retry-After']).toBeTruthy();
     // Another captain of the same business shares the business's budget; another business does not.
-    expect(await thrown(createInvite(db, secondHere, { email: `b-${randomUUID()}@example.com` }, 'http://app.test'))).toBeInstanceOf(RateLimitedError);
+    expect(await thrown(createInvite(db, secondHere, { email: `b-${randomUUID()}@example.com` }, 'http://app.test'))).toBeInstanceOf(
+      RateLimitedError,
+    );
     expect((await createInvite(db, second, { email: `own-${randomUUID()}@example.com` }, 'http://app.test')).invite.rank).toBe('crew');
   });
 

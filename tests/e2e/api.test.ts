@@ -22,7 +22,10 @@ function parseSetCookie(header: string): Parsed {
 }
 
 function sessionCookies(res: Response): Parsed[] {
-  return res.headers.getSetCookie().map(parseSetCookie).filter((c) => c.name.endsWith('FUSE_SESSION'));
+  return res.headers
+    .getSetCookie()
+    .map(parseSetCookie)
+    .filter((c) => c.name.endsWith('FUSE_SESSION'));
 }
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
@@ -213,7 +216,10 @@ describe('clients API', () => {
     });
 
     it('pages the demo clients 50 at a time by cursor', async () => {
-      const first = (await (await api(cookie, '/api/clients?status=active')).json()) as { items: { id: number; status: string }[]; nextCursor: string };
+      const first = (await (await api(cookie, '/api/clients?status=active')).json()) as {
+        items: { id: number; status: string }[];
+        nextCursor: string;
+      };
       expect(first.items).toHaveLength(50);
       expect(first.items.every((c) => c.status === 'active')).toBe(true);
       const second = (await (await api(cookie, `/api/clients?status=active&cursor=${encodeURIComponent(first.nextCursor)}`)).json()) as {

@@ -4,7 +4,11 @@ import { DEMO_CAPTAIN, signIn, signUp } from './live-helpers';
 const baseUrl = inject('baseUrl');
 const DEMO_CREW = { email: 'crew@demo.fuse.dev', password: DEMO_CAPTAIN.password };
 
-type ExportDocument = { business: { id: string; name: string }; members: Record<string, unknown>[]; tables: Record<string, { business_id: string; email?: string }[]> };
+type ExportDocument = {
+  business: { id: string; name: string };
+  members: Record<string, unknown>[];
+  tables: Record<string, { business_id: string; email?: string }[]>;
+};
 
 const get = (path: string, cookie?: string) => fetch(`${baseUrl}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
 

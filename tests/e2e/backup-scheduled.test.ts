@@ -36,7 +36,9 @@ describe.skipIf(!process.env.DATABASE_URL)('scheduled backups from the server st
     // Let several ticks fire on both instances.
     await new Promise((r) => setTimeout(r, 9_000));
     for (const s of servers) await s.stop();
-    const files = readdirSync(dir).filter((f) => f.endsWith('.fuse.gz')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.fuse.gz'))
+      .sort();
     expect(files.length).toBeGreaterThanOrEqual(1);
     expect(files.length).toBeLessThanOrEqual(3);
     const manifest = await verifyBackupFile(path.join(dir, files.at(-1)!));

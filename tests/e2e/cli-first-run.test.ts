@@ -24,7 +24,8 @@ type Run = { code: Promise<number | null>; output: () => string; stop: () => Pro
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (/^(NODE_ENV|HOSTNAME|DATABASE_URL|FUSE_.*|SESSION_SECRET.*|PORT|REDIS_URL|REDIS_PREFIX|TRUSTED_PROXIES)$/.test(key)) Reflect.deleteProperty(env, key);
+    if (/^(NODE_ENV|HOSTNAME|DATABASE_URL|FUSE_.*|SESSION_SECRET.*|PORT|REDIS_URL|REDIS_PREFIX|TRUSTED_PROXIES)$/.test(key))
+      Reflect.deleteProperty(env, key);
   }
   return Object.assign(env, { FUSE_DIST_DIR: TEST_DIST_DIR, NEXT_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'warn', SHUTDOWN_GRACE_SECONDS: '1' }, extra);
 }
@@ -176,7 +177,10 @@ describe('`npm start` on the embedded database: the demo, on this machine only, 
 
       const addresses = listeningAddresses(port);
       expect(addresses.length).toBeGreaterThan(0);
-      expect(addresses.every((a) => a === '0100007F'), `listening on ${addresses.join(', ')}`).toBe(true);
+      expect(
+        addresses.every((a) => a === '0100007F'),
+        `listening on ${addresses.join(', ')}`,
+      ).toBe(true);
 
       expect(looseEntries(dataDir)).toEqual([]);
       const info = JSON.parse(readFileSync(path.join(dataDir, 'embedded.json'), 'utf8')) as { url: string; port: number };
@@ -211,7 +215,17 @@ const MIGRATIONS = (JSON.parse(readFileSync(path.join(ROOT, 'drizzle/meta/_journ
 /** A project directory of its own (what a fresh clone is), sharing this checkout's files and test build. */
 function projectDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fuse-project-'));
-  for (const entry of ['node_modules', 'src', 'scripts', 'drizzle', 'package.json', 'package-lock.json', 'next.config.ts', 'tsconfig.json', TEST_DIST_DIR]) {
+  for (const entry of [
+    'node_modules',
+    'src',
+    'scripts',
+    'drizzle',
+    'package.json',
+    'package-lock.json',
+    'next.config.ts',
+    'tsconfig.json',
+    TEST_DIST_DIR,
+  ]) {
     symlinkSync(path.join(ROOT, entry), path.join(dir, entry));
   }
   return dir;
@@ -253,7 +267,9 @@ describe('.env files: the settings a user writes to .env.local reach every comma
       // The app's own pool is connected to the database from .env.local.
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
-      const { rows } = await client.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'fuse'`);
+      const { rows } = await client.query(
+        `select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'fuse'`,
+      );
       await client.end();
       expect(rows[0].n).toBeGreaterThan(0);
       expect(await demoUsers(database.url)).toBe(0);

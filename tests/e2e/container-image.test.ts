@@ -23,7 +23,9 @@ type Stage = { copies: { from: string | null; sources: string[]; destination: st
 
 /** The last stage of the Dockerfile: what it copies, its environment, its CMD. */
 function runStage(): Stage {
-  const lines = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ').split('\n');
+  const lines = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n');
   let stage: Stage = { copies: [], env: {}, cmd: [] };
   for (const line of lines.map((l) => l.trim())) {
     if (line.startsWith('FROM ')) stage = { copies: [], env: {}, cmd: [] };
@@ -43,7 +45,10 @@ function runStage(): Stage {
 function layOut(dir: string, stage: Stage) {
   for (const copy of stage.copies) {
     for (const source of copy.sources) {
-      const into = copy.destination.endsWith('/') || copy.sources.length > 1 ? path.join(dir, copy.destination, path.basename(source)) : path.join(dir, copy.destination);
+      const into =
+        copy.destination.endsWith('/') || copy.sources.length > 1
+          ? path.join(dir, copy.destination, path.basename(source))
+          : path.join(dir, copy.destination);
       if (copy.from === 'build') {
         expect(source).toBe('/app/.next');
         cpSync(path.join(ROOT, TEST_DIST_DIR), path.join(dir, TEST_DIST_DIR), {
@@ -79,8 +84,18 @@ describe.skipIf(!process.env.DATABASE_URL)('the container image’s entry points
     layOut(dir, stage);
     database = await createPostgresDatabase(process.env.DATABASE_URL!, 'fuse_image');
     // The image's ENV, the settings `docker run -e` gives, and nothing of this shell's FUSE settings.
-    const shell = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_ENV|HOSTNAME|DATABASE_.*|FUSE_.*|SESSION_SECRET.*|PORT|REDIS_.*)$/.test(k)));
-    env = { ...shell, ...stage.env, FUSE_DIST_DIR: TEST_DIST_DIR, DATABASE_URL: database.url, SESSION_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', SHUTDOWN_GRACE_SECONDS: '1' } as unknown as NodeJS.ProcessEnv;
+    const shell = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(NODE_ENV|HOSTNAME|DATABASE_.*|FUSE_.*|SESSION_SECRET.*|PORT|REDIS_.*)$/.test(k)),
+    );
+    env = {
+      ...shell,
+      ...stage.env,
+      FUSE_DIST_DIR: TEST_DIST_DIR,
+      DATABASE_URL: database.url,
+      SESSION_SECRET: TEST_SECRET,
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_GRACE_SECONDS: '1',
+    } as unknown as NodeJS.ProcessEnv;
   });
   afterAll(async () => {
     await database?.drop();

@@ -73,7 +73,21 @@ describe.skipIf(!process.env.DATABASE_URL)('cron routes with CRON_SECRET', () =>
   });
 
   it('404 for a name that is not a job, hostile ones included, never echoing the name', async () => {
-    const names = ['no-such-job', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'BACKUP', 'backup%00', 'backup%20', '%2e%2e%2fbackup', 'outbox-retention.json', 'a'.repeat(2_000), '%E2%80%AE', 'backup;drop'];
+    const names = [
+      'no-such-job',
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'BACKUP',
+      'backup%00',
+      'backup%20',
+      '%2e%2e%2fbackup',
+      'outbox-retention.json',
+      'a'.repeat(2_000),
+      '%E2%80%AE',
+      'backup;drop',
+    ];
     for (const name of names) {
       const res = await call(name, `Bearer ${SECRET}`);
       expect(res.status, name).toBe(404);
@@ -96,7 +110,9 @@ describe.skipIf(!process.env.DATABASE_URL)('cron routes with CRON_SECRET', () =>
   });
 
   it('200 runs the job: observability retention deletes what is past its age', async () => {
-    await db.pool.query(`insert into web_vitals (page, name, value, at) values ('/old', 'LCP', 1, now() - interval '400 days'), ('/new', 'LCP', 1, now())`);
+    await db.pool.query(
+      `insert into web_vitals (page, name, value, at) values ('/old', 'LCP', 1, now() - interval '400 days'), ('/new', 'LCP', 1, now())`,
+    );
     const res = await call('observability-retention', `Bearer ${SECRET}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toContain('no-store');

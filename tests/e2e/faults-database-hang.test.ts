@@ -42,7 +42,11 @@ describe.skipIf(!privatePostgresAvailable())('faults: every PostgreSQL process s
       outcomes = await Promise.all([
         ...Array.from({ length: 6 }, () => timedFetch(`${server.url}/api/clients`, { headers })),
         ...Array.from({ length: 3 }, () =>
-          timedFetch(`${server.url}/api/clients`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(newClientBody('hang')) }),
+          timedFetch(`${server.url}/api/clients`, {
+            method: 'POST',
+            headers: { ...headers, 'content-type': 'application/json' },
+            body: JSON.stringify(newClientBody('hang')),
+          }),
         ),
       ]);
     } finally {

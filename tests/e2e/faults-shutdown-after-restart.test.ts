@@ -31,7 +31,10 @@ describe.skipIf(!privatePostgresAvailable())('faults: SIGTERM after PostgreSQL r
     // the idle ones and the LISTEN connection all break.
     db.freeze();
     const inFlight = Array.from({ length: 4 }, () =>
-      fetch(`${server.url}/api/clients`, { method: 'POST', headers, body: JSON.stringify(newClientBody('restart')) }).then((r) => r.status, () => 0),
+      fetch(`${server.url}/api/clients`, { method: 'POST', headers, body: JSON.stringify(newClientBody('restart')) }).then(
+        (r) => r.status,
+        () => 0,
+      ),
     );
     await new Promise((r) => setTimeout(r, 300));
     db.kill();
@@ -39,7 +42,12 @@ describe.skipIf(!privatePostgresAvailable())('faults: SIGTERM after PostgreSQL r
     db.start();
     // The app works again before the signal (the LISTEN connection reconnects on its own).
     const deadline = Date.now() + 15_000;
-    while ((await fetch(`${server.url}/api/clients`, { headers }).then((r) => r.status, () => 0)) !== 200) {
+    while (
+      (await fetch(`${server.url}/api/clients`, { headers }).then(
+        (r) => r.status,
+        () => 0,
+      )) !== 200
+    ) {
       expect(Date.now()).toBeLessThan(deadline);
       await new Promise((r) => setTimeout(r, 250));
     }

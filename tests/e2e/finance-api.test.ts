@@ -7,7 +7,12 @@ let clientId = 0;
 
 describe('finance over HTTP', () => {
   beforeAll(async () => {
-    const res = await call(baseUrl, null, 'POST', '/api/auth/sign-up', { email: uniqueEmail('fin'), password: 'finance-pass-2026', name: 'Fin', businessName: 'Fin Co' });
+    const res = await call(baseUrl, null, 'POST', '/api/auth/sign-up', {
+      email: uniqueEmail('fin'),
+      password: 'finance-pass-2026',
+      name: 'Fin',
+      businessName: 'Fin Co',
+    });
     cookie = cookieOf(res);
     const client = await call(baseUrl, cookie, 'POST', '/api/clients', { email: uniqueEmail('payer'), firstName: 'Pia', lastName: 'Payer' });
     clientId = ((await client.json()) as { id: number }).id;
@@ -41,7 +46,14 @@ describe('finance over HTTP', () => {
     expect((await call(baseUrl, cookie, 'GET', '/api/invoices?status=lost')).status).toBe(400);
     expect((await call(baseUrl, cookie, 'GET', '/api/invoices/999999999')).status).toBe(404);
     expect((await call(baseUrl, cookie, 'GET', '/api/invoices/abc')).status).toBe(404);
-    const other = cookieOf(await call(baseUrl, null, 'POST', '/api/auth/sign-up', { email: uniqueEmail('fin2'), password: 'finance-pass-2026', name: 'F2', businessName: 'F2' }));
+    const other = cookieOf(
+      await call(baseUrl, null, 'POST', '/api/auth/sign-up', {
+        email: uniqueEmail('fin2'),
+        password: 'finance-pass-2026',
+        name: 'F2',
+        businessName: 'F2',
+      }),
+    );
     const mine = (await (await call(baseUrl, cookie, 'GET', '/api/invoices')).json()) as { items: { id: number }[] };
     expect((await call(baseUrl, other, 'GET', `/api/invoices/${mine.items[0]!.id}`)).status).toBe(404);
     expect((await call(baseUrl, other, 'PATCH', `/api/invoices/${mine.items[0]!.id}`, { action: 'send' })).status).toBe(404);
@@ -50,8 +62,13 @@ describe('finance over HTTP', () => {
   it('creates an invoice once per Idempotency-Key: a retry gets the first answer, another body a 422', async () => {
     const key = `inv-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const send = (body: unknown) =>
-      fetch(`${baseUrl}/api/invoices`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
-    const before = ((await (await call(baseUrl, cookie, 'GET', `/api/invoices?clientId=${clientId}&limit=200`)).json()) as { items: unknown[] }).items.length;
+      fetch(`${baseUrl}/api/invoices`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify(body),
+      });
+    const before = ((await (await call(baseUrl, cookie, 'GET', `/api/invoices?clientId=${clientId}&limit=200`)).json()) as { items: unknown[] }).items
+      .length;
     const first = await send({ clientId, amountCents: 4_200 });
     expect(first.status).toBe(201);
     const created = (await first.json()) as { id: number; number: string };
@@ -60,7 +77,8 @@ describe('finance over HTTP', () => {
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(await retry.json()).toEqual(created);
     expect((await send({ clientId, amountCents: 9_999 })).status).toBe(422);
-    const after = ((await (await call(baseUrl, cookie, 'GET', `/api/invoices?clientId=${clientId}&limit=200`)).json()) as { items: unknown[] }).items.length;
+    const after = ((await (await call(baseUrl, cookie, 'GET', `/api/invoices?clientId=${clientId}&limit=200`)).json()) as { items: unknown[] }).items
+      .length;
     expect(after).toBe(before + 1);
   });
 });

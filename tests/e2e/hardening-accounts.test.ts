@@ -25,7 +25,11 @@ function fromNewAddress(): Record<string, string> {
 }
 
 function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return fetch(`${app.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 const signIn = (email: string, password: string, headers = fromNewAddress()) => post('/api/auth/sign-in', { email, password }, headers);
@@ -152,7 +156,9 @@ describe('account enumeration: what stays observable is rate limited', () => {
   it('sign-up answers "already exists", at most 5 times a minute per address', async () => {
     const taken = await signUp('taken');
     const one = fromNewAddress();
-    const tries = await statuses(6, () => post('/api/auth/sign-up', { email: taken.email, password: PASSWORD, name: 'X', businessName: 'X Ltd' }, one));
+    const tries = await statuses(6, () =>
+      post('/api/auth/sign-up', { email: taken.email, password: PASSWORD, name: 'X', businessName: 'X Ltd' }, one),
+    );
     expect(tries).toEqual([400, 400, 400, 400, 400, 429]);
   });
 });
@@ -164,7 +170,11 @@ describe('input that used to be a 500', () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { fields: Record<string, string> }).fields).toEqual({ name: NUL_MESSAGE });
     const captain = await signUp('nulcap');
-    const client = await post('/api/clients', { email: `c-${randomUUID()}@example.com`, firstName: 'Cy\u0000', lastName: 'Lee' }, { cookie: captain.cookie });
+    const client = await post(
+      '/api/clients',
+      { email: `c-${randomUUID()}@example.com`, firstName: 'Cy\u0000', lastName: 'Lee' },
+      { cookie: captain.cookie },
+    );
     expect(client.status).toBe(400);
     expect(((await client.json()) as { fields: Record<string, string> }).fields.firstName).toBe(NUL_MESSAGE);
     const token = await invite(captain.cookie, `nul-invitee-${randomUUID()}@example.com`);
@@ -190,7 +200,11 @@ describe('input that used to be a 500', () => {
       expect(((await res.json()) as { error: string }).error).toMatch(/nested too deeply/);
     }
     // An ordinary idempotent create still works.
-    const ok = await post('/api/clients', { email: `d-${randomUUID()}@example.com`, firstName: 'Dee', lastName: 'P' }, { cookie: captain.cookie, 'Idempotency-Key': 'shallow-1' });
+    const ok = await post(
+      '/api/clients',
+      { email: `d-${randomUUID()}@example.com`, firstName: 'Dee', lastName: 'P' },
+      { cookie: captain.cookie, 'Idempotency-Key': 'shallow-1' },
+    );
     expect(ok.status).toBe(201);
     expect(await errorsCaptured()).toBe(before);
     expect(app.output()).not.toMatch(/RangeError|error captured/);

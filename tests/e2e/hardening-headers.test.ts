@@ -8,14 +8,27 @@ import { launchBrowser } from '../setup/browser';
 import { signInCookie } from './hardening-support';
 
 const baseUrl = inject('baseUrl');
-const REQUIRED = ['x-dns-prefetch-control', 'x-frame-options', 'x-content-type-options', 'x-xss-protection', 'referrer-policy', 'permissions-policy', 'cross-origin-opener-policy', 'content-security-policy'];
+const REQUIRED = [
+  'x-dns-prefetch-control',
+  'x-frame-options',
+  'x-content-type-options',
+  'x-xss-protection',
+  'referrer-policy',
+  'permissions-policy',
+  'cross-origin-opener-policy',
+  'content-security-policy',
+];
 
 function expectSecurityHeaders(res: Response, what: string) {
   for (const h of REQUIRED) expect(res.headers.get(h), `${h} on ${what}`).toBeTruthy();
   expect(res.headers.get('x-powered-by'), `x-powered-by on ${what}`).toBeNull();
   // Plain-HTTP loopback: no HSTS.
   expect(res.headers.get('strict-transport-security'), `HSTS on ${what}`).toBeNull();
-  const scriptSrc = res.headers.get('content-security-policy')!.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
+  const scriptSrc = res.headers
+    .get('content-security-policy')!
+    .split(';')
+    .map((d) => d.trim())
+    .find((d) => d.startsWith('script-src'));
   if (scriptSrc) {
     expect(scriptSrc).not.toContain("'unsafe-inline'");
     expect(scriptSrc).not.toContain("'unsafe-eval'");
@@ -99,9 +112,17 @@ describe('hardening: requests that change data', () => {
   it('refuses cross-site mutations, by Origin and by Sec-Fetch-Site', async () => {
     const cookie = await signInCookie(baseUrl);
     const body = JSON.stringify({ firstName: 'Cross', lastName: 'Site', email: 'cross-site@example.test' });
-    const evil = await fetch(`${baseUrl}/api/clients`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: 'https://evil.example' }, body });
+    const evil = await fetch(`${baseUrl}/api/clients`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', origin: 'https://evil.example' },
+      body,
+    });
     expect(evil.status).toBe(403);
-    const site = await fetch(`${baseUrl}/api/clients`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' }, body });
+    const site = await fetch(`${baseUrl}/api/clients`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },
+      body,
+    });
     expect(site.status).toBe(403);
     const signOut = await fetch(`${baseUrl}/api/auth/sign-out`, { method: 'POST', headers: { cookie, origin: 'https://evil.example' } });
     expect(signOut.status).toBe(403);
@@ -110,9 +131,17 @@ describe('hardening: requests that change data', () => {
   it('413 past 1 MB, 400 for invalid JSON', async () => {
     const cookie = await signInCookie(baseUrl);
     const origin = baseUrl;
-    const big = await fetch(`${baseUrl}/api/clients`, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x'.repeat(1_100_000) }) });
+    const big = await fetch(`${baseUrl}/api/clients`, {
+      method: 'POST',
+      headers: { cookie, origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x'.repeat(1_100_000) }),
+    });
     expect(big.status).toBe(413);
-    const bad = await fetch(`${baseUrl}/api/clients`, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/json' }, body: '{not json' });
+    const bad = await fetch(`${baseUrl}/api/clients`, {
+      method: 'POST',
+      headers: { cookie, origin, 'content-type': 'application/json' },
+      body: '{not json',
+    });
     expect(bad.status).toBe(400);
   });
 });
@@ -156,7 +185,9 @@ describe('hardening: MDN HTTP Observatory', () => {
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
     expect(run.status, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as { tests: Record<string, { pass: boolean; result: string }> };
-    const failed = Object.entries(result.tests).filter(([, t]) => !t.pass).map(([k, t]) => `${k}: ${t.result}`);
+    const failed = Object.entries(result.tests)
+      .filter(([, t]) => !t.pass)
+      .map(([k, t]) => `${k}: ${t.result}`);
     expect(failed.map((f) => f.split(':')[0]).sort()).toEqual(['redirection', 'strict-transport-security']);
     expect(result.tests['content-security-policy']!.pass).toBe(true);
   });

@@ -15,12 +15,19 @@ async function signUp() {
     body: JSON.stringify({ email: `input-${randomUUID()}@example.com`, password: 'correct-horse-42', name: 'Ines Input', businessName: 'Input Co' }),
   });
   expect(res.status).toBe(201);
-  const cookie = res.headers.getSetCookie().find((c) => c.includes('FUSE_SESSION='))!.split(';')[0]!;
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => c.includes('FUSE_SESSION='))!
+    .split(';')[0]!;
   return cookie;
 }
 
 function api(cookie: string, path: string, init: RequestInit = {}) {
-  return fetch(`${baseUrl}${path}`, { ...init, headers: { cookie, 'content-type': 'application/json', ...(init.headers ?? {}) }, redirect: 'manual' });
+  return fetch(`${baseUrl}${path}`, {
+    ...init,
+    headers: { cookie, 'content-type': 'application/json', ...(init.headers ?? {}) },
+    redirect: 'manual',
+  });
 }
 
 const HOSTILE_NAME = `<script>alert("x")</script>'; drop table clients; --`;
@@ -45,7 +52,7 @@ describe('hostile text stays data', () => {
     expect((await api(cookie, '/api/clients?status=active')).status).toBe(200);
   });
 
-  it('search terms of any shape are parameters: 200 with this business\'s rows only, or 400 — never a 500', async () => {
+  it("search terms of any shape are parameters: 200 with this business's rows only, or 400 — never a 500", async () => {
     const cookie = await signUp();
     await fc.assert(
       fc.asyncProperty(

@@ -15,7 +15,11 @@ async function burst(url: string, n: number, headers: (i: number) => Record<stri
 }
 
 const signIn = (base: string, email: string, password: string, headers: Record<string, string> = {}) =>
-  fetch(`${base}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ email, password }) });
+  fetch(`${base}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ email, password }),
+  });
 
 describe('hardening: rate limits in memory', () => {
   let db: Db;
@@ -23,7 +27,13 @@ describe('hardening: rate limits in memory', () => {
   beforeAll(async () => {
     db = await startSeededEmbeddedDatabase();
     server = await startAppServer(
-      baseEnv({ FUSE_EMBEDDED_DATABASE_URL: db.url, FUSE_ALLOW_EMBEDDED: '1', DATABASE_URL: '', RATE_LIMIT_MAX: '100', RATE_LIMIT_WINDOW_SECONDS: '10' }),
+      baseEnv({
+        FUSE_EMBEDDED_DATABASE_URL: db.url,
+        FUSE_ALLOW_EMBEDDED: '1',
+        DATABASE_URL: '',
+        RATE_LIMIT_MAX: '100',
+        RATE_LIMIT_WINDOW_SECONDS: '10',
+      }),
     );
   });
   afterAll(async () => {
@@ -44,7 +54,10 @@ describe('hardening: rate limits in memory', () => {
     expect(res.headers.get('ratelimit-policy')).toBe('100;w=10');
     expect(res.headers.get('content-security-policy')).toBeTruthy();
     // A fresh-looking address per request: still this socket's budget.
-    const spoofed = await burst(`${server.url}/sign-in`, 5, (i) => ({ 'x-forwarded-for': `198.51.100.${i + 1}`, 'x-real-ip': `198.51.100.${i + 1}` }));
+    const spoofed = await burst(`${server.url}/sign-in`, 5, (i) => ({
+      'x-forwarded-for': `198.51.100.${i + 1}`,
+      'x-real-ip': `198.51.100.${i + 1}`,
+    }));
     expect(spoofed).toEqual([429, 429, 429, 429, 429]);
   });
 });

@@ -52,7 +52,9 @@ describe.runIf(serverUrl)('hardening: revocation on every instance at once (two 
     });
   /** Index and table reads of the `sessions` table so far (PostgreSQL's statistics). */
   const sessionTableReads = async () => {
-    const { rows } = await database.pool.query(`select coalesce(seq_scan, 0) + coalesce(idx_scan, 0) as n from pg_stat_user_tables where relname = 'sessions'`);
+    const { rows } = await database.pool.query(
+      `select coalesce(seq_scan, 0) + coalesce(idx_scan, 0) as n from pg_stat_user_tables where relname = 'sessions'`,
+    );
     return Number((rows[0] as { n: string }).n);
   };
 
@@ -86,7 +88,9 @@ describe.runIf(serverUrl)('hardening: revocation on every instance at once (two 
     await sleep(11_000);
     expect(await sessionTableReads()).toBe(before);
     // The probe does see a session check: a mutation re-checks against the database.
-    expect((await post(one.url, '/api/clients', cookie, { firstName: 'Probe', lastName: 'Row', email: `probe-${Date.now()}@example.test` })).status).toBe(201);
+    expect(
+      (await post(one.url, '/api/clients', cookie, { firstName: 'Probe', lastName: 'Row', email: `probe-${Date.now()}@example.test` })).status,
+    ).toBe(201);
     await sleep(11_000);
     expect(await sessionTableReads()).toBeGreaterThan(before);
   });
@@ -141,7 +145,9 @@ describe.runIf(serverUrl)('hardening: revocation on every instance at once (two 
     expect(after?.sessionExpiresAt).toBe(before?.sessionExpiresAt);
     expect((await fetch(`${two.url}/api/clients`, { headers: { cookie: renewed } })).status).toBe(200);
     track(await openStream(two.url, renewed));
-    expect((await post(two.url, '/api/auth/password', renewed, { currentPassword: 'a-Changed-password-2026', newPassword: DEMO_PASSWORD })).status).toBe(200);
+    expect(
+      (await post(two.url, '/api/auth/password', renewed, { currentPassword: 'a-Changed-password-2026', newPassword: DEMO_PASSWORD })).status,
+    ).toBe(200);
   });
 
   it('a demotion ends the member’s streams on both instances; they reconnect with the new rank', async () => {
@@ -190,13 +196,18 @@ describe.runIf(serverUrl)('hardening: revocation on every instance at once (two 
     const themed = await post(one.url, '/api/settings', cookie, { theme: 'dark' }, 'PATCH');
     expect(themed.status).toBe(200);
     const afterTheme = cookieFrom(themed)!;
-    const settings = (await (await fetch(`${one.url}/api/settings`, { headers: { cookie: afterTheme } })).json()) as { businesses: { businessId: string; current: boolean }[] };
+    const settings = (await (await fetch(`${one.url}/api/settings`, { headers: { cookie: afterTheme } })).json()) as {
+      businesses: { businessId: string; current: boolean }[];
+    };
     const elsewhere = settings.businesses.find((b) => !b.current)!;
     const switched = await post(two.url, '/api/business/switch', afterTheme, { businessId: elsewhere.businessId });
     expect(switched.status).toBe(200);
     const afterSwitch = cookieFrom(switched)!;
     for (const c of [afterTheme, afterSwitch]) {
-      expect(await verifySessionToken(c.split('=')[1], [secret])).toMatchObject({ sessionId: original.sessionId, sessionExpiresAt: original.sessionExpiresAt });
+      expect(await verifySessionToken(c.split('=')[1], [secret])).toMatchObject({
+        sessionId: original.sessionId,
+        sessionExpiresAt: original.sessionExpiresAt,
+      });
     }
     expect((await post(two.url, '/api/auth/sign-out', afterSwitch)).status).toBe(200);
     for (const c of [cookie, afterTheme, afterSwitch]) expect((await fetch(`${two.url}/api/clients`, { headers: { cookie: c } })).status).toBe(401);

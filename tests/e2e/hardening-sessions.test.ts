@@ -10,8 +10,21 @@ describe('hardening: sessions that can be revoked', () => {
   let database: Awaited<ReturnType<typeof seededPostgres>>;
   let server: AppServer;
   const exec = (q: string) => database.pool.query(q);
-  const mutate = (cookie: string, method = 'POST', path = '/api/clients', body: unknown = { firstName: 'Rev', lastName: `Client ${Date.now()}`, email: `rev-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test` }) =>
-    fetch(`${server.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json', origin: server.url }, body: JSON.stringify(body) });
+  const mutate = (
+    cookie: string,
+    method = 'POST',
+    path = '/api/clients',
+    body: unknown = {
+      firstName: 'Rev',
+      lastName: `Client ${Date.now()}`,
+      email: `rev-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`,
+    },
+  ) =>
+    fetch(`${server.url}${path}`, {
+      method,
+      headers: { cookie, 'content-type': 'application/json', origin: server.url },
+      body: JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     database = await seededPostgres('fuse_hardening_sessions');
@@ -102,17 +115,47 @@ describe('hardening: sessions that can be revoked', () => {
     expect(renewed).toBeTruthy();
     const whoami = (c: string) => fetch(`${server.url}/api/auth/sign-out-everywhere`, { method: 'GET', headers: { cookie: c } });
     expect((await whoami(renewed)).status).toBe(405);
-    expect((await fetch(`${server.url}/api/auth/password`, { method: 'POST', headers: { cookie: there, 'content-type': 'application/json', origin: server.url }, body: '{}' })).status).toBe(401);
-    expect((await fetch(`${server.url}/api/auth/password`, { method: 'POST', headers: { cookie: renewed, 'content-type': 'application/json', origin: server.url }, body: '{}' })).status).toBe(400);
+    expect(
+      (
+        await fetch(`${server.url}/api/auth/password`, {
+          method: 'POST',
+          headers: { cookie: there, 'content-type': 'application/json', origin: server.url },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await fetch(`${server.url}/api/auth/password`, {
+          method: 'POST',
+          headers: { cookie: renewed, 'content-type': 'application/json', origin: server.url },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('a cookie signed with SESSION_SECRET_PREVIOUS is accepted and re-minted with the current secret', async () => {
-    const { rows } = await exec(`select u.id, m.business_id, u.session_version from users u join memberships m on m.user_id = u.id where u.email = 'crew@demo.fuse.dev'`);
+    const { rows } = await exec(
+      `select u.id, m.business_id, u.session_version from users u join memberships m on m.user_id = u.id where u.email = 'crew@demo.fuse.dev'`,
+    );
     const row = rows[0] as { id: string; business_id: string; session_version: number };
-    const started = await exec(`insert into sessions (user_id, expires_at) values ('${row.id}', now() + interval '1 day') returning id, extract(epoch from expires_at)::bigint as end`);
+    const started = await exec(
+      `insert into sessions (user_id, expires_at) values ('${row.id}', now() + interval '1 day') returning id, extract(epoch from expires_at)::bigint as end`,
+    );
     const { id: sessionId, end } = started.rows[0] as { id: string; end: number };
     const token = await mintSessionToken(
-      { userId: row.id, businessId: row.business_id, rank: 'crew', name: 'Cal', email: 'crew@demo.fuse.dev', theme: 'light', sessionVersion: row.session_version, sessionId, sessionExpiresAt: Number(end) },
+      {
+        userId: row.id,
+        businessId: row.business_id,
+        rank: 'crew',
+        name: 'Cal',
+        email: 'crew@demo.fuse.dev',
+        theme: 'light',
+        sessionVersion: row.session_version,
+        sessionId,
+        sessionExpiresAt: Number(end),
+      },
       new TextEncoder().encode(PREVIOUS),
       { now: Date.now() - 5_000 },
     );

@@ -9,7 +9,14 @@ type Outcome = { status: number } | { error: string; responded: boolean };
 function request(port: number, method: string, path: string, body?: string): Promise<Outcome> {
   return new Promise((resolve) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method, path, agent: false, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent: false,
+        headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
@@ -27,7 +34,13 @@ describe('hardening: graceful shutdown', () => {
   beforeAll(async () => {
     db = await startSeededEmbeddedDatabase();
     server = await startAppServer(
-      baseEnv({ FUSE_EMBEDDED_DATABASE_URL: db.url, FUSE_ALLOW_EMBEDDED: '1', DATABASE_URL: '', NEXT_MANUAL_SIG_HANDLE: 'true', SHUTDOWN_GRACE_SECONDS: '20' }),
+      baseEnv({
+        FUSE_EMBEDDED_DATABASE_URL: db.url,
+        FUSE_ALLOW_EMBEDDED: '1',
+        DATABASE_URL: '',
+        NEXT_MANUAL_SIG_HANDLE: 'true',
+        SHUTDOWN_GRACE_SECONDS: '20',
+      }),
     );
   });
   afterAll(async () => {
@@ -42,7 +55,8 @@ describe('hardening: graceful shutdown', () => {
     // 8 workers, at most 400 requests in all: reads and slow sign-ins (argon2) in flight together.
     const worker = async (w: number) => {
       for (let i = 0; i < 50 && !stop; i++) {
-        const o = w % 2 === 0 ? await request(server.port, 'GET', '/api/public/stats') : await request(server.port, 'POST', '/api/auth/sign-in', signIn);
+        const o =
+          w % 2 === 0 ? await request(server.port, 'GET', '/api/public/stats') : await request(server.port, 'POST', '/api/auth/sign-in', signIn);
         outcomes.push(o);
         if ('error' in o && o.error === 'ECONNREFUSED') stop = true;
       }

@@ -57,7 +57,12 @@ export async function seededPostgres(prefix: string) {
 }
 
 /** Signs in through the API; returns the `name=value` cookie pair. */
-export async function signInCookie(baseUrl: string, email = CAPTAIN, password = DEMO_PASSWORD, headers: Record<string, string> = {}): Promise<string> {
+export async function signInCookie(
+  baseUrl: string,
+  email = CAPTAIN,
+  password = DEMO_PASSWORD,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const res = await fetch(`${baseUrl}/api/auth/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -74,5 +79,12 @@ export function cookieFrom(res: Response): string | null {
 
 /** `next start` on a free port with this environment; Redis and limits explicit so CI's REDIS_URL does not leak in. */
 export function baseEnv(extra: Record<string, string>): Record<string, string> {
-  return { REDIS_URL: '', RATE_LIMIT_MAX: '100000', AUTH_RATE_LIMIT_MAX: '100000', AUTH_ACCOUNT_RATE_LIMIT_MAX: '100000', INVITE_RATE_LIMIT_MAX: '100000', ...extra };
+  return {
+    REDIS_URL: '',
+    RATE_LIMIT_MAX: '100000',
+    AUTH_RATE_LIMIT_MAX: '100000',
+    AUTH_ACCOUNT_RATE_LIMIT_MAX: '100000',
+    INVITE_RATE_LIMIT_MAX: '100000',
+    ...extra,
+  };
 }

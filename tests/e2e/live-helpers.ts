@@ -37,11 +37,7 @@ export async function signUp(baseUrl: string, label: string): Promise<string> {
 export type OpenStream = SseReader & { response: Response };
 
 /** Opens GET /api/live and resolves once the stream said `ready` (or `resync`). */
-export async function openStream(
-  baseUrl: string,
-  cookie: string,
-  options: { after?: number; lastEventId?: number } = {},
-): Promise<OpenStream> {
+export async function openStream(baseUrl: string, cookie: string, options: { after?: number; lastEventId?: number } = {}): Promise<OpenStream> {
   const url = new URL('/api/live', baseUrl);
   if (options.after !== undefined) url.searchParams.set('after', String(options.after));
   const headers: Record<string, string> = { cookie, accept: 'text/event-stream' };
@@ -55,7 +51,14 @@ export async function openStream(
 
 export const isChange = (e: SseEvent) => e.event === 'message';
 export const changeOf = (e: SseEvent) =>
-  JSON.parse(e.data) as { id: number; domain: string; kind: string; entityId: string; data: { id: number; email: string }; mutationId: string | null };
+  JSON.parse(e.data) as {
+    id: number;
+    domain: string;
+    kind: string;
+    entityId: string;
+    data: { id: number; email: string };
+    mutationId: string | null;
+  };
 
 export function createClientOverApi(baseUrl: string, cookie: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   return fetch(`${baseUrl}/api/clients`, {

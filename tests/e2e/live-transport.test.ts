@@ -26,7 +26,10 @@ function expectSecurityHeaders(headers: Headers, what: string) {
   for (const h of SECURITY) expect(headers.get(h), `${h} on ${what}`).toBeTruthy();
   const csp = headers.get('content-security-policy')!;
   expect(csp).toContain("object-src 'none'");
-  const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'))!;
+  const scriptSrc = csp
+    .split(';')
+    .map((d) => d.trim())
+    .find((d) => d.startsWith('script-src'))!;
   expect(scriptSrc).toMatch(/^script-src 'self' 'nonce-[^']+'/);
   expect(scriptSrc).not.toContain("'unsafe-inline'");
   expect(scriptSrc).not.toContain("'unsafe-eval'");
@@ -172,7 +175,10 @@ describe('GET /api/live on the Node server', () => {
     expect(renewed).toMatch(/^FUSE_SESSION=./);
     expect(renewed).not.toBe(cookie);
 
-    const out = await fetch(`${server.url}/api/auth/sign-out-everywhere`, { method: 'POST', headers: { cookie: renewed!, origin: server.url, ...from } });
+    const out = await fetch(`${server.url}/api/auth/sign-out-everywhere`, {
+      method: 'POST',
+      headers: { cookie: renewed!, origin: server.url, ...from },
+    });
     expect(out.status).toBe(200);
     await new Promise((r) => setTimeout(r, 1_100));
     const revoked = await fetch(`${server.url}/api/live`, { headers: { cookie: renewed!, ...from } });

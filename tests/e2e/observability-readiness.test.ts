@@ -34,7 +34,17 @@ describe('readiness with unreachable dependencies', () => {
     expect(res.headers.get('cache-control')).toContain('no-store');
     const body = await res.text();
     expect(JSON.parse(body)).toEqual({ status: 'unavailable', checks: { database: { ok: false }, redis: { ok: false } } });
-    for (const secret of ['127.0.0.1', String(dbPort), String(redisPort), 'ECONNREFUSED', 'hunter2', 'fuse_app', 'fuse_prod', 'connect', 'Redis is']) {
+    for (const secret of [
+      '127.0.0.1',
+      String(dbPort),
+      String(redisPort),
+      'ECONNREFUSED',
+      'hunter2',
+      'fuse_app',
+      'fuse_prod',
+      'connect',
+      'Redis is',
+    ]) {
       expect(body).not.toContain(secret);
     }
   });

@@ -83,7 +83,9 @@ beforeAll(async () => {
       (select count(*) from users where created_at >= date_trunc('month', now()))::int as joins`)
   ).rows as { users: number; paying: number; joins: number }[];
   // On top of the demo: 5 users this month, 3 four months ago; 2 active pro plans, 1 canceled, 1 free.
-  await d.execute(sql`insert into users (email, name, password_hash) select 'new' || g || '@scale.test', 'New ' || g, 'x' from generate_series(1, 5) g`);
+  await d.execute(
+    sql`insert into users (email, name, password_hash) select 'new' || g || '@scale.test', 'New ' || g, 'x' from generate_series(1, 5) g`,
+  );
   await d.execute(sql`insert into users (email, name, password_hash, created_at)
     select 'old' || g || '@scale.test', 'Old ' || g, 'x', date_trunc('month', now()) - interval '4 months' + interval '3 days' from generate_series(1, 3) g`);
   await d.execute(sql`with b as (insert into businesses (name) select 'Biz ' || g from generate_series(1, 4) g returning id, name)
@@ -302,7 +304,10 @@ describe('observability (own server)', () => {
         body: JSON.stringify({ name: 'Error', message, page: '/dashboard/finance' }),
       });
     // Errors are grouped ignoring ids and numbers: distinct errors need distinct words.
-    const word = () => randomUUID().replace(/-/g, '').replace(/[0-9a-f]/g, (c) => 'ghijklmnopqrstuv'[parseInt(c, 16)]!);
+    const word = () =>
+      randomUUID()
+        .replace(/-/g, '')
+        .replace(/[0-9a-f]/g, (c) => 'ghijklmnopqrstuv'[parseInt(c, 16)]!);
     // A broken page reported by three visits: counted three times, sent once.
     let before = sentryEvents().length;
     const repeated = `totals widget crashed ${word()}`;
@@ -314,7 +319,11 @@ describe('observability (own server)', () => {
     }
     await until(async () => sentryEvents().length > before);
     await new Promise((r) => setTimeout(r, 500));
-    expect(sentryEvents().slice(before).filter((e) => (e.event!.fingerprint as string[])[0] === fingerprint)).toHaveLength(1);
+    expect(
+      sentryEvents()
+        .slice(before)
+        .filter((e) => (e.event!.fingerprint as string[])[0] === fingerprint),
+    ).toHaveLength(1);
     expect(await (await get('/dashboard/admin', { Cookie: admiralCookie })).text()).toContain(`data-fingerprint="${fingerprint}" data-count="3"`);
 
     // A flood of distinct errors from one address: the budget runs out, the rest are refused unstored.
@@ -332,7 +341,9 @@ describe('observability (own server)', () => {
     // Once refused, refused for the rest of the minute.
     expect(flood.findIndex((f) => f.status === 429)).toBe(accepted.length);
     await new Promise((r) => setTimeout(r, 1_000));
-    const sent = sentryEvents().slice(before).map((e) => e.body);
+    const sent = sentryEvents()
+      .slice(before)
+      .map((e) => e.body);
     expect(sent).toHaveLength(accepted.length);
     const html = await (await get('/dashboard/admin', { Cookie: admiralCookie })).text();
     for (const f of refused) {
@@ -357,7 +368,11 @@ describe('observability (own server)', () => {
     expect(failed.status).toBe(500);
     const requestId = failed.headers.get('x-request-id')!;
     expect(requestId).toBeTruthy();
-    const event = await until(async () => sentryEvents().slice(before).find((e) => (e.event!.tags as Record<string, string>).request_id === requestId));
+    const event = await until(async () =>
+      sentryEvents()
+        .slice(before)
+        .find((e) => (e.event!.tags as Record<string, string>).request_id === requestId),
+    );
     expect((event.event!.tags as Record<string, string>).source).toBe('server');
     const logged = await until(async () =>
       app
@@ -371,6 +386,10 @@ describe('observability (own server)', () => {
 
     // A page that fails to render reaches onRequestError (instrumentation.ts).
     await (await get('/dashboard', { Cookie: captainCookie })).text();
-    await until(async () => sentryEvents().slice(before).find((e) => e.event!.transaction === '/dashboard'));
+    await until(async () =>
+      sentryEvents()
+        .slice(before)
+        .find((e) => e.event!.transaction === '/dashboard'),
+    );
   });
 });

@@ -35,7 +35,11 @@ async function newDraft(): Promise<number> {
 }
 
 async function newClientId(): Promise<number> {
-  const res = await call(baseUrl, cookies.captain, 'POST', '/api/clients', { email: uniqueEmail('mx-archive'), firstName: 'Mx', lastName: 'Archive' });
+  const res = await call(baseUrl, cookies.captain, 'POST', '/api/clients', {
+    email: uniqueEmail('mx-archive'),
+    firstName: 'Mx',
+    lastName: 'Archive',
+  });
   expect(res.status).toBe(201);
   return (await json<{ id: number }>(res)).id;
 }
@@ -160,7 +164,7 @@ describe('ranks × actions through the API', () => {
     expect(clients.items.every((c) => c.email.endsWith('@lighthouse.example'))).toBe(true);
   });
 
-  it("gives the admiral a read-only support view of any business", async () => {
+  it('gives the admiral a read-only support view of any business', async () => {
     const res = await call(baseUrl, cookies.admiral, 'POST', '/api/business/switch', { businessId: lighthouse });
     const cookie = cookieOf(res);
     expect((await call(baseUrl, cookie, 'GET', '/api/invoices?summary=1')).status).toBe(200);

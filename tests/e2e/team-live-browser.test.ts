@@ -39,7 +39,11 @@ describe('the team page is live', () => {
 
       // The invitee accepts in a browser of their own (here: over the API, without the captain's cookie).
       const token = new URL(link).searchParams.get('token');
-      const accepted = await call(baseUrl, null, 'POST', '/api/team/invites/accept', { token, name: 'Live Joiner', password: 'a-long-enough-password-2026' });
+      const accepted = await call(baseUrl, null, 'POST', '/api/team/invites/accept', {
+        token,
+        name: 'Live Joiner',
+        password: 'a-long-enough-password-2026',
+      });
       expect(accepted.status).toBe(200);
 
       const row = page.locator(`tr[data-member="${email}"]`);

@@ -20,7 +20,14 @@ const WORKERS = 4;
 type Outcome = { startedAt: number; ms: number; status: number | 'hung' | 'error' };
 
 /** A redis-server of the suite's own that can be frozen, killed and started again on the same port. */
-async function privateRedis(): Promise<{ url: string; freeze: () => void; thaw: () => void; kill: () => Promise<void>; start: () => void; stop: () => Promise<void> }> {
+async function privateRedis(): Promise<{
+  url: string;
+  freeze: () => void;
+  thaw: () => void;
+  kill: () => Promise<void>;
+  start: () => void;
+  stop: () => Promise<void>;
+}> {
   const port = await freePort();
   let child: ChildProcess;
   const start = () => {

@@ -18,7 +18,13 @@ export function buildForTests(): void {
 
 export { freePort };
 
-export type AppServer = { url: string; port: number; child: ChildProcess; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<number | null> };
+export type AppServer = {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+};
 
 /** Starts `next start` from the test build with the given environment; resolves once it answers. */
 export async function startAppServer(env: Record<string, string | undefined>): Promise<AppServer> {

@@ -59,7 +59,11 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     } catch {
       return [];
     }
-    const children = spawnSync('pgrep', ['-P', String(main)]).stdout.toString().split('\n').filter(Boolean).map(Number);
+    const children = spawnSync('pgrep', ['-P', String(main)])
+      .stdout.toString()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
     return [main, ...children];
   };
   const signal = (sig: NodeJS.Signals) => {
@@ -77,10 +81,16 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     if (stopped) return;
     stopped = true;
     signal('SIGCONT');
-    spawnSync(root ? 'runuser' : path.join(BIN, 'pg_ctl'), root ? ['-u', 'postgres', '--', path.join(BIN, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop'] : ['-D', data, '-m', 'immediate', '-w', 'stop'], {
-      stdio: 'ignore',
-      timeout: 30_000,
-    });
+    spawnSync(
+      root ? 'runuser' : path.join(BIN, 'pg_ctl'),
+      root
+        ? ['-u', 'postgres', '--', path.join(BIN, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop']
+        : ['-D', data, '-m', 'immediate', '-w', 'stop'],
+      {
+        stdio: 'ignore',
+        timeout: 30_000,
+      },
+    );
     signal('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   };

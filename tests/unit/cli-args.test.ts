@@ -23,7 +23,11 @@ function usageError(argv: string[]): UsageError {
 
 /** `node scripts/start.mjs …` as a user runs it (npm run fuse -- …), with no .env file involved. */
 function fuse(args: string[]) {
-  const result = spawnSync(process.execPath, ['scripts/start.mjs', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'test' } });
+  const result = spawnSync(process.execPath, ['scripts/start.mjs', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'test' },
+  });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -48,7 +52,12 @@ describe('fuse --help', () => {
       const text = commandHelp(name);
       for (const option of Object.keys(COMMANDS[name].options)) expect(text).toContain(`--${option}`);
       expect(text).toContain(`usage: fuse ${name}`);
-      for (const argv of [['help', name], [name, '--help'], [name, '-h']]) expect(parseCommandLine(argv)).toEqual({ kind: 'help', text });
+      for (const argv of [
+        ['help', name],
+        [name, '--help'],
+        [name, '-h'],
+      ])
+        expect(parseCommandLine(argv)).toEqual({ kind: 'help', text });
     }
   });
 
@@ -106,7 +115,8 @@ describe('what the command line refuses', () => {
     expect(usageError(['restore']).message).toMatch(/needs FILE/);
     expect(usageError(['restore', 'a', 'b']).message).toMatch(/takes one FILE/);
     expect(parseCommandLine(['restore', 'backups/x.fuse.gz'])).toMatchObject({ kind: 'run', command: 'restore', positional: 'backups/x.fuse.gz' });
-    for (const scale of ['0', '2', 'abc', '-1', 'NaN', 'Infinity']) expect(usageError(['seed', '--scale-target', '--scale', scale]).message).toMatch(/--scale/);
+    for (const scale of ['0', '2', 'abc', '-1', 'NaN', 'Infinity'])
+      expect(usageError(['seed', '--scale-target', '--scale', scale]).message).toMatch(/--scale/);
     expect(usageError(['seed', '--scale', '0.1']).message).toMatch(/go with --scale-target/);
     expect(usageError(['seed', '--demo', '--scale-target']).message).toMatch(/choose one/);
     expect(parseCommandLine(['seed', '--scale-target', '--scale', '0.01', '--force'])).toMatchObject({
@@ -117,7 +127,23 @@ describe('what the command line refuses', () => {
 
   it('hostile argument lists: parsed or refused with a UsageError, nothing else; an unknown option never passes', () => {
     const token = fc.oneof(
-      fc.constantFrom(...NAMES, '--help', '-h', '--demo', '--out', '--email', '--scale', '--scale-target', '--force', '--name', '--', '-', '--__proto__', 'constructor', '__proto__'),
+      fc.constantFrom(
+        ...NAMES,
+        '--help',
+        '-h',
+        '--demo',
+        '--out',
+        '--email',
+        '--scale',
+        '--scale-target',
+        '--force',
+        '--name',
+        '--',
+        '-',
+        '--__proto__',
+        'constructor',
+        '__proto__',
+      ),
       fc.string({ maxLength: 12 }),
       fc.string({ maxLength: 10 }).map((s) => `--${s}`),
     );

@@ -15,13 +15,19 @@ describe('an unreachable database', () => {
   const url = 'postgres://fuse:s3cr3t-pa55@db.example.com:6543/fusedb';
 
   it('names the host:port, the variable and what to check, for each way a connection fails', () => {
-    expect(databaseProblem(withCode('ECONNREFUSED'), url, 'DATABASE_URL')).toMatch(/cannot reach PostgreSQL at db\.example\.com:6543 \(connection refused\).*DATABASE_URL/);
+    expect(databaseProblem(withCode('ECONNREFUSED'), url, 'DATABASE_URL')).toMatch(
+      /cannot reach PostgreSQL at db\.example\.com:6543 \(connection refused\).*DATABASE_URL/,
+    );
     expect(databaseProblem(withCode('ENOTFOUND'), url, 'DATABASE_URL')).toMatch(/cannot find the database host "db\.example\.com"/);
     expect(databaseProblem(withCode('EAI_AGAIN'), url, 'DATABASE_URL')).toMatch(/cannot find the database host/);
     expect(databaseProblem(withCode('ETIMEDOUT'), url, 'DATABASE_DIRECT_URL')).toMatch(/did not answer.*DATABASE_DIRECT_URL/);
-    expect(databaseProblem(withCode('28P01'), url, 'DATABASE_URL')).toMatch(/refused the password for user "fuse".*check the user and password in DATABASE_URL/);
+    expect(databaseProblem(withCode('28P01'), url, 'DATABASE_URL')).toMatch(
+      /refused the password for user "fuse".*check the user and password in DATABASE_URL/,
+    );
     expect(databaseProblem(withCode('28000'), url, 'DATABASE_URL')).toMatch(/does not let user "fuse" in/);
-    expect(databaseProblem(withCode('3D000'), url, 'DATABASE_URL')).toMatch(/the database "fusedb" does not exist on db\.example\.com:6543: create it/);
+    expect(databaseProblem(withCode('3D000'), url, 'DATABASE_URL')).toMatch(
+      /the database "fusedb" does not exist on db\.example\.com:6543: create it/,
+    );
     expect(databaseProblem(new Error('Connection terminated due to connection timeout'), url, 'DATABASE_URL')).toMatch(/did not answer in time/);
     // Node's happy-eyeballs connect fails with an AggregateError of one error per address.
     const aggregate = Object.assign(new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')], ''), {});
@@ -35,14 +41,18 @@ describe('an unreachable database', () => {
 
   it('never shows the password, whatever it holds', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 30 }), fc.constantFrom('ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', '28P01', '28000', '3D000', 'ECONNRESET'), (rest, code) => {
-        // A marker no message contains by itself, then anything (quotes, @, /, %, unicode).
-        const password = `Zq9x${rest}`;
-        const hostile = `postgres://user:${encodeURIComponent(password)}@db.internal:5432/app`;
-        const message = databaseProblem(withCode(code), hostile, 'DATABASE_URL')!;
-        expect(message).toBeTruthy();
-        expect(message).not.toContain('Zq9x');
-      }),
+      fc.property(
+        fc.string({ maxLength: 30 }),
+        fc.constantFrom('ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', '28P01', '28000', '3D000', 'ECONNRESET'),
+        (rest, code) => {
+          // A marker no message contains by itself, then anything (quotes, @, /, %, unicode).
+          const password = `Zq9x${rest}`;
+          const hostile = `postgres://user:${encodeURIComponent(password)}@db.internal:5432/app`;
+          const message = databaseProblem(withCode(code), hostile, 'DATABASE_URL')!;
+          expect(message).toBeTruthy();
+          expect(message).not.toContain('Zq9x');
+        },
+      ),
       { numRuns: 500 },
     );
     expect(describeTarget('not a url').where).toMatch(/could not be parsed/);
@@ -71,7 +81,13 @@ describe('a busy port', () => {
 
 /** A terminal as Node sees it: raw mode can be switched, and whatever is written back is recorded. */
 function fakeTerminal() {
-  const input = Object.assign(new PassThrough(), { isTTY: true, rawModes: [] as boolean[], setRawMode(raw: boolean) { this.rawModes.push(raw); } });
+  const input = Object.assign(new PassThrough(), {
+    isTTY: true,
+    rawModes: [] as boolean[],
+    setRawMode(raw: boolean) {
+      this.rawModes.push(raw);
+    },
+  });
   let shown = '';
   const output = new PassThrough();
   output.on('data', (d: Buffer) => (shown += d.toString()));

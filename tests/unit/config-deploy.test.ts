@@ -7,7 +7,10 @@ const load = (extra: Record<string, string>) => loadConfig({ ...base, ...extra }
 
 describe('deployment settings', () => {
   it('DATABASE_DIRECT_URL is for LISTEN when set, DATABASE_URL otherwise; alone it is refused', () => {
-    expect(load({ DATABASE_URL: 'postgres://pooler:6543/app' }).database).toMatchObject({ url: 'postgres://pooler:6543/app', directUrl: 'postgres://pooler:6543/app' });
+    expect(load({ DATABASE_URL: 'postgres://pooler:6543/app' }).database).toMatchObject({
+      url: 'postgres://pooler:6543/app',
+      directUrl: 'postgres://pooler:6543/app',
+    });
     expect(load({ DATABASE_URL: 'postgres://pooler:6543/app', DATABASE_DIRECT_URL: 'postgres://db:5432/app' }).database).toMatchObject({
       url: 'postgres://pooler:6543/app',
       directUrl: 'postgres://db:5432/app',

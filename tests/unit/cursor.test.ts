@@ -82,8 +82,9 @@ describe('keyset cursor', () => {
   describe('property tests (untrusted input)', { timeout: 60_000 }, () => {
     it('arbitrary strings are always a ValidationError, never another error', () => {
       fc.assert(
-        fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary-ascii', maxLength: 400 }), fc.string({ unit: 'grapheme' }), fc.base64String()), (s) =>
-          expectInvalid(s),
+        fc.property(
+          fc.oneof(fc.string(), fc.string({ unit: 'binary-ascii', maxLength: 400 }), fc.string({ unit: 'grapheme' }), fc.base64String()),
+          (s) => expectInvalid(s),
         ),
         { numRuns: 1000 },
       );

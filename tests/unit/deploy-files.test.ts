@@ -23,7 +23,9 @@ function dockerfile(): { stages: Record<string, Instruction[]>; order: string[] 
   const stages: Record<string, Instruction[]> = {};
   const order: string[] = [];
   let current = '';
-  const lines = read('Dockerfile').replace(/\\\n\s*/g, ' ').split('\n');
+  const lines = read('Dockerfile')
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n');
   for (const line of lines) {
     const m = /^([A-Z]+)\s+(.*)$/.exec(line.trim());
     if (!m || line.trim().startsWith('#')) continue;
@@ -42,7 +44,9 @@ describe('Dockerfile', () => {
   const run = stages[order.at(-1)!]!;
 
   it('every COPY source from the build context exists', () => {
-    const copies = Object.values(stages).flat().filter((i) => i.op === 'COPY' && !i.args.includes('--from='));
+    const copies = Object.values(stages)
+      .flat()
+      .filter((i) => i.op === 'COPY' && !i.args.includes('--from='));
     expect(copies.length).toBeGreaterThan(2);
     for (const copy of copies) {
       const parts = copy.args.split(/\s+/).filter((p) => !p.startsWith('--'));
@@ -57,26 +61,42 @@ describe('Dockerfile', () => {
     const cmd = JSON.parse(run.find((i) => i.op === 'CMD')!.args) as string[];
     expect(cmd).toEqual(['node', 'scripts/start.mjs', 'start']);
     const copied = run.filter((i) => i.op === 'COPY').map((i) => i.args.split(/\s+/).filter((p) => !p.startsWith('--')));
-    const destinations = copied.flatMap((parts) => parts.slice(0, -1).map((s) => (parts.at(-1) === './' || parts.at(-1) === '.' ? s : parts.at(-1)!)));
+    const destinations = copied.flatMap((parts) =>
+      parts.slice(0, -1).map((s) => (parts.at(-1) === './' || parts.at(-1) === '.' ? s : parts.at(-1)!)),
+    );
     for (const needed of ['scripts', 'src', 'drizzle', 'package.json', 'tsconfig.json', 'next.config.ts']) {
-      expect(destinations.some((d) => d === needed || d === `./${needed}` || d === `/app/${needed}`), needed).toBe(true);
+      expect(
+        destinations.some((d) => d === needed || d === `./${needed}` || d === `/app/${needed}`),
+        needed,
+      ).toBe(true);
     }
     expect(run.some((i) => i.op === 'COPY' && /--from=build\b.*\/app\/\.next\s/.test(`${i.args} `))).toBe(true);
     // The entry files the image runs exist, and the migrate entry is a real command.
-    for (const file of ['scripts/start.mjs', 'src/cli/fuse.ts', 'drizzle/meta/_journal.json']) expect(existsSync(path.join(ROOT, file)), file).toBe(true);
+    for (const file of ['scripts/start.mjs', 'src/cli/fuse.ts', 'drizzle/meta/_journal.json'])
+      expect(existsSync(path.join(ROOT, file)), file).toBe(true);
     expect(Object.keys(COMMANDS)).toEqual(expect.arrayContaining(['start', 'migrate']));
     expect(read('Dockerfile')).not.toMatch(/migrate\.mjs|server\.js|standalone/);
-    const runs = run.filter((i) => i.op === 'RUN').map((i) => i.args).join('\n');
+    const runs = run
+      .filter((i) => i.op === 'RUN')
+      .map((i) => i.args)
+      .join('\n');
     expect(runs).toMatch(/npm ci --omit=dev/);
-    const env = run.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ');
-    for (const setting of ['NODE_ENV=production', 'FUSE_SKIP_BUILD=1', 'HOSTNAME=0.0.0.0', 'NEXT_MANUAL_SIG_HANDLE=true']) expect(env).toContain(setting);
+    const env = run
+      .filter((i) => i.op === 'ENV')
+      .map((i) => i.args)
+      .join(' ');
+    for (const setting of ['NODE_ENV=production', 'FUSE_SKIP_BUILD=1', 'HOSTNAME=0.0.0.0', 'NEXT_MANUAL_SIG_HANDLE=true'])
+      expect(env).toContain(setting);
     expect(run.some((i) => i.op === 'USER' && i.args !== 'root')).toBe(true);
   });
 });
 
 describe('.dockerignore', () => {
   it('keeps local data, secrets, installed and built output out of the build context', () => {
-    const entries = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const entries = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     for (const entry of ['.fuse', '.env*', 'backups', 'node_modules', '.next', '.next-*', 'test-results', 'bench/results/tmp', '.git']) {
       expect(entries, entry).toContain(entry);
     }
@@ -143,7 +163,10 @@ describe('one way to serve: next start', () => {
 
 describe('vercel.json', () => {
   it('schedules FUSE’s cron routes, for jobs that exist, and gives the live stream a function time limit', async () => {
-    const vercel = JSON.parse(read('vercel.json')) as { crons: { path: string; schedule: string }[]; functions: Record<string, { maxDuration: number }> };
+    const vercel = JSON.parse(read('vercel.json')) as {
+      crons: { path: string; schedule: string }[];
+      functions: Record<string, { maxDuration: number }>;
+    };
     const jobs = read('src/jobs.ts');
     expect(vercel.crons.length).toBeGreaterThanOrEqual(3);
     for (const cron of vercel.crons) {

@@ -26,9 +26,7 @@ describe('domains are declared once', () => {
     for (const domain of folders) {
       const block = (lintConfig as RuleBlock[]).find((b) => b.files?.includes(`src/domains/${domain}/**/*.{ts,tsx}`));
       const groups = block?.rules?.['no-restricted-imports']?.[1].patterns.flatMap((p) => p.group) ?? [];
-      expect(groups.sort(), domain).toEqual(
-        ['@/app/*', ...folders.filter((d) => d !== domain).map((d) => `@/domains/${d}/*`)].sort(),
-      );
+      expect(groups.sort(), domain).toEqual(['@/app/*', ...folders.filter((d) => d !== domain).map((d) => `@/domains/${d}/*`)].sort());
     }
   });
 

@@ -36,17 +36,23 @@ describe('forwarded headers', () => {
   });
 
   it('without TRUSTED_PROXIES nobody is trusted, not even loopback', () => {
-    const origin = requestOrigin(new Headers({ [PEER_HEADER]: '127.0.0.1', host: 'app.test', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' }), {
-      trustedProxies: [],
-      publicUrl: null,
-    });
+    const origin = requestOrigin(
+      new Headers({ [PEER_HEADER]: '127.0.0.1', host: 'app.test', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' }),
+      {
+        trustedProxies: [],
+        publicUrl: null,
+      },
+    );
     expect(origin).toEqual({ ip: '127.0.0.1', https: false, host: 'app.test', viaTrustedProxy: false });
   });
 
   it('without the socket hook a claimed peer address is not believed', () => {
     g[PEER_MARK] = undefined;
     try {
-      const origin = requestOrigin(new Headers({ [PEER_HEADER]: '127.0.0.1', host: 'app.test', 'x-forwarded-proto': 'https' }), { trustedProxies: TRUSTED, publicUrl: null });
+      const origin = requestOrigin(new Headers({ [PEER_HEADER]: '127.0.0.1', host: 'app.test', 'x-forwarded-proto': 'https' }), {
+        trustedProxies: TRUSTED,
+        publicUrl: null,
+      });
       expect(origin.https).toBe(false);
       expect(origin.viaTrustedProxy).toBe(false);
     } finally {
@@ -56,7 +62,13 @@ describe('forwarded headers', () => {
 
   it('from a trusted proxy they say how the browser reached FUSE (first entry of a list)', () => {
     const origin = requestOrigin(
-      new Headers({ [PEER_HEADER]: '10.1.2.3', host: 'upstream:3000', 'x-forwarded-for': '198.51.100.7', 'x-forwarded-proto': 'https, http', 'x-forwarded-host': 'App.Example.com, inner' }),
+      new Headers({
+        [PEER_HEADER]: '10.1.2.3',
+        host: 'upstream:3000',
+        'x-forwarded-for': '198.51.100.7',
+        'x-forwarded-proto': 'https, http',
+        'x-forwarded-host': 'App.Example.com, inner',
+      }),
       { trustedProxies: TRUSTED, publicUrl: null },
     );
     expect(origin).toEqual({ ip: '198.51.100.7', https: true, host: 'app.example.com', viaTrustedProxy: true });
@@ -72,7 +84,11 @@ describe('forwarded headers', () => {
 });
 
 describe('the Origin check uses the trusted host only', () => {
-  const post = (headers: Record<string, string>) => ({ method: 'POST', url: 'http://127.0.0.1:3000/api/clients', headers: new Headers({ host: '127.0.0.1:3000', ...headers }) });
+  const post = (headers: Record<string, string>) => ({
+    method: 'POST',
+    url: 'http://127.0.0.1:3000/api/clients',
+    headers: new Headers({ host: '127.0.0.1:3000', ...headers }),
+  });
 
   it('an untrusted X-Forwarded-Host never widens the allow-list', () => {
     fc.assert(

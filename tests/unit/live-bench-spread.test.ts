@@ -62,7 +62,14 @@ describe('bench:live tenant spread', () => {
 });
 
 describe('live row of the bench report', () => {
-  const level = (streams: number, p50Ms: number, p99Ms: number) => ({ streams, commits: 40, events: 40 * streams, expectedEvents: 40 * streams, p50Ms, p99Ms });
+  const level = (streams: number, p50Ms: number, p99Ms: number) => ({
+    streams,
+    commits: 40,
+    events: 40 * streams,
+    expectedEvents: 40 * streams,
+    p50Ms,
+    p99Ms,
+  });
   const spreadLevel = (streams: number, businesses: number, p99Ms: number, misdeliveries = 0) => ({
     streams,
     businesses,
@@ -82,7 +89,9 @@ describe('live row of the bench report', () => {
     // The spread's 500 ms would fail; it is information only. The worst case at 5,000 (80 ms) passes the 100 ms target.
     expect(row.verdict).toBe('pass');
     expect(row.measured).toMatch(/one business \(worst case, judged\): 1 streams: .* · 5,000 streams: p50 30\.0 \/ p99 80\.0 ms;/);
-    expect(row.measured).toMatch(/spread over many businesses \(information\): 1,000 streams over 200 businesses: .*5,000 streams over 1,000 businesses: p50 2\.00 \/ p99 500 ms, 0 misdelivered/);
+    expect(row.measured).toMatch(
+      /spread over many businesses \(information\): 1,000 streams over 200 businesses: .*5,000 streams over 1,000 businesses: p50 2\.00 \/ p99 500 ms, 0 misdelivered/,
+    );
   });
 
   it('fails on the worst case even when the spread is fast, and never takes a spread level as the worst case', () => {

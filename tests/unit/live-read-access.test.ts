@@ -60,7 +60,21 @@ describe('who reads a live change (src/fuse/auth/read-access.ts)', () => {
   it('delivers a domain or kind the table does not list to nobody, the admiral included', () => {
     const listed = (d: string, k: string) => Object.hasOwn(EXPECTED, d) && Object.hasOwn(EXPECTED[d]!, k);
     const name = fc.oneof(
-      fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', 'team', 'clients', 'settings', 'upsert', 'invite', 'profile', ''),
+      fc.constantFrom(
+        '__proto__',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+        'valueOf',
+        'prototype',
+        'team',
+        'clients',
+        'settings',
+        'upsert',
+        'invite',
+        'profile',
+        '',
+      ),
       fc.string(),
     );
     fc.assert(
@@ -104,9 +118,33 @@ describe('team page: a member change is the same for every reader', () => {
   const captainId = randomUUID();
   const commodoreId = randomUUID();
   const members: TeamInitial['members'] = [
-    { userId: crewId, name: 'Crew', email: 'crew@example.com', rank: 'crew', joinedAt: '2026-01-01T00:00:00.000Z', isYou: false, canChangeRank: true },
-    { userId: captainId, name: 'Cap', email: 'cap@example.com', rank: 'captain', joinedAt: '2026-01-01T00:00:00.000Z', isYou: false, canChangeRank: false },
-    { userId: commodoreId, name: 'Com', email: 'com@example.com', rank: 'commodore', joinedAt: '2026-01-01T00:00:00.000Z', isYou: false, canChangeRank: false },
+    {
+      userId: crewId,
+      name: 'Crew',
+      email: 'crew@example.com',
+      rank: 'crew',
+      joinedAt: '2026-01-01T00:00:00.000Z',
+      isYou: false,
+      canChangeRank: true,
+    },
+    {
+      userId: captainId,
+      name: 'Cap',
+      email: 'cap@example.com',
+      rank: 'captain',
+      joinedAt: '2026-01-01T00:00:00.000Z',
+      isYou: false,
+      canChangeRank: false,
+    },
+    {
+      userId: commodoreId,
+      name: 'Com',
+      email: 'com@example.com',
+      rank: 'commodore',
+      joinedAt: '2026-01-01T00:00:00.000Z',
+      isYou: false,
+      canChangeRank: false,
+    },
   ];
 
   function teamOf(reader: SessionView) {
@@ -153,7 +191,12 @@ describe('settings page: the user’s own profile change from another tab', () =
   it('applies name and theme', () => {
     type S = SettingsSlice & UiSlice;
     const { h, set, get } = harness<S>({ ...ui } as S);
-    const initial = { profile: { name: 'Old', email: 'me@example.com', theme: 'light' as const }, business: { id: 'b', name: 'B', timezone: 'UTC' }, canEditBusiness: false, businesses: [] };
+    const initial = {
+      profile: { name: 'Old', email: 'me@example.com', theme: 'light' as const },
+      business: { id: 'b', name: 'B', timezone: 'UTC' },
+      canEditBusiness: false,
+      businesses: [],
+    };
     h.state = { ...h.state, ...settingsSlice(initial, set, get) };
     h.state.settings.apply({ id: 3, domain: 'settings', kind: 'profile', entityId: OWNER, data: { name: 'New', theme: 'dark' }, mutationId: null });
     expect(h.state.settings.profile).toEqual({ name: 'New', email: 'me@example.com', theme: 'dark' });

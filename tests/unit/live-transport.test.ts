@@ -24,7 +24,16 @@ describe('live stream on the Node server', () => {
   });
 
   it('frames an event once as one HTTP/1.1 chunk, and reuses that buffer', () => {
-    const bytes = encodeChange({ id: 7, businessId: 'b', domain: 'clients', kind: 'upsert', entityId: '3', data: { é: 'ü' }, mutationId: null, at: '' });
+    const bytes = encodeChange({
+      id: 7,
+      businessId: 'b',
+      domain: 'clients',
+      kind: 'upsert',
+      entityId: '3',
+      data: { é: 'ü' },
+      mutationId: null,
+      at: '',
+    });
     const chunk = httpChunk(bytes);
     const text = chunk.toString('utf8');
     const size = parseInt(text.slice(0, text.indexOf('\r\n')), 16);
@@ -51,6 +60,8 @@ describe('live stream on the Node server', () => {
     expect(jar.get('missing')).toBeUndefined();
     const set = serializeCookie('__Host-FUSE_SESSION', 'abc', sessionCookieOptions(true));
     expect(set).toMatch(/^__Host-FUSE_SESSION=abc; Path=\/; Expires=[^;]+; Max-Age=2592000; Secure; HttpOnly; SameSite=lax$/);
-    expect(serializeCookie('FUSE_SESSION', '', { ...sessionCookieOptions(false), maxAge: 0 })).toMatch(/^FUSE_SESSION=; Path=\/; Expires=[^;]+; Max-Age=0; HttpOnly; SameSite=lax$/);
+    expect(serializeCookie('FUSE_SESSION', '', { ...sessionCookieOptions(false), maxAge: 0 })).toMatch(
+      /^FUSE_SESSION=; Path=\/; Expires=[^;]+; Max-Age=0; HttpOnly; SameSite=lax$/,
+    );
   });
 });

@@ -17,9 +17,45 @@ function expectSameOriginPath(out: string) {
 
 /** Pieces that change how a path resolves: dot segments (plain and encoded), slashes, controls. */
 const tricky = fc.constantFrom(
-  '.', '..', '%2e', '%2E', '%2e%2e', '.%2e', '%2e.', '%2f', '%2F', '%5c', '%5C', '%09', '%00', '\\', '/', '//', '\t', '\n', '\r',
-  '\u0000', '\u001f', '\u007f', ' ', '@', ':', '?', '#', 'evil.example', 'evil.example:443', 'https:', 'javascript:', '\u3002',
-  '\uff0f', '\u2215', '\u00a0', 'é', '\ud83d\ude00', 'dashboard', 'clients',
+  '.',
+  '..',
+  '%2e',
+  '%2E',
+  '%2e%2e',
+  '.%2e',
+  '%2e.',
+  '%2f',
+  '%2F',
+  '%5c',
+  '%5C',
+  '%09',
+  '%00',
+  '\\',
+  '/',
+  '//',
+  '\t',
+  '\n',
+  '\r',
+  '\u0000',
+  '\u001f',
+  '\u007f',
+  ' ',
+  '@',
+  ':',
+  '?',
+  '#',
+  'evil.example',
+  'evil.example:443',
+  'https:',
+  'javascript:',
+  '\u3002',
+  '\uff0f',
+  '\u2215',
+  '\u00a0',
+  'é',
+  '\ud83d\ude00',
+  'dashboard',
+  'clients',
 );
 const segment = fc.oneof(
   { weight: 3, arbitrary: tricky },
@@ -40,13 +76,31 @@ describe('safeNext (where to go after signing in)', { timeout: 60_000 }, () => {
   });
 
   it('refuses every way of leaving the site', () => {
-    for (const bad of ['https://evil.example', '//evil.example', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', '\\/evil.example', 'javascript:alert(1)', 'evil', '']) {
+    for (const bad of [
+      'https://evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      '/\t/evil.example',
+      '/\n/evil.example',
+      '\\/evil.example',
+      'javascript:alert(1)',
+      'evil',
+      '',
+    ]) {
       expect(safeNext(bad)).toBe('/dashboard');
     }
   });
 
   it('refuses paths whose dot segments resolve to a new leading // (the open redirect after sign-in)', () => {
-    for (const bad of ['/.//evil.example', '/a/..//evil.example', '/%2e//evil.example', '/%2E%2e//evil.example', '/x/%2e%2e//evil.example', '/./\\evil.example', '/.//evil.example/path?q=1#h']) {
+    for (const bad of [
+      '/.//evil.example',
+      '/a/..//evil.example',
+      '/%2e//evil.example',
+      '/%2E%2e//evil.example',
+      '/x/%2e%2e//evil.example',
+      '/./\\evil.example',
+      '/.//evil.example/path?q=1#h',
+    ]) {
       const out = safeNext(bad);
       expectSameOriginPath(out);
       expect(out).toBe('/dashboard');
@@ -62,7 +116,10 @@ describe('safeNext (where to go after signing in)', { timeout: 60_000 }, () => {
 
   it('never returns a path a browser resolves to another origin (any text after a slash)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }).map((s) => `/${s}`), (s) => expectSameOriginPath(safeNext(s))),
+      fc.property(
+        fc.string({ unit: 'binary' }).map((s) => `/${s}`),
+        (s) => expectSameOriginPath(safeNext(s)),
+      ),
       { numRuns: 2000 },
     );
   });

@@ -38,7 +38,17 @@ describe('structured logs', () => {
       'signed in',
     );
     const text = raw.join('');
-    for (const secret of ['hunter2-top', 'tok-abc-123', 'nested-secret-9', '$argon2id$hash', 'eyJcookie', 'bearer-xyz', 'eyJreq', 'req-xyz', 'new-secret-77']) {
+    for (const secret of [
+      'hunter2-top',
+      'tok-abc-123',
+      'nested-secret-9',
+      '$argon2id$hash',
+      'eyJcookie',
+      'bearer-xyz',
+      'eyJreq',
+      'req-xyz',
+      'new-secret-77',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(lines[0]!.password).toBe('[redacted]');
@@ -67,22 +77,44 @@ describe('structured logs', () => {
 
 describe('error scrubbing and fingerprints', () => {
   it('removes secrets from error text', () => {
-    const text = scrubText('login failed password=hunter2 cookie: FUSE_SESSION=abc; Authorization: Bearer abc.def token "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig_123"');
+    const text = scrubText(
+      'login failed password=hunter2 cookie: FUSE_SESSION=abc; Authorization: Bearer abc.def token "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig_123"',
+    );
     expect(text).not.toMatch(/hunter2|FUSE_SESSION=abc|Bearer abc|eyJhbGci/);
     expect(scrubText('{"password":"s3cret!"}')).not.toContain('s3cret');
   });
 
   it('groups occurrences that differ only in ids, numbers and line numbers', () => {
-    const a = fingerprintOf({ source: 'server', name: 'Error', message: 'client 12 not found in 3f2a1b9c-1111-2222-3333-444455556666', stack: 'Error\n    at load (page.js:10:5)' });
-    const b = fingerprintOf({ source: 'server', name: 'Error', message: 'client 99 not found in 0f2a1b9c-1111-2222-3333-444455556667', stack: 'Error\n    at load (page.js:812:17)' });
+    const a = fingerprintOf({
+      source: 'server',
+      name: 'Error',
+      message: 'client 12 not found in 3f2a1b9c-1111-2222-3333-444455556666',
+      stack: 'Error\n    at load (page.js:10:5)',
+    });
+    const b = fingerprintOf({
+      source: 'server',
+      name: 'Error',
+      message: 'client 99 not found in 0f2a1b9c-1111-2222-3333-444455556667',
+      stack: 'Error\n    at load (page.js:812:17)',
+    });
     const c = fingerprintOf({ source: 'server', name: 'TypeError', message: 'client 12 not found', stack: 'Error\n    at load (page.js:10:5)' });
     expect(a).toBe(b);
     expect(a).not.toBe(c);
-    expect(fingerprintOf({ source: 'browser', name: 'Error', message: 'x' })).not.toBe(fingerprintOf({ source: 'server', name: 'Error', message: 'x' }));
+    expect(fingerprintOf({ source: 'browser', name: 'Error', message: 'x' })).not.toBe(
+      fingerprintOf({ source: 'server', name: 'Error', message: 'x' }),
+    );
   });
 
   it('builds a Sentry event with the fingerprint and no request headers', () => {
-    const event = sentryEvent({ fingerprint: 'fp1', source: 'server', name: 'Error', message: 'boom', path: '/dashboard', method: 'GET', requestId: 'r1' });
+    const event = sentryEvent({
+      fingerprint: 'fp1',
+      source: 'server',
+      name: 'Error',
+      message: 'boom',
+      path: '/dashboard',
+      method: 'GET',
+      requestId: 'r1',
+    });
     expect(event.fingerprint).toEqual(['fp1']);
     expect(event.request).toEqual({ url: '/dashboard', method: 'GET' });
     expect(JSON.stringify(event)).not.toMatch(/cookie|headers/i);
@@ -163,6 +195,10 @@ describe('database errors in logs and captures', () => {
     expect(prepared.message).toContain('params: [redacted]');
     expect(scrubText('before\u0000after')).toBe('beforeafter');
     // PostgreSQL text cannot hold NUL: a report carrying one is still stored, without it.
-    expect(prepareError({ source: 'browser', name: 'E\u0000', message: 'm\u0000', path: '/a\u0000b' })).toMatchObject({ name: 'E', message: 'm', path: '/ab' });
+    expect(prepareError({ source: 'browser', name: 'E\u0000', message: 'm\u0000', path: '/a\u0000b' })).toMatchObject({
+      name: 'E',
+      message: 'm',
+      path: '/ab',
+    });
   });
 });

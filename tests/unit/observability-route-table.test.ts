@@ -21,7 +21,9 @@ describe('route table', () => {
   it('is derived from src/app: pages and route handlers, without route groups or Next internals', () => {
     const routes = routesFromAppDir(APP_DIR);
     const patterns = routes.map((r) => `${r.kind} ${r.pattern}`);
-    expect(patterns).toEqual(expect.arrayContaining(['page /', 'page /sign-in', 'page /dashboard/clients', 'route /api/clients/[id]', 'route /api/live']));
+    expect(patterns).toEqual(
+      expect.arrayContaining(['page /', 'page /sign-in', 'page /dashboard/clients', 'route /api/clients/[id]', 'route /api/live']),
+    );
     expect(patterns.some((p) => p.includes('(') || p.includes('/_'))).toBe(false);
     // The process table (tests run without a build, so from src/app) is that same list.
     expect(appRouteTable().routes).toEqual(routes);

@@ -58,7 +58,10 @@ describe('the permission table (src/fuse/auth/permissions.ts)', () => {
   });
 
   it('refuses an action or rank it does not list (prototype names included)', () => {
-    const name = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'clients', 'clients.', ''), fc.string());
+    const name = fc.oneof(
+      fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'clients', 'clients.', ''),
+      fc.string(),
+    );
     fc.assert(
       fc.property(name, fc.oneof(fc.constantFrom(...RANKS), fc.string()), (action, rank) => {
         fc.pre(!Object.hasOwn(PERMISSIONS, action));
@@ -91,7 +94,11 @@ describe('the permission table (src/fuse/auth/permissions.ts)', () => {
   });
 
   it('navigation offers Team to exactly the ranks that may read it', () => {
-    for (const rank of RANKS) expect(dashboardNav(rank).some((i) => i.href === '/dashboard/team'), rank).toBe(can(rank, 'team.read'));
+    for (const rank of RANKS)
+      expect(
+        dashboardNav(rank).some((i) => i.href === '/dashboard/team'),
+        rank,
+      ).toBe(can(rank, 'team.read'));
   });
 });
 
@@ -115,7 +122,11 @@ function clientsTableFor(rank: Rank): string {
   // Children as createElement's third argument: the provider's props type names them as optional here.
   const Provider = FuseProvider as ComponentType<Omit<Parameters<typeof FuseProvider<typeof state, typeof state>>[0], 'children'>>;
   // livePosition null: rendered without a live stream (nothing to connect to in a unit test).
-  const provider = createElement(Provider, { initial: state, create: () => createStore(() => state), livePosition: null }, createElement(ClientsTable));
+  const provider = createElement(
+    Provider,
+    { initial: state, create: () => createStore(() => state), livePosition: null },
+    createElement(ClientsTable),
+  );
   return renderToString(provider);
 }
 

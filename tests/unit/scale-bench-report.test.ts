@@ -60,8 +60,23 @@ describe('bench report', () => {
   it('writes a row per seed target, each with a verdict', () => {
     const rows = buildRows(input());
     const names = rows.map((r) => r.benchmark);
-    for (const want of [/Cookie read/, /Indexed query.*largest/, /Indexed query.*median/, /Complex query/, /Keyset/, /GET \/api\/clients/, /\/dashboard\/clients/, /Success rate/, /Live-change/, /Lighthouse desktop/, /Lighthouse mobile/]) {
-      expect(names.some((n) => want.test(n)), String(want)).toBe(true);
+    for (const want of [
+      /Cookie read/,
+      /Indexed query.*largest/,
+      /Indexed query.*median/,
+      /Complex query/,
+      /Keyset/,
+      /GET \/api\/clients/,
+      /\/dashboard\/clients/,
+      /Success rate/,
+      /Live-change/,
+      /Lighthouse desktop/,
+      /Lighthouse mobile/,
+    ]) {
+      expect(
+        names.some((n) => want.test(n)),
+        String(want),
+      ).toBe(true);
     }
     for (const r of rows) expect(['pass', 'fail', 'info', 'n/a']).toContain(r.verdict);
     const by = (re: RegExp) => rows.find((r) => re.test(r.benchmark))!;
@@ -82,7 +97,11 @@ describe('bench report', () => {
         indexedLargestMs: s(30, 80),
         keysetPage200Ms: s(5, 9),
         complexMs: null,
-        load: [lp('raw node:http', 50, 20_000, 5), lp('/api/clients', 50, 100, 400, { non2xx: 10 }), lp('/dashboard/clients', 50, 0, 0, { requests: 0 })],
+        load: [
+          lp('raw node:http', 50, 20_000, 5),
+          lp('/api/clients', 50, 100, 400, { non2xx: 10 }),
+          lp('/dashboard/clients', 50, 0, 0, { requests: 0 }),
+        ],
       }),
     );
     const by = (re: RegExp) => rows.find((r) => re.test(r.benchmark))!;
@@ -123,7 +142,19 @@ describe('bench report', () => {
   });
 
   it('reads the live-changes result file when present', () => {
-    const rows = buildRows(input({ live: { file: 'bench/results/live.json', summary: { runs: [{ streams: 1, p50: 2, p99: 5 }, { streams: 5000, p50: 20, p99: 140 }] } } }));
+    const rows = buildRows(
+      input({
+        live: {
+          file: 'bench/results/live.json',
+          summary: {
+            runs: [
+              { streams: 1, p50: 2, p99: 5 },
+              { streams: 5000, p50: 20, p99: 140 },
+            ],
+          },
+        },
+      }),
+    );
     const live = rows.find((r) => /Live-change/.test(r.benchmark))!;
     expect(live.measured).toMatch(/5,000 streams/);
     expect(live.verdict).toBe('fail');
@@ -147,7 +178,14 @@ describe('load test summary', () => {
   it('turns an Artillery report into p95 / p99 and errors, and judges the seed goal', () => {
     const report = {
       aggregate: {
-        counters: { 'http.requests': 300, 'http.codes.200': 298, 'http.codes.429': 2, 'vusers.created': 100, 'vusers.failed': 0, 'fuse.sign_ins': 40 },
+        counters: {
+          'http.requests': 300,
+          'http.codes.200': 298,
+          'http.codes.429': 2,
+          'vusers.created': 100,
+          'vusers.failed': 0,
+          'fuse.sign_ins': 40,
+        },
         rates: { 'http.request_rate': 10 },
         summaries: {
           'http.response_time': { median: 20, p95: 80, p99: 150, max: 300, count: 300 },

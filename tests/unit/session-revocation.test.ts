@@ -115,8 +115,12 @@ describe('revocations held in memory', () => {
       [false, false],
       [true, false],
     ]);
-    expect(revocationConcerns({ kind: 'user', userId: reader.userId, minVersion: reader.sessionVersion, at: now }, reader, reader.businessId)).toBe(false);
-    expect(revocationConcerns({ kind: 'user', userId: reader.userId, minVersion: reader.sessionVersion + 1, at: now }, reader, reader.businessId)).toBe(true);
+    expect(revocationConcerns({ kind: 'user', userId: reader.userId, minVersion: reader.sessionVersion, at: now }, reader, reader.businessId)).toBe(
+      false,
+    );
+    expect(
+      revocationConcerns({ kind: 'user', userId: reader.userId, minVersion: reader.sessionVersion + 1, at: now }, reader, reader.businessId),
+    ).toBe(true);
   });
 
   it('applies a well-formed notice from another instance and ignores anything else (property)', () => {
@@ -128,7 +132,17 @@ describe('revocations held in memory', () => {
     const hostile = fc.oneof(
       fc.string(),
       fc.json(),
-      fc.record({ kind: fc.constantFrom('session', 'user', 'recheck', 'other'), userId: fc.anything(), sessionId: fc.anything(), until: fc.anything(), at: fc.anything(), minVersion: fc.anything(), businessId: fc.anything() }).map((o) => JSON.stringify(o)),
+      fc
+        .record({
+          kind: fc.constantFrom('session', 'user', 'recheck', 'other'),
+          userId: fc.anything(),
+          sessionId: fc.anything(),
+          until: fc.anything(),
+          at: fc.anything(),
+          minVersion: fc.anything(),
+          businessId: fc.anything(),
+        })
+        .map((o) => JSON.stringify(o)),
     );
     fc.assert(
       fc.property(hostile, (payload) => {

@@ -14,7 +14,13 @@ function routeFiles(dir: string): string[] {
 /** The URL path of an app route file: route groups `(x)` do not appear in it. */
 function urlPath(file: string): string {
   const rel = path.relative(path.join(ROOT, 'src/app'), path.dirname(file));
-  return '/' + rel.split(path.sep).filter((seg) => !/^\(.*\)$/.test(seg)).join('/');
+  return (
+    '/' +
+    rel
+      .split(path.sep)
+      .filter((seg) => !/^\(.*\)$/.test(seg))
+      .join('/')
+  );
 }
 
 describe('the proxy leaves the session cookie to the routes that write it', () => {

@@ -137,15 +137,26 @@ describe('session token', () => {
     expect(await verifySessionToken(token, [SECRET])).toBeNull();
   });
 
-  it.each(['sub', 'sid', 'sxp', 'aud', 'bid', 'rank', 'name', 'email', 'theme', 'sv', 'iat'] as const)('rejects a token without %s', async (claim) => {
-    const claims: Record<string, unknown> = claimsOf(input);
-    delete claims[claim];
-    const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(SECRET);
-    expect(await verifySessionToken(token, [SECRET])).toBeNull();
-  });
+  it.each(['sub', 'sid', 'sxp', 'aud', 'bid', 'rank', 'name', 'email', 'theme', 'sv', 'iat'] as const)(
+    'rejects a token without %s',
+    async (claim) => {
+      const claims: Record<string, unknown> = claimsOf(input);
+      delete claims[claim];
+      const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(SECRET);
+      expect(await verifySessionToken(token, [SECRET])).toBeNull();
+    },
+  );
 
   it('rejects badly shaped claims (unknown rank, non-uuid business or session, negative version)', async () => {
-    const shapes: Record<string, unknown>[] = [{ rank: 'pirate' }, { bid: 'not-a-uuid' }, { sid: 'not-a-uuid' }, { sxp: 'later' }, { sv: -1 }, { sub: 42 }, { theme: 'neon' }];
+    const shapes: Record<string, unknown>[] = [
+      { rank: 'pirate' },
+      { bid: 'not-a-uuid' },
+      { sid: 'not-a-uuid' },
+      { sxp: 'later' },
+      { sv: -1 },
+      { sub: 42 },
+      { theme: 'neon' },
+    ];
     for (const bad of shapes) {
       const token = await new SignJWT({ ...claimsOf(input), ...bad }).setProtectedHeader({ alg: 'HS256' }).sign(SECRET);
       expect(await verifySessionToken(token, [SECRET])).toBeNull();
@@ -196,9 +207,12 @@ describe('session token', () => {
 
     it('arbitrary strings never verify', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.oneof(fc.string(), fc.string({ unit: 'binary-ascii' }), fc.string({ unit: 'grapheme' }), fc.base64String()), async (s) => {
-          expect(await verifySessionToken(s, [SECRET])).toBeNull();
-        }),
+        fc.asyncProperty(
+          fc.oneof(fc.string(), fc.string({ unit: 'binary-ascii' }), fc.string({ unit: 'grapheme' }), fc.base64String()),
+          async (s) => {
+            expect(await verifySessionToken(s, [SECRET])).toBeNull();
+          },
+        ),
         { numRuns: 300 },
       );
     });
@@ -270,9 +284,7 @@ describe('session secret configuration', () => {
   });
 
   it('refuses a short SESSION_SECRET_PREVIOUS', () => {
-    expect(() => loadConfig({ ...production, SESSION_SECRET: 'x'.repeat(40), SESSION_SECRET_PREVIOUS: 'short' })).toThrow(
-      /SESSION_SECRET_PREVIOUS/,
-    );
+    expect(() => loadConfig({ ...production, SESSION_SECRET: 'x'.repeat(40), SESSION_SECRET_PREVIOUS: 'short' })).toThrow(/SESSION_SECRET_PREVIOUS/);
     const cfg = loadConfig({ ...production, SESSION_SECRET: 'x'.repeat(40), SESSION_SECRET_PREVIOUS: 'y'.repeat(40) });
     expect(cfg.session.previousSecret).not.toBeNull();
   });

@@ -21,7 +21,12 @@ const INPUTS: { name: string; schema: z.ZodType; valid: Record<string, unknown>;
   },
   { name: 'sign-in', schema: signInInput, valid: { email: 'ann@example.com', password: 'tide-and-anchor-42' }, fields: ['email', 'password'] },
   { name: 'invite', schema: inviteInput, valid: { email: 'ann@example.com' }, fields: ['email'] },
-  { name: 'accept invite', schema: acceptInviteInput, valid: { token: TOKEN, name: 'Ann', password: 'tide-and-anchor-42' }, fields: ['token', 'name', 'password'] },
+  {
+    name: 'accept invite',
+    schema: acceptInviteInput,
+    valid: { token: TOKEN, name: 'Ann', password: 'tide-and-anchor-42' },
+    fields: ['token', 'name', 'password'],
+  },
   {
     name: 'client',
     schema: clientInput,
@@ -32,7 +37,12 @@ const INPUTS: { name: string; schema: z.ZodType; valid: Record<string, unknown>;
   { name: 'client search', schema: clientListParams, valid: { q: 'cy', cursor: 'abc' }, fields: ['q', 'cursor'] },
   { name: 'invoice', schema: invoiceInput, valid: { clientId: 1, number: 'INV-1', amount: '12.34' }, fields: ['number', 'amount'] },
   { name: 'invoice search', schema: invoiceListParams, valid: { q: 'inv' }, fields: ['q'] },
-  { name: 'settings', schema: settingsPatch, valid: { name: 'Ann', businessName: 'Ann Ltd', timezone: 'Europe/Berlin' }, fields: ['name', 'businessName', 'timezone'] },
+  {
+    name: 'settings',
+    schema: settingsPatch,
+    valid: { name: 'Ann', businessName: 'Ann Ltd', timezone: 'Europe/Berlin' },
+    fields: ['name', 'businessName', 'timezone'],
+  },
 ];
 
 function fieldsOf(schema: z.ZodType, input: unknown): Record<string, string> | null {

@@ -11,33 +11,33 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const session = await getSession();
   if (!session) redirect('/sign-in?next=/dashboard');
   const nav = dashboardNav(session.rank);
-  const preload = nav.flatMap((item) => (item.preload ? [item.preload] : [] as PreloadTarget[]));
+  const preload = nav.flatMap((item) => (item.preload ? [item.preload] : ([] as PreloadTarget[])));
   return (
     <div className="shell" data-theme={session.theme}>
       <InstantNavigation targets={preload} session={sessionSlice(session).session}>
-      <aside className="sidebar">
-        <span className="brand">FUSE</span>
-        <nav>
-          {nav.map((item) => (
-            <InstantLink key={item.href} href={item.href}>
-              <span className="nav-icon" aria-hidden="true">
-                {item.icon}
-              </span>
-              {item.label}
-            </InstantLink>
-          ))}
-        </nav>
-        <div className="who">
-          {session.name}
-          <br />
-          {session.rank}
-          <br />
-          <SignOutButton />
-        </div>
-      </aside>
-      <main>
-        <DashboardOutlet>{children}</DashboardOutlet>
-      </main>
+        <aside className="sidebar">
+          <span className="brand">FUSE</span>
+          <nav>
+            {nav.map((item) => (
+              <InstantLink key={item.href} href={item.href}>
+                <span className="nav-icon" aria-hidden="true">
+                  {item.icon}
+                </span>
+                {item.label}
+              </InstantLink>
+            ))}
+          </nav>
+          <div className="who">
+            {session.name}
+            <br />
+            {session.rank}
+            <br />
+            <SignOutButton />
+          </div>
+        </aside>
+        <main>
+          <DashboardOutlet>{children}</DashboardOutlet>
+        </main>
       </InstantNavigation>
     </div>
   );

@@ -36,9 +36,7 @@ export function matchesFilter(client: ClientView, filter: ClientFilter): boolean
   if (filter.status !== 'all' && client.status !== filter.status) return false;
   if (!filter.q) return true;
   const q = filter.q.toLowerCase();
-  return [client.email, client.firstName, client.lastName, `${client.firstName} ${client.lastName}`].some((v) =>
-    v.toLowerCase().includes(q),
-  );
+  return [client.email, client.firstName, client.lastName, `${client.firstName} ${client.lastName}`].some((v) => v.toLowerCase().includes(q));
 }
 
 /** The row a new client shows as until the server's answer replaces it. */
@@ -75,8 +73,7 @@ export function clientsSlice(initial: ClientsInitial, set: Set, get: Get): Clien
     clients: {
       ...list.list,
       create: (input) => list.create(input, draft(input)),
-      update: (id, changes) =>
-        list.update(id, changes, (before) => ({ ...before, ...changes, updatedAt: new Date().toISOString() }) as ClientView),
+      update: (id, changes) => list.update(id, changes, (before) => ({ ...before, ...changes, updatedAt: new Date().toISOString() }) as ClientView),
       archive: (id) => list.archive(id, (before) => ({ ...before, status: 'archived' })),
     },
   };

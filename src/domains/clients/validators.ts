@@ -26,17 +26,27 @@ export const clientInput = clientFields.extend({ status: clientStatus.default('a
 
 // Built from the fields without defaults: `.partial()` keeps a default, so a patch that leaves out
 // `status` would otherwise reset it to `active`.
-export const clientPatch = clientFields.partial().strict().refine((v) => Object.keys(v).length > 0, {
-  message: 'Nothing to change.',
-});
+export const clientPatch = clientFields
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, {
+    message: 'Nothing to change.',
+  });
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
 export const clientListParams = z.object({
   status: z.enum(CLIENT_STATUSES, { error: `Status is one of ${CLIENT_STATUSES.join(', ')}.` }).optional(),
-  q: textField().trim().max(100, 'Search with at most 100 characters.').optional().transform((v) => v || undefined),
-  cursor: textField().max(256).optional().transform((v) => v || undefined),
+  q: textField()
+    .trim()
+    .max(100, 'Search with at most 100 characters.')
+    .optional()
+    .transform((v) => v || undefined),
+  cursor: textField()
+    .max(256)
+    .optional()
+    .transform((v) => v || undefined),
   limit: z.coerce
     .number({ error: 'Limit is a number.' })
     .int('Limit is a whole number.')

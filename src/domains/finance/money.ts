@@ -58,7 +58,9 @@ export function parseDecimalToCents(text: string, currency = 'USD'): number | nu
 export function centsToDecimal(cents: number, currency = 'USD'): string {
   const digits = minorUnits(currency);
   const negative = cents < 0;
-  const text = BigInt(Math.abs(cents)).toString().padStart(digits + 1, '0');
+  const text = BigInt(Math.abs(cents))
+    .toString()
+    .padStart(digits + 1, '0');
   const whole = digits ? text.slice(0, -digits) : text;
   const fraction = digits ? `.${text.slice(-digits)}` : '';
   return `${negative ? '-' : ''}${whole}${fraction}`;

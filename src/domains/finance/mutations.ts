@@ -50,9 +50,7 @@ export const createInvoice = defineMutation({
     const dueOn = input.dueOn ? sql`${input.dueOn}::date` : sql`(${issuedOn} + 30)`;
     // Without a number, the next in the business's own sequence (INV-00001, ...). A concurrent
     // create that takes the same number fails the unique index and is reported, never duplicated.
-    const number =
-      input.number ??
-      sql`'INV-' || lpad(((select count(*) from invoices where business_id = ${scope.businessId}) + 1)::text, 5, '0')`;
+    const number = input.number ?? sql`'INV-' || lpad(((select count(*) from invoices where business_id = ${scope.businessId}) + 1)::text, 5, '0')`;
     const [created] = await tx
       .insert(invoices)
       .values({
@@ -78,7 +76,10 @@ export const updateInvoice = defineTargetedMutation({
   name: 'finance.updateInvoice',
   permission: 'finance.edit',
   input: invoicePatch,
-  pgErrors: { [UNIQUE_VIOLATION]: NUMBER_TAKEN, '23514': new ValidationError({ body: 'The invoice would break a rule (amount, currency or dates).' }) },
+  pgErrors: {
+    [UNIQUE_VIOLATION]: NUMBER_TAKEN,
+    '23514': new ValidationError({ body: 'The invoice would break a rule (amount, currency or dates).' }),
+  },
   run: async (tx, { scope, input, publish }, id: number): Promise<InvoiceView> => {
     // Lock the row so two concurrent transitions (send and mark paid) apply one after the other.
     const [current] = await tx
@@ -94,15 +95,24 @@ export const updateInvoice = defineTargetedMutation({
     if ('action' in input) {
       if (input.action === 'send') {
         if (current.status !== 'draft') throw new ConflictError(`A ${current.status} invoice cannot be sent again.`);
-        await tx.update(invoices).set({ status: 'sent', updatedAt: sql`now()` }).where(where);
+        await tx
+          .update(invoices)
+          .set({ status: 'sent', updatedAt: sql`now()` })
+          .where(where);
       } else if (input.action === 'markPaid') {
         if (current.status === 'paid') throw new ConflictError('This invoice is already paid.');
         if (current.status === 'draft') throw new ConflictError('Send the invoice before marking it paid.');
         const paidOn = input.paidOn ? sql`${input.paidOn}::date` : today;
-        await tx.update(invoices).set({ status: 'paid', paidOn, updatedAt: sql`now()` }).where(where);
+        await tx
+          .update(invoices)
+          .set({ status: 'paid', paidOn, updatedAt: sql`now()` })
+          .where(where);
       } else {
         if (current.status !== 'sent') throw new ConflictError('Only a sent invoice can become overdue.');
-        await tx.update(invoices).set({ status: 'overdue', updatedAt: sql`now()` }).where(where);
+        await tx
+          .update(invoices)
+          .set({ status: 'overdue', updatedAt: sql`now()` })
+          .where(where);
       }
     } else {
       if (current.status !== 'draft') throw new ConflictError('Only a draft can be edited; this invoice was sent.');

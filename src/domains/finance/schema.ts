@@ -42,10 +42,14 @@ export const invoices = pgTable(
     index('invoices_by_status').on(t.businessId, t.status, t.id),
     // Paid invoices by day, read from the index alone: building a revenue window (12 months of them)
     // and the summary's "paid later this month" correction. The summary itself reads the totals below.
-    index('invoices_paid_by_month').on(t.businessId, t.paidOn, t.currency, t.clientId, t.amountCents).where(sql`status = 'paid'`),
+    index('invoices_paid_by_month')
+      .on(t.businessId, t.paidOn, t.currency, t.clientId, t.amountCents)
+      .where(sql`status = 'paid'`),
     // Unpaid invoices by due day, a small part of the table. Since the totals (0007) no app query
     // reads it (the summary reads finance_unpaid_days): a candidate to drop in a migration.
-    index('invoices_unpaid_by_due').on(t.businessId, t.dueOn, t.currency, t.amountCents).where(sql`status in ('sent', 'overdue')`),
+    index('invoices_unpaid_by_due')
+      .on(t.businessId, t.dueOn, t.currency, t.amountCents)
+      .where(sql`status in ('sent', 'overdue')`),
     index('invoices_by_client').on(t.businessId, t.clientId, t.id),
     check('invoices_amount_nonnegative', sql`${t.amountCents} >= 0`),
     check('invoices_currency_iso', sql`${t.currency} ~ '^[A-Z]{3}$'`),

@@ -27,10 +27,7 @@ export const INVOICE_NUMBER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/;
 
 const invoiceFields = {
   clientId: z.coerce.number({ error: 'Choose a client.' }).int('Choose a client.').positive('Choose a client.').max(Number.MAX_SAFE_INTEGER),
-  number: textField()
-    .trim()
-    .regex(INVOICE_NUMBER_PATTERN, 'Invoice number: letters, digits, and . _ / - (at most 40).')
-    .optional(),
+  number: textField().trim().regex(INVOICE_NUMBER_PATTERN, 'Invoice number: letters, digits, and . _ / - (at most 40).').optional(),
   currency: currencyField.default('USD'),
   /** Either `amountCents` (integer) or `amount` (decimal text such as "12.34"), parsed exactly. */
   amountCents: centsField.optional(),
@@ -69,7 +66,8 @@ export const invoiceInput = z
     return { ...rest, amountCents };
   })
   .superRefine((v, ctx) => {
-    if (v.issuedOn && v.dueOn && v.dueOn < v.issuedOn) ctx.addIssue({ code: 'custom', path: ['dueOn'], message: 'The due date is on or after the issue date.' });
+    if (v.issuedOn && v.dueOn && v.dueOn < v.issuedOn)
+      ctx.addIssue({ code: 'custom', path: ['dueOn'], message: 'The due date is on or after the issue date.' });
   });
 
 /** PATCH: an action (send, mark paid, mark overdue) or, on a draft, changed fields. */
@@ -99,8 +97,15 @@ export const MAX_PAGE_SIZE = 200;
 export const invoiceListParams = z.object({
   status: z.enum(INVOICE_STATUSES, { error: `Status is one of ${INVOICE_STATUSES.join(', ')}.` }).optional(),
   clientId: z.coerce.number({ error: 'clientId is a number.' }).int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-  q: textField().trim().max(40, 'Search with at most 40 characters.').optional().transform((v) => v || undefined),
-  cursor: textField().max(256).optional().transform((v) => v || undefined),
+  q: textField()
+    .trim()
+    .max(40, 'Search with at most 40 characters.')
+    .optional()
+    .transform((v) => v || undefined),
+  cursor: textField()
+    .max(256)
+    .optional()
+    .transform((v) => v || undefined),
   limit: z.coerce
     .number({ error: 'Limit is a number.' })
     .int('Limit is a whole number.')

@@ -30,7 +30,8 @@ export async function buildRevenueWindow(db: Database, businessId: string, first
         sql`insert into finance_revenue_windows (business_id, first_month) values (${businessId}, ${firstMonth}::date) on conflict do nothing returning 1 as created`,
       );
       if (created.rows.length === 0) return false;
-      if (dropOlder) await tx.execute(sql`delete from finance_revenue_windows where business_id = ${businessId} and first_month < ${firstMonth}::date`);
+      if (dropOlder)
+        await tx.execute(sql`delete from finance_revenue_windows where business_id = ${businessId} and first_month < ${firstMonth}::date`);
       await tx.execute(sql`
         insert into finance_client_revenue (business_id, first_month, currency, client_id, cents, invoices)
         select business_id, ${firstMonth}::date, currency, client_id, sum(amount_cents)::bigint, count(*)::int

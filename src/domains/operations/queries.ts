@@ -18,7 +18,16 @@ export const SCALE_TARGETS = { users: 100_000, payingSubscribers: 10_000, joinsT
 
 export type VitalSeries = { page: string; name: string; points: { day: string; p75: number; samples: number }[] };
 export type VitalSummary = { page: string; name: string; p75: number; samples: number };
-export type RecentError = { fingerprint: string; source: string; name: string; message: string; path: string | null; count: number; firstSeen: string; lastSeen: string };
+export type RecentError = {
+  fingerprint: string;
+  source: string;
+  name: string;
+  message: string;
+  path: string | null;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+};
 
 export type OperationsOverview = {
   totals: { users: number; payingSubscribers: number; joinsThisMonth: number };

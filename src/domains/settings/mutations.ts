@@ -42,7 +42,10 @@ export const updateSettings = defineMutation({
         .returning({ name: businesses.name, timezone: businesses.timezone });
       await publish({ domain: SETTINGS_DOMAIN, kind: 'business', entityId: scope.businessId, data: business! });
     } else {
-      [business] = await tx.select({ name: businesses.name, timezone: businesses.timezone }).from(businesses).where(eq(businesses.id, scope.businessId));
+      [business] = await tx
+        .select({ name: businesses.name, timezone: businesses.timezone })
+        .from(businesses)
+        .where(eq(businesses.id, scope.businessId));
     }
     if (Object.keys(personal).length) {
       const profile: ProfileChange = { name: user!.name, theme: user!.theme };

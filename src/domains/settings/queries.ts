@@ -27,7 +27,11 @@ export async function loadSettings(db: Database, scope: Scope): Promise<Settings
   const [userRows, businessRows, memberRows] = await timed('settings.load', () =>
     Promise.all([
       db.select({ name: users.name, email: users.email, theme: users.theme }).from(users).where(eq(users.id, scope.userId)).limit(1),
-      db.select({ id: businesses.id, name: businesses.name, timezone: businesses.timezone }).from(businesses).where(eq(businesses.id, scope.businessId)).limit(1),
+      db
+        .select({ id: businesses.id, name: businesses.name, timezone: businesses.timezone })
+        .from(businesses)
+        .where(eq(businesses.id, scope.businessId))
+        .limit(1),
       db
         .select({ businessId: businesses.id, name: businesses.name, rank: memberships.rank })
         .from(memberships)

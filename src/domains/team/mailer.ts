@@ -9,7 +9,13 @@ export type InviteDelivery = 'email' | 'shown';
  * returned for the captain to pass on; the log says so without the link (it is a bearer secret:
  * whoever holds it can join).
  */
-export async function deliverInvite(args: { to: string; businessName: string; inviterName: string; rank: string; link: string }): Promise<InviteDelivery> {
+export async function deliverInvite(args: {
+  to: string;
+  businessName: string;
+  inviterName: string;
+  rank: string;
+  link: string;
+}): Promise<InviteDelivery> {
   const { smtpUrl, from } = config().mail;
   if (!smtpUrl) {
     logger.info({ inviteTo: args.to }, 'team invite created; no SMTP_URL, so the link is shown to the captain instead of mailed');

@@ -72,7 +72,13 @@ export async function createInvite(db: Database, scope: Scope & Pick<Session, 'n
         })
         .returning();
       const [business] = await tx.select({ name: businesses.name }).from(businesses).where(eq(businesses.id, scope.businessId));
-      const view: InviteView = { id: row!.id, email: row!.email, rank: row!.rank, createdAt: row!.createdAt.toISOString(), expiresAt: row!.expiresAt.toISOString() };
+      const view: InviteView = {
+        id: row!.id,
+        email: row!.email,
+        rank: row!.rank,
+        createdAt: row!.createdAt.toISOString(),
+        expiresAt: row!.expiresAt.toISOString(),
+      };
       await recordChange(tx, { businessId: scope.businessId, domain: TEAM_DOMAIN, kind: 'invite', entityId: view.id, data: view });
       return { invite: view, businessName: business?.name ?? '' };
     }),
@@ -90,8 +96,12 @@ const revoke = defineTargetedMutation({
     const open = and(eq(invites.businessId, scope.businessId), eq(invites.id, id), sql`${invites.acceptedAt} is null`);
     const [invite] = await tx.select({ rank: invites.rank }).from(invites).where(open).for('update').limit(1);
     if (!invite) throw new NotFoundError('Invite not found.');
-    if (!assignableRanks(scope.rank).includes(invite.rank as MemberRank)) throw new ForbiddenError('You cannot revoke an invite for a rank above your own.');
-    await tx.update(invites).set({ revokedAt: sql`now()` }).where(open);
+    if (!assignableRanks(scope.rank).includes(invite.rank as MemberRank))
+      throw new ForbiddenError('You cannot revoke an invite for a rank above your own.');
+    await tx
+      .update(invites)
+      .set({ revokedAt: sql`now()` })
+      .where(open);
     await publish({ domain: TEAM_DOMAIN, kind: 'invite-revoked', entityId: id, data: { id } });
   },
 });
@@ -121,7 +131,10 @@ export const changeMemberRank = defineTargetedMutation({
       .limit(1);
     if (!target) throw new NotFoundError('Member not found.');
     if (!mayChangeRankOf(scope, target)) throw new ForbiddenError('You can change the rank of members below your own rank only.');
-    await tx.update(memberships).set({ rank }).where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)));
+    await tx
+      .update(memberships)
+      .set({ rank })
+      .where(and(eq(memberships.businessId, scope.businessId), eq(memberships.userId, userId)));
     const member: MemberChange = { userId: target.userId, name: target.name, email: target.email, rank, joinedAt: target.joinedAt.toISOString() };
     await publish({ domain: TEAM_DOMAIN, kind: 'member', entityId: userId, data: member });
     await recheckSessionsOf(tx, userId, scope.businessId);
@@ -191,7 +204,11 @@ async function findLiveInvite(db: Pick<Database, 'select'>, token: string): Prom
 export async function describeInvite(db: Database, token: string): Promise<InviteInfo> {
   return timed('team.describeInvite', async () => {
     const invite = await findLiveInvite(db, token);
-    const [user] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${invite.email}`).limit(1);
+    const [user] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${invite.email}`)
+      .limit(1);
     return { businessName: invite.businessName, email: invite.email, rank: invite.rank, existingAccount: Boolean(user) };
   });
 }
@@ -211,46 +228,53 @@ export async function acceptInvite(db: Database, raw: unknown, request: { client
   const guard = await guardPasswordAttempt(request.clientIp, (await findLiveInvite(db, token)).email);
   // A wrong password throws inside the transaction: the claim rolls back (the invite stays open)
   // and the guard records the failure.
-  const join = () => timed('team.acceptInvite', () =>
-    db.transaction(async (tx) => {
-      const invite = await findLiveInvite(tx, token);
-      // Claim the invite first: a second, concurrent accept finds nothing to claim.
-      const claimed = await tx
-        .update(invites)
-        .set({ acceptedAt: sql`now()` })
-        .where(and(eq(invites.businessId, invite.businessId), eq(invites.id, invite.id), sql`${invites.acceptedAt} is null`))
-        .returning({ id: invites.id });
-      if (claimed.length === 0) throw new NotFoundError('This invite link is not valid or has expired.');
-      const [existing] = await tx
-        .select({ id: users.id, passwordHash: users.passwordHash })
-        .from(users)
-        .where(sql`lower(${users.email}) = ${invite.email}`)
-        .limit(1);
-      let id: string;
-      if (existing) {
-        if (!(await verifyPassword(existing.passwordHash, password))) throw new UnauthorizedError('That password does not match your account.');
-        id = existing.id;
-      } else {
-        const checked = newMemberPassword.safeParse(password);
-        // The password is checked alone, so zod's issue has no path: name the field for the form.
-        if (!checked.success) throw new ValidationError({ password: checked.error.issues[0]?.message ?? 'Choose a longer password.' });
-        if (!name) throw new ValidationError({ name: 'Enter your name.' });
-        const [created] = await tx
-          .insert(users)
-          .values({ email: invite.email, name, passwordHash: await hashPassword(password) })
-          .returning({ id: users.id });
-        id = created!.id;
-      }
-      const added = await tx
-        .insert(memberships)
-        .values({ businessId: invite.businessId, userId: id, rank: invite.rank })
-        .onConflictDoNothing()
-        .returning({ userId: memberships.userId });
-      if (added.length === 0) throw new ConflictError('You are already a member of this business.');
-      await recordChange(tx, { businessId: invite.businessId, domain: TEAM_DOMAIN, kind: 'joined', entityId: id, data: { userId: id, rank: invite.rank } });
-      return { id, businessId: invite.businessId };
-    }),
-  );
+  const join = () =>
+    timed('team.acceptInvite', () =>
+      db.transaction(async (tx) => {
+        const invite = await findLiveInvite(tx, token);
+        // Claim the invite first: a second, concurrent accept finds nothing to claim.
+        const claimed = await tx
+          .update(invites)
+          .set({ acceptedAt: sql`now()` })
+          .where(and(eq(invites.businessId, invite.businessId), eq(invites.id, invite.id), sql`${invites.acceptedAt} is null`))
+          .returning({ id: invites.id });
+        if (claimed.length === 0) throw new NotFoundError('This invite link is not valid or has expired.');
+        const [existing] = await tx
+          .select({ id: users.id, passwordHash: users.passwordHash })
+          .from(users)
+          .where(sql`lower(${users.email}) = ${invite.email}`)
+          .limit(1);
+        let id: string;
+        if (existing) {
+          if (!(await verifyPassword(existing.passwordHash, password))) throw new UnauthorizedError('That password does not match your account.');
+          id = existing.id;
+        } else {
+          const checked = newMemberPassword.safeParse(password);
+          // The password is checked alone, so zod's issue has no path: name the field for the form.
+          if (!checked.success) throw new ValidationError({ password: checked.error.issues[0]?.message ?? 'Choose a longer password.' });
+          if (!name) throw new ValidationError({ name: 'Enter your name.' });
+          const [created] = await tx
+            .insert(users)
+            .values({ email: invite.email, name, passwordHash: await hashPassword(password) })
+            .returning({ id: users.id });
+          id = created!.id;
+        }
+        const added = await tx
+          .insert(memberships)
+          .values({ businessId: invite.businessId, userId: id, rank: invite.rank })
+          .onConflictDoNothing()
+          .returning({ userId: memberships.userId });
+        if (added.length === 0) throw new ConflictError('You are already a member of this business.');
+        await recordChange(tx, {
+          businessId: invite.businessId,
+          domain: TEAM_DOMAIN,
+          kind: 'joined',
+          entityId: id,
+          data: { userId: id, rank: invite.rank },
+        });
+        return { id, businessId: invite.businessId };
+      }),
+    );
   const userId = await guard.attempt(join, (err) => err instanceof UnauthorizedError);
   const session = await sessionForUser(db, userId.id, userId.businessId);
   if (!session) throw new NotFoundError('This invite link is not valid or has expired.');
@@ -267,7 +291,14 @@ export async function switchBusiness(db: Database, session: Session, raw: unknow
   const { businessId } = parsed.data;
   return timed('team.switchBusiness', async () => {
     const [user] = await db
-      .select({ id: users.id, name: users.name, email: users.email, theme: users.theme, sessionVersion: users.sessionVersion, isAdmiral: users.isAdmiral })
+      .select({
+        id: users.id,
+        name: users.name,
+        email: users.email,
+        theme: users.theme,
+        sessionVersion: users.sessionVersion,
+        isAdmiral: users.isAdmiral,
+      })
       .from(users)
       .where(eq(users.id, session.userId))
       .limit(1);
@@ -280,7 +311,15 @@ export async function switchBusiness(db: Database, session: Session, raw: unknow
     if (user.isAdmiral) {
       const [business] = await db.select({ id: businesses.id }).from(businesses).where(eq(businesses.id, businessId)).limit(1);
       if (business) {
-        return { userId: user.id, businessId, rank: 'admiral', name: user.name, email: user.email, theme: user.theme, sessionVersion: user.sessionVersion };
+        return {
+          userId: user.id,
+          businessId,
+          rank: 'admiral',
+          name: user.name,
+          email: user.email,
+          theme: user.theme,
+          sessionVersion: user.sessionVersion,
+        };
       }
     }
     throw new NotFoundError('Business not found.');

@@ -36,12 +36,7 @@ export async function loadTeam(db: Database, scope: Scope): Promise<TeamInitial>
         .select({ id: invites.id, email: invites.email, rank: invites.rank, createdAt: invites.createdAt, expiresAt: invites.expiresAt })
         .from(invites)
         .where(
-          and(
-            eq(invites.businessId, scope.businessId),
-            isNull(invites.acceptedAt),
-            isNull(invites.revokedAt),
-            sql`${invites.expiresAt} > now()`,
-          ),
+          and(eq(invites.businessId, scope.businessId), isNull(invites.acceptedAt), isNull(invites.revokedAt), sql`${invites.expiresAt} > now()`),
         )
         .orderBy(desc(invites.id))
         .limit(200),

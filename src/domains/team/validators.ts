@@ -14,7 +14,9 @@ export const rankChangeInput = z.object({ rank: memberRank }).strict();
 
 export const INVITE_TOKEN_PATTERN = /^[0-9a-f-]{36}\.\d{1,15}\.[A-Za-z0-9_-]{43}$/;
 
-export const inviteToken = textField({ error: 'This invite link is not valid.' }).trim().regex(INVITE_TOKEN_PATTERN, 'This invite link is not valid.');
+export const inviteToken = textField({ error: 'This invite link is not valid.' })
+  .trim()
+  .regex(INVITE_TOKEN_PATTERN, 'This invite link is not valid.');
 
 export const acceptInviteInput = z
   .object({

@@ -30,10 +30,7 @@ export async function signUp(db: Database, raw: unknown): Promise<SessionInput> 
     return await timed('accounts.signUp', () =>
       db.transaction(async (tx) => {
         const [business] = await tx.insert(businesses).values({ name: input.businessName }).returning();
-        const [user] = await tx
-          .insert(users)
-          .values({ email: input.email, name: input.name, passwordHash })
-          .returning();
+        const [user] = await tx.insert(users).values({ email: input.email, name: input.name, passwordHash }).returning();
         await tx.insert(memberships).values({ businessId: business!.id, userId: user!.id, rank: 'captain' });
         await tx.insert(subscriptions).values({
           businessId: business!.id,
@@ -63,11 +60,7 @@ export async function signUp(db: Database, raw: unknown): Promise<SessionInput> 
  * business: the one they last switched to, else their earliest membership (ties by business id),
  * so a member of several businesses always lands in the same, most useful one.
  */
-export async function sessionForUser(
-  db: Database,
-  userId: string,
-  businessId?: string,
-): Promise<SessionInput | null> {
+export async function sessionForUser(db: Database, userId: string, businessId?: string): Promise<SessionInput | null> {
   return timed('accounts.sessionForUser', async () => {
     const rows = await db
       .select({

@@ -1,16 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  boolean,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { RANKS } from './schema-types';
 
 /** A tenant. Every tenant table carries `business_id` and leads its keys with it. */
@@ -28,7 +17,9 @@ export const users = pgTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     passwordHash: text('password_hash').notNull(),
-    theme: text('theme', { enum: ['light', 'dark'] }).notNull().default('light'),
+    theme: text('theme', { enum: ['light', 'dark'] })
+      .notNull()
+      .default('light'),
     /** Bumped by "sign out everywhere" and password changes: older session cookies stop working. */
     sessionVersion: integer('session_version').notNull().default(1),
     /**
@@ -43,7 +34,9 @@ export const users = pgTable(
   (t) => [
     uniqueIndex('users_email_unique').on(sql`lower(${t.email})`),
     index('users_created_at_idx').on(t.createdAt),
-    index('users_sessions_changed_at_idx').on(t.sessionsChangedAt).where(sql`${t.sessionsChangedAt} is not null`),
+    index('users_sessions_changed_at_idx')
+      .on(t.sessionsChangedAt)
+      .where(sql`${t.sessionsChangedAt} is not null`),
   ],
 );
 

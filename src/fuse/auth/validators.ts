@@ -8,8 +8,18 @@ export const emailField = textField({ error: 'Enter your email address.' })
   .email('Enter a valid email address.');
 
 const COMMON_PASSWORDS = new Set([
-  'password', 'password1', 'password123', '1234567890', '12345678910', 'qwertyuiop', 'iloveyou12',
-  'letmein123', 'welcome123', 'admin12345', 'passw0rd12', 'abc1234567',
+  'password',
+  'password1',
+  'password123',
+  '1234567890',
+  '12345678910',
+  'qwertyuiop',
+  'iloveyou12',
+  'letmein123',
+  'welcome123',
+  'admin12345',
+  'passw0rd12',
+  'abc1234567',
 ]);
 
 export const passwordField = textField({ error: 'Enter a password.' })
@@ -23,10 +33,7 @@ export const signUpInput = z.object({
   email: emailField,
   password: passwordField,
   name: textField({ error: 'Enter your name.' }).trim().min(1, 'Enter your name.').max(120, 'Use at most 120 characters.'),
-  businessName: textField({ error: 'Enter your business name.' })
-    .trim()
-    .min(1, 'Enter your business name.')
-    .max(120, 'Use at most 120 characters.'),
+  businessName: textField({ error: 'Enter your business name.' }).trim().min(1, 'Enter your business name.').max(120, 'Use at most 120 characters.'),
 });
 
 export const signInInput = z.object({

@@ -78,7 +78,10 @@ export async function openBusinessExport(pool: pg.Pool, scope: ExportScope): Pro
     async function* documentParts(): AsyncGenerator<string> {
       yield head;
       for (const [t, table] of exportable.entries()) {
-        const columns = table.columns.filter((c) => !SECRET_COLUMN.test(c)).map(quoteIdent).join(', ');
+        const columns = table.columns
+          .filter((c) => !SECRET_COLUMN.test(c))
+          .map(quoteIdent)
+          .join(', ');
         const order = table.key?.length ? ` order by ${table.key.map(quoteIdent).join(', ')}` : '';
         // The id is a validated UUID from the session (checked above), so it is safe as a literal here.
         await client.query(

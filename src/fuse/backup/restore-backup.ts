@@ -172,7 +172,8 @@ async function scanBackup(file: string, scan: Scan = {}): Promise<BackupManifest
     await (current as { sink?: TableSink } | null)?.sink?.abort?.().catch(() => undefined);
     if (err instanceof BackupFileError || err instanceof RestoreRefusedError) throw err;
     const e = err as NodeJS.ErrnoException;
-    if (e.code?.startsWith('Z_') || /unexpected end of file|incorrect header/i.test(e.message ?? '')) throw new BackupFileError(zlibMessage(label, e));
+    if (e.code?.startsWith('Z_') || /unexpected end of file|incorrect header/i.test(e.message ?? ''))
+      throw new BackupFileError(zlibMessage(label, e));
     throw err;
   } finally {
     source.destroy();
@@ -254,7 +255,8 @@ function insertSink(client: pg.ClientBase, table: TableInfo): TableSink {
     async write(lines) {
       for (const line of lines) {
         const values = parseCopyLine(line);
-        if (values.length !== table.columns.length) throw new BackupFileError(`a row of table "${table.name}" has ${values.length} values, expected ${table.columns.length}.`);
+        if (values.length !== table.columns.length)
+          throw new BackupFileError(`a row of table "${table.name}" has ${values.length} values, expected ${table.columns.length}.`);
         pending.push(values);
         if (pending.length >= perBatch) await flush();
       }
@@ -300,7 +302,9 @@ export async function restoreBackup(
     for (const table of tables.values()) {
       const { rows } = await client.query<{ any: boolean }>(`select exists (select 1 from ${qualified(table.name)}) as any`);
       if (rows[0]?.any) {
-        throw new RestoreRefusedError(`The target database is not empty (table "${table.name}" has rows): restore only into an empty, freshly migrated database.`);
+        throw new RestoreRefusedError(
+          `The target database is not empty (table "${table.name}" has rows): restore only into an empty, freshly migrated database.`,
+        );
       }
     }
     await client.query('set constraints all deferred');

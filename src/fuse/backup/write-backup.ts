@@ -39,7 +39,10 @@ export function assertSafeBackupPath(file: string, root = process.cwd()): void {
 }
 
 export function defaultBackupName(now = new Date()): string {
-  return `fuse-backup-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.fuse.gz`;
+  return `fuse-backup-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}.fuse.gz`;
 }
 
 async function write(stream: NodeJS.WritableStream, data: Buffer | string): Promise<void> {

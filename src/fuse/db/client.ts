@@ -26,7 +26,8 @@ export class DatabaseUnavailableError extends Error {
 
 /** Connection-level failures (refused, reset, terminated, timed out) and PostgreSQL's shutdown/cancel codes. */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57014', '57P01', '57P02', '57P03']);
-const UNAVAILABLE_MESSAGES = /^(Query read timeout|timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|Client was closed)/;
+const UNAVAILABLE_MESSAGES =
+  /^(Query read timeout|timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|Client was closed)/;
 
 /**
  * The DatabaseUnavailableError behind `err` (the data layer wraps driver errors, e.g. Drizzle's
@@ -141,7 +142,10 @@ export function createPool(url: string, max: number, queryTimeoutMs = 5_000, opt
   // Without this handler an idle client's network error would crash the process. The error
   // carries the whole driver client (pg-pool sets err.client): log what says what happened, and the pool.
   pool.on('error', (err) =>
-    logger.error({ err: dbErrorFields(err), pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } }, 'database pool client error'),
+    logger.error(
+      { err: dbErrorFields(err), pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } },
+      'database pool client error',
+    ),
   );
   return pool;
 }

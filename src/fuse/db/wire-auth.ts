@@ -162,11 +162,7 @@ function admit(client: net.Socket, verifier: Verifier, upstream: () => net.Socke
     const text = body.toString('utf8');
     const proofAt = text.lastIndexOf(',p=');
     const attrs = proofAt > 0 ? attributes(text.slice(0, proofAt)) : null;
-    if (
-      !attrs ||
-      attrs.get('c') !== Buffer.from(gs2Header).toString('base64') ||
-      attrs.get('r') !== nonce
-    ) {
+    if (!attrs || attrs.get('c') !== Buffer.from(gs2Header).toString('base64') || attrs.get('r') !== nonce) {
       return authFailed();
     }
     const withoutProof = text.slice(0, proofAt);

@@ -62,7 +62,8 @@ function jsonDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
@@ -203,9 +204,7 @@ function parseParams<PS extends z.ZodType | undefined>(schema: PS, raw: Record<s
   return parsed.data as Out<PS, Record<string, never>>;
 }
 
-export function publicHandler<P = Record<string, never>>(
-  handler: (args: { request: Request; db: Database; params: P }) => Promise<Response>,
-) {
+export function publicHandler<P = Record<string, never>>(handler: (args: { request: Request; db: Database; params: P }) => Promise<Response>) {
   return async (request: Request, context: Context<P>): Promise<Response> => {
     const start = performance.now();
     let response: Response;

@@ -8,7 +8,15 @@ import { parseCookieHeader, serializeCookie, sessionCookieWrites } from '@/fuse/
 import { UnauthorizedError } from '@/fuse/session/errors';
 import { sessionFromCookies } from '@/fuse/session/refresh';
 import { isShuttingDown } from '@/fuse/shutdown';
-import { BAD_RESUME_POSITION, LIVE_STREAM_HEADERS, liveStreamOptions, parseResumePosition, SHUTTING_DOWN, streamLimitReached, tooManyStreams } from './server';
+import {
+  BAD_RESUME_POSITION,
+  LIVE_STREAM_HEADERS,
+  liveStreamOptions,
+  parseResumePosition,
+  SHUTTING_DOWN,
+  streamLimitReached,
+  tooManyStreams,
+} from './server';
 import { httpChunk } from './sse';
 import { runLiveStream, type LiveSink } from './stream';
 
@@ -99,7 +107,9 @@ export async function serveLiveRequest(req: http.IncomingMessage, res: http.Serv
     const sessionStart = performance.now();
     const outcome = await sessionFromCookies(parseCookieHeader(req.headers.cookie), identity.https, cfg.session.refreshSeconds);
     recordSessionRead((performance.now() - sessionStart) / 1000, outcome.session !== null);
-    const cookies = sessionCookieWrites({ token: outcome.token, cleared: outcome.revoked }, identity.https).map((c) => serializeCookie(c.name, c.value, c.options));
+    const cookies = sessionCookieWrites({ token: outcome.token, cleared: outcome.revoked }, identity.https).map((c) =>
+      serializeCookie(c.name, c.value, c.options),
+    );
     if (cookies.length) base['Set-Cookie'] = cookies;
     const privateJson = { ...base, 'Cache-Control': 'private, no-store' };
 

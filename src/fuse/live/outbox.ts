@@ -19,7 +19,11 @@ export type ChangeInput = AnyLiveEvent & {
 
 // Every declared event must have a reader rule, and every rule a declared event: a mismatch fails to compile here.
 type Pair<E> = E extends { domain: infer D; kind: infer K } ? `${D & string}/${K & string}` : never;
-const eventsMatchReadAccess: [Pair<AnyLiveEvent>] extends [Pair<ChangeKind>] ? ([Pair<ChangeKind>] extends [Pair<AnyLiveEvent>] ? true : never) : never = true;
+const eventsMatchReadAccess: [Pair<AnyLiveEvent>] extends [Pair<ChangeKind>]
+  ? [Pair<ChangeKind>] extends [Pair<AnyLiveEvent>]
+    ? true
+    : never
+  : never = true;
 void eventsMatchReadAccess;
 
 export type Change = {

@@ -44,9 +44,7 @@ export function pruneOutbox(db: Database, retentionDays: number): Promise<PruneR
               on conflict (id) do update set through = greatest(${outboxPruned.through}, excluded.through), at = now()`,
         );
       }
-      const keys = await tx.execute(
-        sql`delete from ${idempotencyKeys} where created_at < now() - make_interval(hours => ${IDEMPOTENCY_KEY_HOURS})`,
-      );
+      const keys = await tx.execute(sql`delete from ${idempotencyKeys} where created_at < now() - make_interval(hours => ${IDEMPOTENCY_KEY_HOURS})`);
       return { ran: true, deleted, through, keysDeleted: keys.rowCount ?? 0 };
     }),
   );

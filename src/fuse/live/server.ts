@@ -80,7 +80,13 @@ export function startSessionRevocations(): void {
 
 /** The session a stream is opened with, as the hub keeps it. */
 export function liveReader(session: Session): LiveReader {
-  return { userId: session.userId, rank: session.rank, sessionId: session.sessionId, sessionVersion: session.sessionVersion, issuedAt: session.issuedAt };
+  return {
+    userId: session.userId,
+    rank: session.rank,
+    sessionId: session.sessionId,
+    sessionVersion: session.sessionVersion,
+    issuedAt: session.issuedAt,
+  };
 }
 
 /** Whether this user already has as many streams open on this instance as one user may. */

@@ -70,7 +70,13 @@ export async function captureError(
   const error = prepareError(input);
   metrics.errorsTotal.inc({ source: error.source });
   logger.error(
-    { fingerprint: error.fingerprint, source: error.source, path: error.path, requestId: error.requestId ?? undefined, err: { name: error.name, message: error.message, stack: error.stack } },
+    {
+      fingerprint: error.fingerprint,
+      source: error.source,
+      path: error.path,
+      requestId: error.requestId ?? undefined,
+      err: { name: error.name, message: error.message, stack: error.stack },
+    },
     `${error.source} error captured`,
   );
   const tasks: Promise<unknown>[] = [];

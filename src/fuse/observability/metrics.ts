@@ -125,12 +125,16 @@ export const backupMetrics = processSingleton('backupMetrics', () => ({
  * instance's own budget: the limit is no longer global) or `closed` (refused with 503). A rising
  * `memory` count under load means REDIS_COMMAND_TIMEOUT_MS is shorter than the event loop's lag.
  */
-export const rateLimitStoreFailures = processSingleton('rateLimitStoreFailures', () => new Counter({
-  name: 'fuse_rate_limit_store_failures_total',
-  help: 'Rate-limit checks that Redis did not answer, by fallback (memory, closed)',
-  labelNames: ['outcome'],
-  registers: [metrics.registry],
-}));
+export const rateLimitStoreFailures = processSingleton(
+  'rateLimitStoreFailures',
+  () =>
+    new Counter({
+      name: 'fuse_rate_limit_store_failures_total',
+      help: 'Rate-limit checks that Redis did not answer, by fallback (memory, closed)',
+      labelNames: ['outcome'],
+      registers: [metrics.registry],
+    }),
+);
 
 const MAX_QUERY_NAMES = 500;
 
@@ -157,7 +161,10 @@ export function recordQuery(name: string, ms: number, ok: boolean, slowQueryMs =
 
 /** The query names with the slowest single call since this instance started. */
 export function slowestQueries(limit = 10): QueryStat[] {
-  return [...metrics.queryStats.values()].sort((a, b) => b.maxMs - a.maxMs).slice(0, limit).map((s) => ({ ...s }));
+  return [...metrics.queryStats.values()]
+    .sort((a, b) => b.maxMs - a.maxMs)
+    .slice(0, limit)
+    .map((s) => ({ ...s }));
 }
 
 // Hook the data layer once per copy of timed.ts (a bundler may hold more than one copy of it, and

@@ -50,7 +50,8 @@ export function routesFromAppDir(dir: string): AppRoute[] {
       const at = '/' + segments.join('/');
       if (PAGE_FILE.test(name)) routes.push({ pattern: at, kind: 'page' });
       else if (ROUTE_FILE.test(name)) routes.push({ pattern: at, kind: 'route' });
-      else if (METADATA_FILE.test(name)) routes.push({ pattern: path.posix.join(at, name.replace(/\.(ts|js)$/, metadataExtension(name))), kind: 'route' });
+      else if (METADATA_FILE.test(name))
+        routes.push({ pattern: path.posix.join(at, name.replace(/\.(ts|js)$/, metadataExtension(name))), kind: 'route' });
     }
   };
   walk(dir, []);

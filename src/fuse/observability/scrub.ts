@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
  * Error text leaves the process (errors table, Sentry) only after this: values that follow a
  * secret-looking key, bearer tokens and JWTs (session cookies are JWTs) are replaced.
  */
-const KEYED_SECRET = /\b(password|passwd|pwd|secret|token|authorization|cookie|api[_-]?key|session)(\\?["']?\s*[:=]\s*)(\\?"[^"\\]*\\?"|'[^']*'|[^\s,;&}]+)/gi;
+const KEYED_SECRET =
+  /\b(password|passwd|pwd|secret|token|authorization|cookie|api[_-]?key|session)(\\?["']?\s*[:=]\s*)(\\?"[^"\\]*\\?"|'[^']*'|[^\s,;&}]+)/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g;
 

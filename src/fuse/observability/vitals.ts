@@ -7,7 +7,17 @@ import { metrics, routeLabel } from './metrics';
 import { webVitals } from './schema';
 
 /** The web vitals Next reports, and custom metrics from `trackPerformance` (lower-case names). */
-export const STANDARD_VITALS = ['CLS', 'FCP', 'FID', 'INP', 'LCP', 'TTFB', 'Next.js-hydration', 'Next.js-route-change-to-render', 'Next.js-render'] as const;
+export const STANDARD_VITALS = [
+  'CLS',
+  'FCP',
+  'FID',
+  'INP',
+  'LCP',
+  'TTFB',
+  'Next.js-hydration',
+  'Next.js-route-change-to-render',
+  'Next.js-render',
+] as const;
 
 export const vitalInput = z.object({
   name: z.union([z.enum(STANDARD_VITALS), z.string().regex(/^[a-z][a-z0-9_.-]{0,47}$/, 'custom metric names are lower-case words')]),
@@ -30,7 +40,11 @@ export async function storeVitals(db: Database, items: VitalInput[]): Promise<vo
   const rows = items.map((v) => ({ page: routeLabel(v.page, 'page'), name: v.name, value: v.value, rating: v.rating ?? null }));
   for (const r of rows) {
     if (r.name === 'CLS') metrics.webVitalCls.observe({ page: r.page }, r.value);
-    else metrics.webVitalDuration.observe({ name: (STANDARD_VITALS as readonly string[]).includes(r.name) ? r.name : 'custom', page: r.page }, r.value / 1000);
+    else
+      metrics.webVitalDuration.observe(
+        { name: (STANDARD_VITALS as readonly string[]).includes(r.name) ? r.name : 'custom', page: r.page },
+        r.value / 1000,
+      );
   }
   await timed('observability.storeVitals', () => db.insert(webVitals).values(rows));
 }

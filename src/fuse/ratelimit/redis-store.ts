@@ -107,13 +107,7 @@ export class RedisStore implements RateLimitStore {
 
   private async run(key: string, rule: Rule, mode: 'hit' | 'peek'): Promise<Decision> {
     if (this.client.status !== 'ready') throw new Error(`Redis is not connected (${this.client.status}).`);
-    const [allowed, remaining, resetMs] = await this.client.fuseSlidingWindow(
-      this.prefix + key,
-      rule.windowMs,
-      rule.max,
-      randomUUID(),
-      mode,
-    );
+    const [allowed, remaining, resetMs] = await this.client.fuseSlidingWindow(this.prefix + key, rule.windowMs, rule.max, randomUUID(), mode);
     return { allowed: allowed === 1, limit: rule.max, remaining, resetMs: Math.max(allowed ? 0 : 1, resetMs) };
   }
 }

@@ -95,7 +95,10 @@ export function clientIpFromHeaders(headers: Headers, trustedProxies: readonly s
   if (!peer) {
     // Without the socket hook, the last X-Forwarded-For entry is the one Next appended itself
     // when the client sent none; it is the best remaining guess.
-    const parts = (xff ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const parts = (xff ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     peer = parts[parts.length - 1] ?? '0.0.0.0';
   }
   return resolveClientIp(peer, xff, trustedProxies);

@@ -105,7 +105,10 @@ export async function revokeAllSessions(db: Database, userId: string): Promise<n
  * instance, and their open live streams of that business close. Call it in the change's transaction.
  */
 export async function recheckSessionsOf(tx: Transaction, userId: string, businessId: string): Promise<void> {
-  await tx.update(users).set({ sessionsChangedAt: sql`now()` }).where(eq(users.id, userId));
+  await tx
+    .update(users)
+    .set({ sessionsChangedAt: sql`now()` })
+    .where(eq(users.id, userId));
   await announceRevocation(tx, { kind: 'recheck', userId, businessId, at: Date.now() });
 }
 

@@ -25,7 +25,9 @@ export const sessions = pgTable(
   (t) => [
     index('sessions_user_idx').on(t.userId),
     // An instance that starts reads the revoked sessions that could still be presented.
-    index('sessions_revoked_idx').on(t.expiresAt).where(sql`${t.revokedAt} is not null`),
+    index('sessions_revoked_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.revokedAt} is not null`),
   ],
 );
 

@@ -54,16 +54,20 @@ export function applyRevocationNotice(payload: string, list: RevocationList = re
  * until the first read, every cookie is re-checked against the database.
  */
 export async function loadRevocations(db: Database, list: RevocationList = revocations()): Promise<void> {
-  const [ended, changed] = await timed('session.loadRevocations', async () => [
-    await db
-      .select({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt })
-      .from(sessions)
-      .where(and(isNotNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`))),
-    await db
-      .select({ id: users.id, sessionVersion: users.sessionVersion, at: users.sessionsChangedAt })
-      .from(users)
-      .where(gt(users.sessionsChangedAt, sql`now() - make_interval(secs => ${SESSION_TTL_SECONDS})`)),
-  ] as const);
+  const [ended, changed] = await timed(
+    'session.loadRevocations',
+    async () =>
+      [
+        await db
+          .select({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt })
+          .from(sessions)
+          .where(and(isNotNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`))),
+        await db
+          .select({ id: users.id, sessionVersion: users.sessionVersion, at: users.sessionsChangedAt })
+          .from(users)
+          .where(gt(users.sessionsChangedAt, sql`now() - make_interval(secs => ${SESSION_TTL_SECONDS})`)),
+      ] as const,
+  );
   const now = Date.now();
   for (const s of ended) list.apply({ kind: 'session', sessionId: s.id, userId: s.userId, until: s.expiresAt.getTime() }, now, true);
   for (const u of changed) {
@@ -140,5 +144,10 @@ export async function endSession(db: Database, session: Pick<Session, 'sessionId
 
 /** Records that the session was used (a refresh): what a list of "your sessions" shows as last active. */
 export async function touchSession(db: Database, sessionId: string): Promise<void> {
-  await timed('session.touch', () => db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, sessionId)));
+  await timed('session.touch', () =>
+    db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now()` })
+      .where(eq(sessions.id, sessionId)),
+  );
 }

@@ -2,25 +2,8 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import {
-  createContext,
-  useCallback,
-  useContext,
-  useEffect,
-  useMemo,
-  useState,
-  type ComponentType,
-  type MouseEvent,
-  type ReactNode,
-} from 'react';
-import {
-  bindPreloadCache,
-  preloadedAge,
-  preloadSlice,
-  PRELOAD_REFRESH_AFTER_MS,
-  readPreloaded,
-  reportPreloadUse,
-} from './preload-cache';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ComponentType, type MouseEvent, type ReactNode } from 'react';
+import { bindPreloadCache, preloadedAge, preloadSlice, PRELOAD_REFRESH_AFTER_MS, readPreloaded, reportPreloadUse } from './preload-cache';
 import type { SessionView } from './slices';
 
 /** A page the sidebar offers and the one GET that returns its slice. */
@@ -115,12 +98,7 @@ export function InstantLink({ href, children, className }: { href: string; child
   };
   const current = pathname === href || (href !== '/dashboard' && pathname.startsWith(`${href}/`));
   return (
-    <Link
-      href={href}
-      onClick={onClick}
-      className={className}
-      aria-current={current ? 'page' : undefined}
-    >
+    <Link href={href} onClick={onClick} className={className} aria-current={current ? 'page' : undefined}>
       {children}
     </Link>
   );

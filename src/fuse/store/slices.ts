@@ -40,8 +40,7 @@ export function sessionSlice(session: Session | SessionView): SessionSlice {
 }
 
 export function uiSlice<T extends UiSlice>(set: Set<T>): UiSlice {
-  const update = (patch: Partial<UiSlice['ui']>) =>
-    set((state) => ({ ui: { ...state.ui, ...patch } }) as Partial<T>);
+  const update = (patch: Partial<UiSlice['ui']>) => set((state) => ({ ui: { ...state.ui, ...patch } }) as Partial<T>);
   return {
     ui: {
       online: true,

@@ -26,8 +26,12 @@ export function isBuildStale(root: string, distDir: string): boolean {
   const buildId = path.join(root, distDir, 'BUILD_ID');
   if (!existsSync(buildId)) return true;
   const inputs = [
-    ...INPUT_DIRS.map((d) => path.join(root, d)).filter(existsSync).map(newestMtime),
-    ...INPUT_FILES.map((f) => path.join(root, f)).filter(existsSync).map((f) => statSync(f).mtimeMs),
+    ...INPUT_DIRS.map((d) => path.join(root, d))
+      .filter(existsSync)
+      .map(newestMtime),
+    ...INPUT_FILES.map((f) => path.join(root, f))
+      .filter(existsSync)
+      .map((f) => statSync(f).mtimeMs),
   ];
   return statSync(buildId).mtimeMs <= Math.max(0, ...inputs);
 }

@@ -14,6 +14,7 @@ export const GET = withSession(async ({ request, session, db }) => {
 });
 
 /** Idempotent: a retry with the same Idempotency-Key (or x-mutation-id) returns the first answer. */
-export const POST = withSession({ body: invoiceInput, permission: 'finance.create', idempotent: true, status: 201 }, ({ session, db, body, mutationId }) =>
-  createInvoice(db, session, body, { mutationId }),
+export const POST = withSession(
+  { body: invoiceInput, permission: 'finance.create', idempotent: true, status: 201 },
+  ({ session, db, body, mutationId }) => createInvoice(db, session, body, { mutationId }),
 );

@@ -1,6 +1,14 @@
 import { config } from '@/fuse/config';
 import { json, withSession } from '@/fuse/http/handler';
-import { BAD_RESUME_POSITION, LIVE_STREAM_HEADERS, liveStreamFor, resumePosition, SHUTTING_DOWN, streamLimitReached, tooManyStreams } from '@/fuse/live/server';
+import {
+  BAD_RESUME_POSITION,
+  LIVE_STREAM_HEADERS,
+  liveStreamFor,
+  resumePosition,
+  SHUTTING_DOWN,
+  streamLimitReached,
+  tooManyStreams,
+} from '@/fuse/live/server';
 
 export const dynamic = 'force-dynamic';
 

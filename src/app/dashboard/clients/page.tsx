@@ -13,10 +13,7 @@ export default async function ClientsPage() {
   const livePosition = await outboxPosition(db, session.businessId);
   const page = await listClients(db, session, { status: 'active' });
   return (
-    <ClientsProvider
-      initial={{ ...sessionSlice(session), clients: { ...page, filter: { status: 'active', q: '' } } }}
-      livePosition={livePosition}
-    >
+    <ClientsProvider initial={{ ...sessionSlice(session), clients: { ...page, filter: { status: 'active', q: '' } } }} livePosition={livePosition}>
       <ClientsView />
     </ClientsProvider>
   );

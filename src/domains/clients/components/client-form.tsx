@@ -29,9 +29,34 @@ export function ClientForm({ initial = {}, submitLabel, onSubmit, onCancel }: Pr
 
   return (
     <form className="client-form" onSubmit={submit} aria-label={submitLabel}>
-      <input name="firstName" placeholder="First name" aria-label="First name" value={firstName} onChange={(e) => setFirstName(e.target.value)} required maxLength={100} />
-      <input name="lastName" placeholder="Last name" aria-label="Last name" value={lastName} onChange={(e) => setLastName(e.target.value)} required maxLength={100} />
-      <input name="email" type="email" placeholder="Email" aria-label="Email" value={email} onChange={(e) => setEmail(e.target.value)} required maxLength={254} />
+      <input
+        name="firstName"
+        placeholder="First name"
+        aria-label="First name"
+        value={firstName}
+        onChange={(e) => setFirstName(e.target.value)}
+        required
+        maxLength={100}
+      />
+      <input
+        name="lastName"
+        placeholder="Last name"
+        aria-label="Last name"
+        value={lastName}
+        onChange={(e) => setLastName(e.target.value)}
+        required
+        maxLength={100}
+      />
+      <input
+        name="email"
+        type="email"
+        placeholder="Email"
+        aria-label="Email"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        required
+        maxLength={254}
+      />
       <select name="status" aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as ClientStatus)}>
         {CLIENT_STATUSES.map((s) => (
           <option key={s} value={s}>

@@ -8,12 +8,16 @@ export function ClientSummaryCards({ summary, businessName }: { summary: ClientS
       <div className="cards" aria-label="Clients by status">
         <div className="card">
           <div className="muted">All clients</div>
-          <div className="n" data-status="total">{summary.total}</div>
+          <div className="n" data-status="total">
+            {summary.total}
+          </div>
         </div>
         {CLIENT_STATUSES.map((s) => (
           <div className="card" key={s}>
             <div className="muted">{s}</div>
-            <div className="n" data-status={s}>{summary[s]}</div>
+            <div className="n" data-status={s}>
+              {summary[s]}
+            </div>
           </div>
         ))}
       </div>

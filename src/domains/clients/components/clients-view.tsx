@@ -21,7 +21,11 @@ function Filters() {
         void setFilter({ q });
       }}
     >
-      <select aria-label="Filter by status" value={filter.status} onChange={(e) => void setFilter({ status: e.target.value as ClientStatus | 'all' })}>
+      <select
+        aria-label="Filter by status"
+        value={filter.status}
+        onChange={(e) => void setFilter({ status: e.target.value as ClientStatus | 'all' })}
+      >
         <option value="all">all statuses</option>
         {CLIENT_STATUSES.map((s) => (
           <option key={s} value={s}>

@@ -20,15 +20,21 @@ function SummaryCards() {
       <div className="cards" aria-label="Finance summary">
         <div className="card">
           <div className="muted">Revenue this month</div>
-          <div className="n" data-metric="revenue-this-month">{formatMoney(summary.revenueThisMonthCents, c)}</div>
+          <div className="n" data-metric="revenue-this-month">
+            {formatMoney(summary.revenueThisMonthCents, c)}
+          </div>
         </div>
         <div className="card">
           <div className="muted">Outstanding ({summary.outstandingCount})</div>
-          <div className="n" data-metric="outstanding">{formatMoney(summary.outstandingCents, c)}</div>
+          <div className="n" data-metric="outstanding">
+            {formatMoney(summary.outstandingCents, c)}
+          </div>
         </div>
         <div className="card">
           <div className="muted">Overdue ({summary.overdueCount})</div>
-          <div className="n" data-metric="overdue">{formatMoney(summary.overdueCents, c)}</div>
+          <div className="n" data-metric="overdue">
+            {formatMoney(summary.overdueCents, c)}
+          </div>
         </div>
       </div>
       <div className="finance-grid">
@@ -88,7 +94,15 @@ function CreateInvoice() {
           </option>
         ))}
       </select>
-      <input aria-label="Amount" placeholder="Amount, e.g. 120.50" inputMode="decimal" pattern="\d+(\.\d{1,3})?" value={amount} onChange={(e) => setAmount(e.target.value)} required />
+      <input
+        aria-label="Amount"
+        placeholder="Amount, e.g. 120.50"
+        inputMode="decimal"
+        pattern="\d+(\.\d{1,3})?"
+        value={amount}
+        onChange={(e) => setAmount(e.target.value)}
+        required
+      />
       <input aria-label="Currency" value={cur} maxLength={3} size={4} onChange={(e) => setCur(e.target.value.toUpperCase())} required />
       <input aria-label="Due date" type="date" value={dueOn} onChange={(e) => setDueOn(e.target.value)} />
       <button type="submit">Create invoice</button>
@@ -109,7 +123,11 @@ function Filters() {
         void setFilter({ q });
       }}
     >
-      <select aria-label="Filter invoices by status" value={filter.status} onChange={(e) => void setFilter({ status: e.target.value as InvoiceStatus | 'all' })}>
+      <select
+        aria-label="Filter invoices by status"
+        value={filter.status}
+        onChange={(e) => void setFilter({ status: e.target.value as InvoiceStatus | 'all' })}
+      >
         <option value="all">all statuses</option>
         {INVOICE_STATUSES.map((s) => (
           <option key={s} value={s}>

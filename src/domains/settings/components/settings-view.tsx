@@ -83,7 +83,15 @@ function Business() {
       <h2>Business</h2>
       <form className="client-form" onSubmit={submit} aria-label="Business">
         <input aria-label="Business name" value={name} onChange={(e) => setName(e.target.value)} disabled={!canEdit} required maxLength={120} />
-        <input aria-label="Time zone" value={timezone} onChange={(e) => setTimezone(e.target.value)} disabled={!canEdit} required maxLength={64} placeholder="Europe/Berlin" />
+        <input
+          aria-label="Time zone"
+          value={timezone}
+          onChange={(e) => setTimezone(e.target.value)}
+          disabled={!canEdit}
+          required
+          maxLength={64}
+          placeholder="Europe/Berlin"
+        />
         {canEdit ? <button type="submit">Save business</button> : <span className="muted">Only a captain can change these.</span>}
       </form>
     </section>

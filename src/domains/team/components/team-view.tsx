@@ -46,7 +46,15 @@ function InviteForm() {
   return (
     <>
       <form className="client-form" onSubmit={submit} aria-label="Invite a member">
-        <input type="email" aria-label="Email to invite" placeholder="Email" value={email} onChange={(e) => setEmail(e.target.value)} required maxLength={254} />
+        <input
+          type="email"
+          aria-label="Email to invite"
+          placeholder="Email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          required
+          maxLength={254}
+        />
         <select aria-label="Rank" value={rank} onChange={(e) => setRank(e.target.value as MemberRank)}>
           {ranks.map((r) => (
             <option key={r} value={r}>

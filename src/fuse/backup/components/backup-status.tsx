@@ -22,8 +22,7 @@ export function BackupStatusPanel({ status, now = new Date() }: { status: Backup
           <dd>
             <time dateTime={last.startedAt.toISOString()}>{last.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC</time> ·{' '}
             <strong data-outcome={last.outcome}>{last.outcome === 'success' ? 'succeeded' : 'failed'}</strong> · {last.trigger} ·{' '}
-            {formatBytes(last.bytes)} · {(last.durationMs / 1000).toFixed(1)} s
-            {last.error ? <span className="muted"> — {last.error}</span> : null}
+            {formatBytes(last.bytes)} · {(last.durationMs / 1000).toFixed(1)} s{last.error ? <span className="muted"> — {last.error}</span> : null}
           </dd>
           <dt>Last successful</dt>
           <dd>

@@ -8,8 +8,8 @@ export function ExportData({ rank }: { rank: Rank }) {
     <section aria-labelledby="export-data-heading">
       <h2 id="export-data-heading">Export data</h2>
       <p className="muted">
-        Download everything this business holds in FUSE (business, members, clients, invoices and more) as one JSON file.
-        Password hashes and secrets are never included.
+        Download everything this business holds in FUSE (business, members, clients, invoices and more) as one JSON file. Password hashes and secrets
+        are never included.
       </p>
       <a className="button" href="/api/export" download>
         Export data (JSON)

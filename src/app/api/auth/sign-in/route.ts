@@ -11,7 +11,10 @@ export const POST = publicHandler(async ({ request, db }) => {
   // Failed attempts are limited per IP and per account, checked before the password: brute force
   // from rotating addresses is throttled.
   const guard = await guardPasswordAttempt(requestClientIp(request), email);
-  const session = await guard.attempt(() => signIn(db, body), (err) => (err as { status?: number }).status === 401);
+  const session = await guard.attempt(
+    () => signIn(db, body),
+    (err) => (err as { status?: number }).status === 401,
+  );
   await setSessionCookie(await startSession(db, session, sessionOrigin(request)));
   return json({ user: { id: session.userId, name: session.name, email: session.email }, businessId: session.businessId, rank: session.rank });
 });

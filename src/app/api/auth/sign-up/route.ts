@@ -14,5 +14,8 @@ export const POST = publicHandler(async ({ request, db }) => {
   await setSessionCookie(await startSession(db, session, sessionOrigin(request)));
   // A new user and business change the public platform totals.
   revalidateTag(PLATFORM_STATS_TAG, 'max');
-  return json({ user: { id: session.userId, name: session.name, email: session.email }, businessId: session.businessId, rank: session.rank }, { status: 201 });
+  return json(
+    { user: { id: session.userId, name: session.name, email: session.email }, businessId: session.businessId, rank: session.rank },
+    { status: 201 },
+  );
 });

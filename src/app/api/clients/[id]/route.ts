@@ -5,8 +5,9 @@ import { withSession } from '@/fuse/http/handler';
 
 export const GET = withSession({ params: clientParams }, ({ session, db, params }) => getClient(db, session, params.id));
 
-export const PATCH = withSession({ params: clientParams, body: clientPatch, permission: 'clients.edit' }, ({ session, db, params, body, mutationId }) =>
-  updateClient(db, session, params.id, body, { mutationId }),
+export const PATCH = withSession(
+  { params: clientParams, body: clientPatch, permission: 'clients.edit' },
+  ({ session, db, params, body, mutationId }) => updateClient(db, session, params.id, body, { mutationId }),
 );
 
 export const DELETE = withSession({ params: clientParams, permission: 'clients.archive' }, ({ session, db, params, mutationId }) =>
