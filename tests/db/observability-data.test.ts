@@ -16,7 +16,7 @@ let modules: {
 };
 
 beforeAll(async () => {
-  // Installed before logger.ts loads: it adopts a logger already on globalThis.
+  // Installed before logger.ts loads: it adopts the process's logger if one is already there.
   const { default: pino } = await import('pino');
   const destination = new Writable({
     write(chunk, _enc, cb) {
@@ -24,7 +24,8 @@ beforeAll(async () => {
       cb();
     },
   });
-  (globalThis as { fuseLogger?: unknown }).fuseLogger = pino({ level: 'warn', formatters: { level: (label) => ({ level: label }) } }, destination);
+  const { processSingleton } = await import('../../src/fuse/singleton');
+  processSingleton('logger', () => pino({ level: 'warn', formatters: { level: (label) => ({ level: label }) } }, destination));
   modules = {
     timed: (await import('../../src/fuse/db/timed')).timed,
     metrics: await import('../../src/fuse/observability/metrics'),
