@@ -52,7 +52,8 @@ export function demoInvoices(businessId: string, clientIds: number[], count: num
   return rows;
 }
 
-const FIRST = [
+/** Twenty first and twenty last names: the demo's people, and the scale-target data set's. */
+export const FIRST_NAMES = [
   'Ava',
   'Ben',
   'Chloe',
@@ -74,7 +75,7 @@ const FIRST = [
   'Sami',
   'Tara',
 ];
-const LAST = [
+export const LAST_NAMES = [
   'Adams',
   'Baker',
   'Costa',
@@ -102,8 +103,8 @@ const COMPANIES = ['Northwind', 'Bluewave', 'Cedar Labs', 'Dockside', 'Evergreen
 export function demoClients(businessId: string, count: number) {
   const rows = [];
   for (let i = 0; i < count; i++) {
-    const first = FIRST[i % FIRST.length]!;
-    const last = LAST[Math.floor(i / FIRST.length) % LAST.length]!;
+    const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
+    const last = LAST_NAMES[Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length]!;
     const r = (i * 7919) % 100;
     const status = r < 60 ? 'active' : r < 80 ? 'lead' : r < 92 ? 'inactive' : 'archived';
     rows.push({

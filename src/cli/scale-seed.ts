@@ -12,6 +12,7 @@
  */
 import type pg from 'pg';
 import { hashPassword } from '@/fuse/auth/passwords';
+import { FIRST_NAMES as FIRST, LAST_NAMES as LAST } from './demo-data';
 
 export const SCALE_PASSWORD = 'scale-load-2026';
 export const SCALE_EMAIL_DOMAIN = 'scale.fuse.dev';
@@ -106,50 +107,6 @@ export type ScaleOptions = {
   progress?: (line: string, done: boolean) => void;
 };
 
-const FIRST = [
-  'Ava',
-  'Ben',
-  'Chloe',
-  'Dev',
-  'Elena',
-  'Farid',
-  'Grace',
-  'Hugo',
-  'Iris',
-  'Jonas',
-  'Kira',
-  'Liam',
-  'Maya',
-  'Noah',
-  'Olga',
-  'Pavel',
-  'Quinn',
-  'Rosa',
-  'Sami',
-  'Tara',
-];
-const LAST = [
-  'Adams',
-  'Baker',
-  'Costa',
-  'Dubois',
-  'Eriksen',
-  'Fischer',
-  'Garcia',
-  'Hansen',
-  'Ito',
-  'Jensen',
-  'Kowalski',
-  'Larsen',
-  'Moreau',
-  'Nguyen',
-  'Okafor',
-  'Petrov',
-  'Quist',
-  'Rossi',
-  'Silva',
-  'Tanaka',
-];
 const TRADES = ['Harbor', 'Cedar', 'Foundry', 'Northwind', 'Bluewave', 'Dockside', 'Evergreen', 'Helix', 'Kestrel', 'Summit'];
 /**
  * A deterministic id for generated row `key`: an md5 shaped as an RFC 4122 version-4 UUID (version

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParam } from '@/fuse/http/params';
+import { idParam, pageParams } from '@/fuse/http/params';
 import { textField } from '@/fuse/http/text-field';
 import { CLIENT_STATUSES } from './schema';
 
@@ -33,9 +33,6 @@ export const clientPatch = clientFields
     message: 'Nothing to change.',
   });
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
-
 export const clientListParams = z.object({
   status: z.enum(CLIENT_STATUSES, { error: `Status is one of ${CLIENT_STATUSES.join(', ')}.` }).optional(),
   q: textField()
@@ -43,16 +40,7 @@ export const clientListParams = z.object({
     .max(100, 'Search with at most 100 characters.')
     .optional()
     .transform((v) => v || undefined),
-  cursor: textField()
-    .max(256)
-    .optional()
-    .transform((v) => v || undefined),
-  limit: z.coerce
-    .number({ error: 'Limit is a number.' })
-    .int('Limit is a whole number.')
-    .min(1, 'Limit is at least 1.')
-    .max(MAX_PAGE_SIZE, `Limit is at most ${MAX_PAGE_SIZE}.`)
-    .default(DEFAULT_PAGE_SIZE),
+  ...pageParams,
 });
 
 /** `/api/clients/{id}`: an id that does not parse is a client not found. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParam } from '@/fuse/http/params';
+import { idParam, pageParams } from '@/fuse/http/params';
 import { textField } from '@/fuse/http/text-field';
 import { isKnownCurrency, MAX_AMOUNT_CENTS, parseDecimalToCents } from './money';
 import { INVOICE_STATUSES } from './schema';
@@ -91,9 +91,6 @@ export const invoicePatch = z.union([
 
 export type InvoicePatch = z.infer<typeof invoicePatch>;
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
-
 export const invoiceListParams = z.object({
   status: z.enum(INVOICE_STATUSES, { error: `Status is one of ${INVOICE_STATUSES.join(', ')}.` }).optional(),
   clientId: z.coerce.number({ error: 'clientId is a number.' }).int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
@@ -102,16 +99,7 @@ export const invoiceListParams = z.object({
     .max(40, 'Search with at most 40 characters.')
     .optional()
     .transform((v) => v || undefined),
-  cursor: textField()
-    .max(256)
-    .optional()
-    .transform((v) => v || undefined),
-  limit: z.coerce
-    .number({ error: 'Limit is a number.' })
-    .int('Limit is a whole number.')
-    .min(1, 'Limit is at least 1.')
-    .max(MAX_PAGE_SIZE, `Limit is at most ${MAX_PAGE_SIZE}.`)
-    .default(DEFAULT_PAGE_SIZE),
+  ...pageParams,
 });
 
 export const summaryParams = z.object({ currency: currencyField.optional() });
