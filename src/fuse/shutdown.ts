@@ -103,10 +103,6 @@ export function isShuttingDown(): boolean {
   return registry().signalled;
 }
 
-export function requestsInFlight(): number {
-  return registry().inFlight;
-}
-
 function waitForDrain(timeoutMs: number): Promise<boolean> {
   const r = registry();
   if (r.inFlight === 0) return Promise.resolve(true);

@@ -45,11 +45,6 @@ export const invoices = pgTable(
     index('invoices_paid_by_month')
       .on(t.businessId, t.paidOn, t.currency, t.clientId, t.amountCents)
       .where(sql`status = 'paid'`),
-    // Unpaid invoices by due day, a small part of the table. Since the totals (0007) no app query
-    // reads it (the summary reads finance_unpaid_days): a candidate to drop in a migration.
-    index('invoices_unpaid_by_due')
-      .on(t.businessId, t.dueOn, t.currency, t.amountCents)
-      .where(sql`status in ('sent', 'overdue')`),
     index('invoices_by_client').on(t.businessId, t.clientId, t.id),
     check('invoices_amount_nonnegative', sql`${t.amountCents} >= 0`),
     check('invoices_currency_iso', sql`${t.currency} ~ '^[A-Z]{3}$'`),

@@ -73,8 +73,3 @@ export function startOutboxRetention(getDb: () => Database, retentionDays: numbe
   globalForJob.fuseOutboxRetention = setInterval(() => void run(), everyMs);
   globalForJob.fuseOutboxRetention.unref();
 }
-
-export function stopOutboxRetention(): void {
-  if (globalForJob.fuseOutboxRetention) clearInterval(globalForJob.fuseOutboxRetention);
-  globalForJob.fuseOutboxRetention = undefined;
-}
