@@ -11,13 +11,14 @@ export async function register() {
     await startServer();
     // Socket address for the rate limiter, request tracking and SIGTERM handling (src/fuse/security/peer-address.ts).
     const [
-      { installPeerAddress, interceptHttpRequest, onHttpRequest },
+      { installPeerAddress, interceptHttpRequest, onHttpRequest, onHttpServer },
       { installGracefulShutdown, onShutdown, trackRequest },
       { timePageRequest },
       { interceptLiveRequest },
       { config },
       { closeDb, getDb },
       { startRevenueWindowJob },
+      { applyServerTimeouts },
     ] = await Promise.all([
       import('./fuse/security/peer-address'),
       import('./fuse/shutdown'),
@@ -26,8 +27,11 @@ export async function register() {
       import('./fuse/config'),
       import('./fuse/db/client'),
       import('./domains/finance/windows'),
+      import('./fuse/http/server-timeouts'),
     ]);
     installPeerAddress();
+    // Slow clients (headers or body trickled in) are cut off (src/fuse/http/server-timeouts.ts).
+    onHttpServer((server) => applyServerTimeouts(server, config().http));
     onHttpRequest((server, _req, res) => trackRequest(server, res));
     onHttpRequest((_server, req, res) => timePageRequest(req, res));
     // GET /api/live is served here, outside Next, for fan-out speed (src/fuse/live/node-transport.ts).

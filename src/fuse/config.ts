@@ -78,6 +78,12 @@ const envSchema = z.object({
   DB_QUERY_TIMEOUT_MS: numberFrom(5000).pipe(
     z.number().int('must be a whole number of milliseconds').min(100, 'must be at least 100 (milliseconds)'),
   ),
+  HTTP_HEADERS_TIMEOUT_MS: numberFrom(10_000).pipe(
+    z.number().int('must be a whole number of milliseconds').min(1000, 'must be at least 1000 (milliseconds)'),
+  ),
+  HTTP_REQUEST_TIMEOUT_MS: numberFrom(30_000).pipe(
+    z.number().int('must be a whole number of milliseconds').min(1000, 'must be at least 1000 (milliseconds)'),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   BACKUP_DIR: z
     .string()
@@ -145,6 +151,12 @@ export type FuseConfig = {
   redisCommandTimeoutMs: number;
   cdnUrl: string | null;
   shutdownGraceSeconds: number;
+  /**
+   * A client must send its request headers within `headersTimeoutMs` and the whole request (body
+   * included) within `requestTimeoutMs`, or its connection is closed (src/fuse/http/server-timeouts.ts).
+   * The answer is not bounded by them: a live stream stays open.
+   */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number };
   trustedProxies: string[];
   slowQueryMs: number;
   logLevel: string;
@@ -259,6 +271,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
     redisCommandTimeoutMs: Math.max(10, e.REDIS_COMMAND_TIMEOUT_MS),
     cdnUrl: e.CDN_URL ?? null,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: Math.max(e.HTTP_HEADERS_TIMEOUT_MS, e.HTTP_REQUEST_TIMEOUT_MS),
+    },
     trustedProxies: e.TRUSTED_PROXIES.split(',')
       .map((s) => s.trim())
       .filter(Boolean),
