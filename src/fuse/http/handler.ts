@@ -32,7 +32,13 @@ export function errorResponse(err: unknown, request?: Request, log: Logger = log
   if (err instanceof NotFoundError) return json({ error: err.message }, { status: 404 });
   if (err instanceof ConflictError) return json({ error: err.message }, { status: 409 });
   // A database that does not answer in time (or at all) is a 503 with Retry-After below, not a 500.
-  err = databaseUnavailable(err) ?? err;
+  const unavailable = databaseUnavailable(err);
+  if (unavailable) {
+    // Logged (with the request id) but not captured per request: an outage would flood the error
+    // tracker; /api/ready, the pool's error log and the metrics already say the database is down.
+    log.warn({ err: unavailable.cause ?? unavailable }, 'database unavailable: answered 503');
+    err = unavailable;
+  }
   const status = (err as { status?: number })?.status;
   if (typeof status === 'number' && ((status >= 400 && status < 500) || status === 503)) {
     // Rate-limit errors carry Retry-After / RateLimit-* headers.
