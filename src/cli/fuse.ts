@@ -13,7 +13,7 @@ import path from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { startEmbeddedDatabase } from '@/fuse/db/embedded';
-import { buildIfStale } from '@/fuse/tooling/build';
+import { buildIfStale, processAlive } from '@/fuse/tooling/build';
 import { migrateDatabase } from '@/fuse/db/migrate';
 import { makePrivate, writePrivateFile } from '@/fuse/tooling/private-files';
 import { parseCommandLine, UsageError } from './args';
@@ -40,15 +40,6 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The configured database the command works on (for messages about it); null: the embedded one. */
 let configuredDatabase: { url: string; variable: string } | null = null;
 
@@ -66,7 +57,7 @@ async function database(): Promise<{ url: string; embedded: boolean; stop: () =>
   if (existsSync(EMBEDDED_INFO)) {
     // Another fuse process already serves the embedded database: share it rather than open the files twice.
     const info = JSON.parse(readFileSync(EMBEDDED_INFO, 'utf8')) as { pid: number; port: number; url: string };
-    if (alive(info.pid) && (await portOpen(info.port))) return { url: info.url, embedded: true, stop: async () => {} };
+    if (processAlive(info.pid) && (await portOpen(info.port))) return { url: info.url, embedded: true, stop: async () => {} };
     unlinkSync(EMBEDDED_INFO);
   }
   say(`starting the embedded database in ${path.relative(process.cwd(), EMBEDDED_DIR) || EMBEDDED_DIR}`);

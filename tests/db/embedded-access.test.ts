@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/fuse/db/embedded';
+import { looseEntries } from '../setup/file-modes';
 
 /**
  * The embedded database is a TCP port on 127.0.0.1 that every local user can reach: it admits only
@@ -183,21 +184,6 @@ describe('the embedded database admits only a client with its password', () => {
     expect(reply.toString()).toContain('password authentication failed');
   });
 });
-
-/** Every entry under `dir` whose mode is not 0700 (directories) or 0600 (files). */
-function looseEntries(dir: string): string[] {
-  const loose: string[] = [];
-  const walk = (entry: string) => {
-    const stat = lstatSync(entry);
-    const mode = stat.mode & 0o777;
-    if (stat.isDirectory()) {
-      if (mode !== 0o700) loose.push(`${entry} ${mode.toString(8)}`);
-      for (const name of readdirSync(entry)) walk(path.join(entry, name));
-    } else if (stat.isFile() && mode !== 0o600) loose.push(`${entry} ${mode.toString(8)}`);
-  };
-  walk(dir);
-  return loose;
-}
 
 describe('the embedded database keeps its files private', () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'fuse-embedded-modes-'));

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/cli/demo-data';
 import { createPostgresDatabase } from '../setup/databases';
 import { freePort, startAppServer, TEST_DIST_DIR, TEST_SECRET } from '../setup/app-server';
+import { looseEntries } from '../setup/file-modes';
 
 /**
  * The `fuse` command as a user runs it (`node scripts/start.mjs …`, what `npm start` and
@@ -93,21 +94,6 @@ function listeningAddresses(port: number): string[] {
     }
   }
   return found;
-}
-
-/** Every entry under `dir` whose mode is not 0700 (directories) or 0600 (files). */
-function looseEntries(dir: string): string[] {
-  const loose: string[] = [];
-  const walk = (entry: string) => {
-    const stat = lstatSync(entry);
-    const mode = stat.mode & 0o777;
-    if (stat.isDirectory()) {
-      if (mode !== 0o700) loose.push(`${entry} ${mode.toString(8)}`);
-      for (const name of readdirSync(entry)) walk(path.join(entry, name));
-    } else if (stat.isFile() && mode !== 0o600) loose.push(`${entry} ${mode.toString(8)}`);
-  };
-  walk(dir);
-  return loose;
 }
 
 describe('the demo accounts never reach a production database on DATABASE_URL', () => {

@@ -6,7 +6,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { seedDemo } from '../../src/cli/demo-data';
 import { migrateDatabase } from '../../src/fuse/db/migrate';
-import { freePort } from '../../src/fuse/tooling/build';
+import { freePort, processAlive } from '../../src/fuse/tooling/build';
 
 /**
  * A PostgreSQL server of the test's own (initdb into a temporary directory, its own port), for
@@ -106,7 +106,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       signal('SIGKILL');
       rmSync(path.join(data, 'postmaster.pid'), { force: true });
       // Wait until the processes are gone, so a start binds the port again.
-      for (let i = 0; i < 100 && before.some((pid) => alive(pid)); i++) spawnSync('sleep', ['0.05']);
+      for (let i = 0; i < 100 && before.some((pid) => processAlive(pid)); i++) spawnSync('sleep', ['0.05']);
     },
     start,
     restart: () => run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-m', 'fast', '-w', '-t', '30', 'restart']),
@@ -126,14 +126,5 @@ export async function seededPrivatePostgres(): Promise<PrivatePostgres> {
   } catch (err) {
     server.stop();
     throw err;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

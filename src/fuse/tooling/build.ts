@@ -71,3 +71,13 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Whether a process with this pid is running (signal 0 checks without sending anything). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
