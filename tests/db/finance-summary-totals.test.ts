@@ -275,8 +275,13 @@ describeEachDatabase('finance: summary from running totals', ({ kind, db: getDb 
       (
         await db.execute<{ m: string }>(sql`select first_month::text as m from finance_revenue_windows where business_id = ${businessId} order by 1`)
       ).rows.map((r) => r.m);
-    const now = new Date();
-    const [y, m] = [now.getUTCFullYear(), now.getUTCMonth()];
+    // The month as Tokyo's calendar has it now: the summary below builds Tokyo's window for its own
+    // today, so in the last hours of a UTC month (already the 1st in Tokyo) a UTC month would be off by one.
+    const [ty, tm] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit' })
+      .format(new Date())
+      .split('-')
+      .map(Number);
+    const [y, m] = [ty!, tm! - 1];
     const iso = (d: number) => new Date(d).toISOString().slice(0, 10);
     const nextWindow = iso(Date.UTC(y, m - 10, 1));
 
