@@ -5,10 +5,11 @@ import { baseEnv, CAPTAIN, DEMO_PASSWORD } from './hardening-support';
 
 type Outcome = { status: number } | { error: string; responded: boolean };
 
-/** One request on a fresh connection (no keep-alive): refused, or answered in full. */
-function request(port: number, method: string, path: string, body?: string): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const req = http.request(
+/** A request on a fresh connection (no keep-alive), not yet ended: refused, or answered in full. */
+function open(port: number, method: string, path: string, body?: string): { req: http.ClientRequest; outcome: Promise<Outcome> } {
+  let req!: http.ClientRequest;
+  const outcome = new Promise<Outcome>((resolve) => {
+    req = http.request(
       {
         host: '127.0.0.1',
         port,
@@ -24,8 +25,23 @@ function request(port: number, method: string, path: string, body?: string): Pro
       },
     );
     req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message, responded: false }));
-    req.end(body);
   });
+  return { req, outcome };
+}
+
+function request(port: number, method: string, path: string, body?: string): Promise<Outcome> {
+  const { req, outcome } = open(port, method, path, body);
+  req.end(body);
+  return outcome;
+}
+
+/** A POST whose body is sent in two halves: in flight on the server until `finish()` sends the rest. */
+function heldRequest(port: number, path: string, body: string): { outcome: Promise<Outcome>; finish: () => void } {
+  const { req, outcome } = open(port, 'POST', path, body);
+  const half = Math.floor(body.length / 2);
+  req.flushHeaders();
+  req.write(body.slice(0, half));
+  return { outcome, finish: () => req.end(body.slice(half)) };
 }
 
 describe('hardening: graceful shutdown', () => {
@@ -66,10 +82,19 @@ describe('hardening: graceful shutdown', () => {
     const deadline = Date.now() + 60_000;
     while (outcomes.length < 16 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const answeredBefore = outcomes.length;
+    // One request is surely in flight at the signal, whatever the machine's speed: its headers and
+    // half its body are sent before SIGTERM, the rest after.
+    const held = heldRequest(server.port, '/api/auth/sign-in', signIn);
+    await new Promise((r) => setTimeout(r, 300));
     const exit = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
     server.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 100));
+    held.finish();
     await load;
+    const heldOutcome = await held.outcome;
     const code = await exit;
+
+    expect(heldOutcome).toEqual({ status: 200 });
 
     expect(answeredBefore).toBeGreaterThan(0);
     const answered = outcomes.filter((o): o is { status: number } => 'status' in o);
