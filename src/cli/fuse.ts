@@ -40,6 +40,11 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+/** An embedded database that keeps stopping is given up on rather than started again forever. */
+const MAX_EMBEDDED_RESTARTS_PER_MINUTE = 3;
+/** Set when the embedded database stopped and could not be started again: FUSE exits with code 1. */
+let embeddedDatabaseLost = false;
+
 /** The configured database the command works on (for messages about it); null: the embedded one. */
 let configuredDatabase: { url: string; variable: string } | null = null;
 
@@ -62,13 +67,46 @@ async function database(): Promise<{ url: string; embedded: boolean; stop: () =>
   }
   say(`starting the embedded database in ${path.relative(process.cwd(), EMBEDDED_DIR) || EMBEDDED_DIR}`);
   makePrivate(DATA_DIR);
-  const db = await startEmbeddedDatabase(EMBEDDED_DIR);
+  let db = await startEmbeddedDatabase(EMBEDDED_DIR);
   // The URL holds the database's password: this file is for this user only, like the directory.
-  writePrivateFile(EMBEDDED_INFO, JSON.stringify({ pid: db.child.pid, port: db.port, url: db.url }));
+  const record = () => writePrivateFile(EMBEDDED_INFO, JSON.stringify({ pid: db.child.pid, port: db.port, url: db.url }));
+  record();
+  let stopping = false;
+  const restarts: number[] = [];
+  const giveUp = (reason: string) => {
+    // Without its database the app can only answer 503: stop, so that whatever runs FUSE sees it.
+    say(`${reason}: stopping FUSE`);
+    embeddedDatabaseLost = true;
+    process.kill(process.pid, 'SIGTERM');
+  };
+  // A crashed or killed embedded database (a signal it could not handle, or an error exit) is started
+  // again on the same files, port and password, so the app's connections find it at the same URL:
+  // what it acknowledged is on disk (docs/operations/faults.md). Exit code 0 is a stop it was asked for.
+  const watch = () =>
+    db.child.once('exit', (code, signal) => {
+      if (stopping || code === 0) return;
+      const now = Date.now();
+      restarts.push(now);
+      while (restarts[0]! < now - 60_000) restarts.shift();
+      if (restarts.length > MAX_EMBEDDED_RESTARTS_PER_MINUTE) return giveUp(`the embedded database stopped ${restarts.length} times within a minute`);
+      say(`the embedded database stopped (${signal ?? `exit code ${code}`}); starting it again`);
+      db.restart().then(
+        async (started) => {
+          db = started;
+          if (stopping) return void (await db.stop());
+          record();
+          watch();
+          say('the embedded database is running again');
+        },
+        (err: unknown) => giveUp(`the embedded database did not start again (${err instanceof Error ? err.message : String(err)})`),
+      );
+    });
+  watch();
   return {
     url: db.url,
     embedded: true,
     stop: async () => {
+      stopping = true;
       if (existsSync(EMBEDDED_INFO)) unlinkSync(EMBEDDED_INFO);
       await db.stop();
     },
@@ -198,7 +236,7 @@ async function serve(mode: 'start' | 'dev', demoFlag: boolean) {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   const code = await new Promise<number>((resolve) => next.once('exit', (c) => resolve(c ?? 0)));
   await db.stop();
-  process.exit(code);
+  process.exit(embeddedDatabaseLost ? 1 : code);
 }
 
 async function main() {

@@ -232,3 +232,37 @@ describe('the embedded database keeps its files private', () => {
     }
   });
 });
+
+describe('the embedded database killed (kill -9)', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'fuse-embedded-kill-'));
+  const dataDir = path.join(root, 'pglite');
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('stops at once after it was killed, and starts again at the same URL with every committed row', async () => {
+    const db = await startEmbeddedDatabase(dataDir);
+    let again: EmbeddedDatabase | undefined;
+    try {
+      const client = await connect(db.url);
+      client.on('error', () => undefined); // the kill below breaks its connection
+      await client.query('create table kept (n int)');
+      for (let n = 1; n <= 50; n++) await client.query('insert into kept values ($1)', [n]);
+      const exited = new Promise((resolve) => db.child.once('exit', resolve));
+      db.child.kill('SIGKILL');
+      await exited;
+      await client.end().catch(() => undefined);
+      // 'exit' has been emitted already: stop() must not wait for it again.
+      await expect(Promise.race([db.stop().then(() => 'stopped'), new Promise((r) => setTimeout(() => r('waiting'), 2_000))])).resolves.toBe(
+        'stopped',
+      );
+
+      again = await db.restart();
+      expect(again.url).toBe(db.url);
+      const reconnected = await connect(db.url);
+      expect((await reconnected.query('select count(*)::int as n, sum(n)::int as total from kept')).rows).toEqual([{ n: 50, total: 1275 }]);
+      await reconnected.end();
+    } finally {
+      await again?.stop();
+      await db.stop();
+    }
+  });
+});

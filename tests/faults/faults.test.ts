@@ -7,6 +7,7 @@ import { freePort, startAppServer, type AppServer } from '../setup/app-server';
 import { seededPrivatePostgres, type PrivatePostgres } from '../setup/private-postgres';
 import { baseEnv, signInCookie } from '../e2e/hardening-support';
 import { openStream, type OpenStream } from '../e2e/live-helpers';
+import { figures, sleep, startLoad, startWrites, writtenRows, type Figures } from './load';
 
 /**
  * The fault suite: a bounded load against the production build while its PostgreSQL and Redis
@@ -16,14 +17,9 @@ import { openStream, type OpenStream } from '../e2e/live-helpers';
  */
 const QUERY_TIMEOUT_MS = 2_000;
 const GRACE_SECONDS = 10;
-/** A request without an answer after this long is counted as hung. */
-const HUNG_MS = 12_000;
-const WORKERS = 4;
 /** The slow-client bounds the suite's server runs with (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS). */
 const HEADERS_TIMEOUT_MS = 2_000;
 const REQUEST_TIMEOUT_MS = 4_000;
-
-type Outcome = { startedAt: number; ms: number; status: number | 'hung' | 'error' };
 
 /** A redis-server of the suite's own that can be frozen, killed and started again on the same port. */
 async function privateRedis(): Promise<{
@@ -49,106 +45,6 @@ async function privateRedis(): Promise<{
   start();
   await new Promise((r) => setTimeout(r, 300));
   return { url: `redis://127.0.0.1:${port}`, freeze: () => child.kill('SIGSTOP'), thaw: () => child.kill('SIGCONT'), kill, start, stop: kill };
-}
-
-/** Workers sending signed-in reads (database, rate limiter in Redis) back to back until stopped. */
-function startLoad(url: string, cookie: string) {
-  const outcomes: Outcome[] = [];
-  let running = true;
-  const worker = async () => {
-    while (running) {
-      const startedAt = performance.now();
-      let status: Outcome['status'];
-      try {
-        const res = await fetch(`${url}/api/clients`, { headers: { cookie }, signal: AbortSignal.timeout(HUNG_MS) });
-        await res.arrayBuffer();
-        status = res.status;
-      } catch (err) {
-        status = (err as Error).name === 'TimeoutError' ? 'hung' : 'error';
-      }
-      outcomes.push({ startedAt, ms: performance.now() - startedAt, status });
-      await new Promise((r) => setTimeout(r, status === 'error' ? 100 : 20));
-    }
-  };
-  const done = Promise.all(Array.from({ length: WORKERS }, worker));
-  return {
-    outcomes,
-    stop: async () => {
-      running = false;
-      await done;
-    },
-  };
-}
-
-type Figures = { sent: number; answered: number; fiveXX: number; hung: number; maxMs: number; recoveryMs: number | null };
-
-function figures(name: string, outcomes: Outcome[], faultEndedAt: number | null, extra = ''): Figures {
-  const answered = outcomes.filter((o) => typeof o.status === 'number');
-  const firstOk = faultEndedAt === null ? undefined : outcomes.find((o) => o.startedAt >= faultEndedAt && o.status === 200);
-  const f: Figures = {
-    sent: outcomes.length,
-    answered: answered.length,
-    fiveXX: answered.filter((o) => (o.status as number) >= 500).length,
-    hung: outcomes.filter((o) => o.status === 'hung').length,
-    maxMs: Math.round(Math.max(0, ...outcomes.map((o) => o.ms))),
-    recoveryMs: firstOk && faultEndedAt !== null ? Math.round(firstOk.startedAt + firstOk.ms - faultEndedAt) : null,
-  };
-  console.log(
-    `fault ${name.padEnd(28)} sent=${f.sent} answered=${f.answered} 5xx=${f.fiveXX} hung=${f.hung} max=${f.maxMs}ms recovery=${f.recoveryMs === null ? '-' : `${f.recoveryMs}ms`}${extra}`,
-  );
-  return f;
-}
-
-/**
- * Writers creating a client and then an invoice for it, back to back, each with an
- * Idempotency-Key (so each create writes three rows in one transaction). `created`: the keys of
- * the creates the client got a 201 for.
- */
-function startWrites(url: string, cookie: string, prefix: string) {
-  const outcomes: Outcome[] = [];
-  const created: string[] = [];
-  let running = true;
-  let n = 0;
-  const post = async (path: string, key: string, body: object): Promise<unknown> => {
-    const startedAt = performance.now();
-    let status: Outcome['status'];
-    let answer: unknown = null;
-    try {
-      const res = await fetch(`${url}${path}`, {
-        method: 'POST',
-        headers: { cookie, 'content-type': 'application/json', 'idempotency-key': key, 'x-mutation-id': key },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(HUNG_MS),
-      });
-      answer = await res.json().catch(() => null);
-      status = res.status;
-      if (status === 201) created.push(key);
-    } catch (err) {
-      status = (err as Error).name === 'TimeoutError' ? 'hung' : 'error';
-    }
-    outcomes.push({ startedAt, ms: performance.now() - startedAt, status });
-    return status === 201 ? answer : null;
-  };
-  const worker = async () => {
-    while (running) {
-      const i = n++;
-      const client = (await post('/api/clients', `${prefix}-c${i}`, { email: `${prefix}-${i}@example.com`, firstName: 'Kai', lastName: 'Nine' })) as {
-        id: number;
-      } | null;
-      if (client && running)
-        await post('/api/invoices', `${prefix}-i${i}`, { clientId: client.id, number: `K${prefix.slice(6)}-${i}`, amountCents: 1234 });
-      if (!client) await sleep(100);
-    }
-  };
-  const done = Promise.all(Array.from({ length: WORKERS }, worker));
-  return {
-    outcomes,
-    created,
-    stop: async () => {
-      running = false;
-      await done;
-    },
-  };
 }
 
 /**
@@ -178,8 +74,6 @@ function slowClient(port: number, kind: 'headers' | 'body') {
   });
   return state;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('faults under load', () => {
   let db: PrivatePostgres;
@@ -303,8 +197,7 @@ describe('faults under load', () => {
     const run = randomUUID().slice(0, 8);
     const sql = new pg.Pool({ connectionString: db.url, max: 1 });
     try {
-      const outboxBefore = Number((await sql.query('select coalesce(max(id), 0) as id from outbox')).rows[0].id);
-      const writes = startWrites(server.url, cookie, `kill9-${run}`);
+      const writes = startWrites(server.url, cookie, run);
       await sleep(1_500);
       const killedAt = performance.now();
       await server.stop('SIGKILL');
@@ -314,41 +207,18 @@ describe('faults under load', () => {
       const recoveryMs = Math.round(performance.now() - killedAt);
       const answered = writes.outcomes.filter((o) => typeof o.status === 'number');
       const cut = writes.outcomes.filter((o) => o.status === 'error').length;
-      // Each create is one transaction of three rows: the client or invoice, its outbox change, its idempotency key.
-      const { rows } = await sql.query(
-        `select
-           (select count(*) from clients c where c.email like $1 and not exists
-              (select 1 from outbox o where o.domain = 'clients' and o.kind = 'upsert' and o.entity_id = c.id::text)) as clients_without_change,
-           (select count(*) from outbox o where o.id > $2 and o.domain = 'clients' and o.data->>'email' like $1 and not exists
-              (select 1 from clients c where c.id::text = o.entity_id)) as changes_without_client,
-           (select count(*) from invoices i where i.number like $3 and not exists
-              (select 1 from outbox o where o.domain = 'finance' and o.kind = 'upsert' and o.entity_id = i.id::text)) as invoices_without_change,
-           (select count(*) from outbox o where o.id > $2 and o.domain = 'finance' and o.data->>'number' like $3 and not exists
-              (select 1 from invoices i where i.id::text = o.entity_id)) as changes_without_invoice,
-           (select count(*) from idempotency_keys k where k.key like $4 and not exists
-              (select 1 from outbox o where o.id > $2 and o.mutation_id = k.key)) as keys_without_change,
-           (select count(*) from outbox o where o.id > $2 and o.mutation_id like $4 and not exists
-              (select 1 from idempotency_keys k where k.key = o.mutation_id)) as changes_without_key,
-           (select count(*) from clients c where c.email like $1) as clients,
-           (select count(*) from invoices i where i.number like $3) as invoices`,
-        [`kill9-${run}-%`, outboxBefore, `K${run}-%`, `kill9-${run}-%`],
-      );
-      const r = Object.fromEntries(Object.entries(rows[0] as Record<string, string>).map(([k, v]) => [k, Number(v)]));
-      const { clients, invoices, ...orphans } = r;
-      const halfWritten = Object.values(orphans).reduce((a, b) => a + b, 0);
-      const acknowledged = writes.created.length;
-      const ackPresent = Number((await sql.query('select count(*) as n from idempotency_keys where key = any($1)', [writes.created])).rows[0].n);
+      const rows = await writtenRows(sql, run, writes.created);
       const f = figures(
         'app-killed-mid-writes',
         writes.outcomes,
         null,
-        ` cut=${cut} rows=${clients}+${invoices} half-written=${halfWritten} acknowledged=${acknowledged} present=${ackPresent} restart=${recoveryMs}ms`,
+        ` cut=${cut} rows=${rows.clients}+${rows.invoices} half-written=${rows.halfWritten} acknowledged=${writes.created.length} present=${rows.present} restart=${recoveryMs}ms`,
       );
       expect(answered.length).toBeGreaterThan(0);
       expect(f.hung).toBe(0);
       expect(f.fiveXX).toBe(0);
-      expect(halfWritten, JSON.stringify(r)).toBe(0);
-      expect(ackPresent).toBe(acknowledged);
+      expect(rows.halfWritten, JSON.stringify(rows.orphans)).toBe(0);
+      expect(rows.present).toBe(writes.created.length);
       const res = await fetch(`${server.url}/api/clients`, { headers: { cookie } });
       expect(res.status).toBe(200);
     } finally {

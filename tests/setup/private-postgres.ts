@@ -29,8 +29,9 @@ export type PrivatePostgres = {
 
 const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
+/** Whether initdb is installed. Under CI=true it must be: a test that needs it runs, and fails, rather than skipping. */
 export function privatePostgresAvailable(): boolean {
-  return spawnSync(path.join(BIN, 'initdb'), ['--version']).status === 0;
+  return Boolean(process.env.CI) || spawnSync(path.join(BIN, 'initdb'), ['--version']).status === 0;
 }
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {

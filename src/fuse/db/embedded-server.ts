@@ -4,7 +4,7 @@
  * a process with the web server; over a socket, the app uses the same `pg` driver as in production.
  *
  * Run as a child process: argv[2] is the data directory (or `memory://`), argv[3] the port (0: any),
- * FUSE_EMBEDDED_PASSWORD the password clients must give. It prints one JSON line, {"port": N}, once
+ * FUSE_EMBEDDED_PASSWORD the password clients must give. It prints one JSON line, {"port", "socketDir"}, once
  * it accepts connections, and exits when its parent goes away.
  *
  * pglite-socket has no authentication, so it listens on a Unix socket in a directory only this user
@@ -55,7 +55,8 @@ async function main() {
       resolve(typeof address === 'object' && address ? address.port : 0);
     });
   });
-  process.stdout.write(JSON.stringify({ port }) + '\n');
+  // The socket directory too: after a kill -9 this process cannot remove it, its parent does.
+  process.stdout.write(JSON.stringify({ port, socketDir }) + '\n');
 
   let stopping = false;
   const stop = async () => {
