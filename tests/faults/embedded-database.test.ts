@@ -98,7 +98,7 @@ it(
     try {
       const rows = await writtenRows(sql, run, writes.created);
       const f = figures(
-        'embedded-db-killed-mid-writes',
+        'embedded-db-killed-writes',
         writes.outcomes,
         killedAt,
         ` rows=${rows.clients}+${rows.invoices} half-written=${rows.halfWritten} acknowledged=${writes.created.length} present=${rows.present} in-flight=${inFlight} statuses=${statuses.join(',')} start=${startMs}ms`,
