@@ -109,7 +109,7 @@ it(
       expect(rows.present).toBe(writes.created.length);
       expect(rows.halfWritten, JSON.stringify(rows.orphans)).toBe(0);
       expect(f.hung).toBe(0);
-      // While it is away the app answers 503 (with Retry-After), never a 500.
+      // While it is away the app answers 503, never a 500.
       expect(
         statuses.filter((s) => typeof s !== 'number' || (s >= 300 && s !== 503)),
         fuse.output(),
