@@ -75,7 +75,7 @@ it(
     const cookie = await signInCookie(url);
     const run = randomUUID().slice(0, 8);
     const writes = startWrites(url, cookie, run);
-    await sleep(3_000);
+    await writes.acknowledged(20);
     const { pid } = JSON.parse(readFileSync(path.join(dataDir, 'embedded.json'), 'utf8')) as { pid: number };
     const killedAt = performance.now();
     process.kill(pid, 'SIGKILL');

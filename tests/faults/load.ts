@@ -107,6 +107,11 @@ export function startWrites(url: string, cookie: string, run: string) {
   return {
     outcomes,
     created,
+    /** Resolves once `count` creates are acknowledged (or `timeoutMs` passed): the fault comes mid-load, whatever the machine's speed. */
+    acknowledged: async (count: number, timeoutMs = 30_000) => {
+      const deadline = performance.now() + timeoutMs;
+      while (created.length < count && performance.now() < deadline) await sleep(50);
+    },
     stop: async () => {
       running = false;
       await done;
