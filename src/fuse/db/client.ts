@@ -154,7 +154,7 @@ export function getDb(): Database {
   if (!globalForDb.fuseDb) {
     const { database } = config();
     if (!database.url) throw new ConfigError(MISSING_DATABASE_MESSAGE);
-    // The embedded database (PGlite) runs one statement at a time in the CLI's process: the client bound is enough.
+    // The embedded database (PGlite) runs one statement at a time in a child process of the CLI: the client bound is enough.
     const pool = createPool(database.url, database.poolMax, database.queryTimeoutMs, { statementTimeout: !database.embedded });
     globalForDb.fuseDb = { pool, db: drizzle({ client: pool }) };
   }
