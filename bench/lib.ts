@@ -239,6 +239,45 @@ export async function signInCookie(baseUrl: string, email: string, password: str
   return cookies.join('; ');
 }
 
+/**
+ * CPU seconds a process (and the children it waited for) has used, read from /proc every 250 ms so
+ * the last reading is at most that old when it exits. Linux only; null elsewhere.
+ */
+export function cpuMeter(pid: number | undefined): { seconds: () => number | null; stop: () => number | null } {
+  const ticks = 100; // USER_HZ: 100 on every Linux the benchmarks run on.
+  const read = (): number | null => {
+    try {
+      // Fields after the command name (which may hold spaces): utime stime cutime cstime are 14–17.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / ticks;
+    } catch {
+      return null;
+    }
+  };
+  const start = pid ? read() : null;
+  let last = start;
+  const timer = setInterval(() => {
+    const now = read();
+    if (now !== null) last = now;
+  }, 250);
+  timer.unref();
+  const used = () => (start === null || last === null ? null : last - start);
+  return {
+    seconds: () => {
+      const now = read();
+      if (now !== null) last = now;
+      return used();
+    },
+    stop: () => {
+      clearInterval(timer);
+      const now = read();
+      if (now !== null) last = now;
+      return used();
+    },
+  };
+}
+
 export function machine(postgres: string) {
   const cpus = os.cpus();
   return {
