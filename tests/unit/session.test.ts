@@ -196,7 +196,9 @@ describe('session token', () => {
     // Refused: a payload that is not a JSON object, though signed.
     for (const payload of ['not json', '[1,2]', 'null', '42']) {
       const signingInput = `${b64url({ alg: 'HS256' })}.${Buffer.from(payload).toString('base64url')}`;
-      expect(await verifySessionToken(`${signingInput}.${createHmac('sha256', SECRET).update(signingInput).digest('base64url')}`, [SECRET])).toBeNull();
+      expect(
+        await verifySessionToken(`${signingInput}.${createHmac('sha256', SECRET).update(signingInput).digest('base64url')}`, [SECRET]),
+      ).toBeNull();
     }
     // Refused: not yet valid, exp not a number, a truncated or padded signature, characters outside base64url.
     expect(await verifySessionToken(sign({ alg: 'HS256' }, { ...claims, nbf: claims.iat + 600 }), [SECRET])).toBeNull();
