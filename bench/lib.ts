@@ -2,8 +2,9 @@
  * What the benchmark, the load test and the scale demo share: the scale-target database, the production
  * build, an app server started on it, and a signed-in session cookie.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -146,6 +147,77 @@ export async function startRawFloor(): Promise<Server> {
   return { url, port: p, child, output: () => '', stop: stopper(child) };
 }
 
+/** The bare Next.js floor (bench/bare-next): the same work as FUSE's client list, nothing of FUSE. */
+export const BARE_NEXT_DIR = path.join(ROOT, 'bench/bare-next');
+const BARE_STAMP = path.join(BARE_NEXT_DIR, '.next/fuse-bench-inputs');
+
+/** A hash of what the bare build is made from: its own files and the installed Next.js version. */
+function bareInputs(dir = BARE_NEXT_DIR, hash = createHash('sha256')): string {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name === '.next' || entry.name === 'node_modules') continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) bareInputs(full, hash);
+    else hash.update(path.relative(BARE_NEXT_DIR, full)).update('\0').update(readFileSync(full)).update('\0');
+  }
+  if (dir === BARE_NEXT_DIR) hash.update(readFileSync(path.join(ROOT, 'node_modules/next/package.json')));
+  return dir === BARE_NEXT_DIR ? hash.digest('hex') : '';
+}
+
+const bareNext = () => path.join(BARE_NEXT_DIR, 'node_modules/next/dist/bin/next');
+
+/**
+ * The bare app is its own Next.js root (with the repository as root, Next finds and builds the
+ * repository's src/instrumentation.ts and src/proxy.ts into it), and a root cannot read files
+ * outside itself: its node_modules is a hard-linked copy of the repository's (no disk, a second).
+ * It runs its own copy of next, so there is one React.
+ */
+function linkBareModules(): void {
+  const own = path.join(BARE_NEXT_DIR, 'node_modules/next/package.json');
+  const repo = path.join(ROOT, 'node_modules/next/package.json');
+  if (existsSync(own) && readFileSync(own, 'utf8') === readFileSync(repo, 'utf8')) return;
+  rmSync(path.join(BARE_NEXT_DIR, 'node_modules'), { recursive: true, force: true });
+  const r = spawnSync('cp', ['-al', path.join(ROOT, 'node_modules'), path.join(BARE_NEXT_DIR, 'node_modules')], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('could not link node_modules into bench/bare-next');
+}
+
+/** Builds the bare floor unless its last build was made from the same inputs. */
+export function buildBareNext(): void {
+  linkBareModules();
+  const inputs = bareInputs();
+  if (existsSync(BARE_STAMP) && readFileSync(BARE_STAMP, 'utf8') === inputs) return log('reusing the bare Next.js build in bench/bare-next/.next');
+  log('next build → bench/bare-next/.next (first run, or its files changed)');
+  const t = Date.now();
+  const r = spawnSync(process.execPath, [bareNext(), 'build'], {
+    cwd: BARE_NEXT_DIR,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  if (r.status !== 0) throw new Error(`next build of bench/bare-next failed (exit ${r.status})`);
+  writeFileSync(BARE_STAMP, inputs);
+  log(`built the bare Next.js floor in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+}
+
+/** `next start` of the bare floor on the same database, verifying cookies with the same secret. */
+export async function startBareNext(databaseUrl: string, options: { nodeArgs?: string[] } = {}): Promise<Server> {
+  const p = await freePort();
+  let out = '';
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bareNext(), 'start', '-p', String(p), '-H', '127.0.0.1'], {
+    cwd: BARE_NEXT_DIR,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', DATABASE_URL: databaseUrl, SESSION_SECRET: BENCH_SECRET },
+  });
+  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  const url = `http://127.0.0.1:${p}`;
+  try {
+    await waitFor(`${url}/api/clients`, child, () => out);
+  } catch (err) {
+    await stopper(child)();
+    throw err;
+  }
+  return { url, port: p, child, output: () => out, stop: stopper(child) };
+}
+
 /** Signs in through the real endpoint and returns the Cookie header value. */
 export async function signInCookie(baseUrl: string, email: string, password: string): Promise<string> {
   let res: Response;
@@ -165,6 +237,45 @@ export async function signInCookie(baseUrl: string, email: string, password: str
   const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
   if (cookies.length === 0) throw new Error('sign-in returned no cookie');
   return cookies.join('; ');
+}
+
+/**
+ * CPU seconds a process (and the children it waited for) has used, read from /proc every 250 ms so
+ * the last reading is at most that old when it exits. Linux only; null elsewhere.
+ */
+export function cpuMeter(pid: number | undefined): { seconds: () => number | null; stop: () => number | null } {
+  const ticks = 100; // USER_HZ: 100 on every Linux the benchmarks run on.
+  const read = (): number | null => {
+    try {
+      // Fields after the command name (which may hold spaces): utime stime cutime cstime are 14–17.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / ticks;
+    } catch {
+      return null;
+    }
+  };
+  const start = pid ? read() : null;
+  let last = start;
+  const timer = setInterval(() => {
+    const now = read();
+    if (now !== null) last = now;
+  }, 250);
+  timer.unref();
+  const used = () => (start === null || last === null ? null : last - start);
+  return {
+    seconds: () => {
+      const now = read();
+      if (now !== null) last = now;
+      return used();
+    },
+    stop: () => {
+      clearInterval(timer);
+      const now = read();
+      if (now !== null) last = now;
+      return used();
+    },
+  };
 }
 
 export function machine(postgres: string) {

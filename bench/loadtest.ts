@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { arg, buildIfNeeded, ensureScaleDatabase, flag, log, machine, ROOT, startApp, today, type Server } from './lib';
+import { arg, buildIfNeeded, cpuMeter, ensureScaleDatabase, flag, log, machine, ROOT, startApp, today, type Server } from './lib';
 import { renderSvg, type LoadPoint } from './report';
 
 export type Profile = 'seed' | 'short' | 'knee';
@@ -117,7 +117,13 @@ export function loadtestMarkdown(s: LoadtestSummary, when: string): string {
 type Phase = { name: string; duration: number; arrivalRate: number };
 
 /** Runs artillery.yml against `target` (its seed or short phases, or `phases` instead), returning the parsed summary. */
-export async function runArtillery(target: string, short: boolean, outFile: string, phases?: Phase[]): Promise<LoadtestSummary> {
+export async function runArtillery(
+  target: string,
+  short: boolean,
+  outFile: string,
+  phases?: Phase[],
+  cpu: { generatorSeconds?: number | null } = {},
+): Promise<LoadtestSummary> {
   const bin = path.join(ROOT, 'bench/node_modules/.bin/artillery');
   const args = [
     'run',
@@ -147,7 +153,10 @@ export async function runArtillery(target: string, short: boolean, outFile: stri
     for (const line of d.toString().split('\n'))
       if (/http\.codes|response_time\.p99|vusers\.failed|errors\./.test(line)) process.stderr.write(`  ${line.trim()}\n`);
   });
+  // The generator's own CPU: on one machine it competes with the server for the same cores.
+  const meter = cpuMeter(child.pid);
   const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)));
+  cpu.generatorSeconds = meter.stop();
   let report: ArtilleryReport;
   try {
     report = JSON.parse(readFileSync(outFile, 'utf8')) as ArtilleryReport;
@@ -157,13 +166,20 @@ export async function runArtillery(target: string, short: boolean, outFile: stri
   return summarize(report, target, phases ? 'knee' : short ? 'short' : 'seed');
 }
 
-type KneeStep = { arrivalRate: number; seconds: number; summary: LoadtestSummary };
+type KneeStep = {
+  arrivalRate: number;
+  seconds: number;
+  summary: LoadtestSummary;
+  /** CPU used during the step, in % of one core: the load generator (Artillery) and the server process. */
+  generatorCpuPercent: number | null;
+  serverCpuPercent: number | null;
+};
 
 /**
  * The capacity of what is behind `target` for the seed's flow: constant arrival rates, one step
  * each, from low to high, until two steps miss the goal. The answer is the highest rate that met it.
  */
-async function findKnee(target: string, dir: string, base: string): Promise<void> {
+async function findKnee(target: string, dir: string, base: string, serverPid?: number): Promise<void> {
   const rates = (arg('--rates') ?? '5,10,15,20,25,30,40,50,60,80,100').split(',').map(Number);
   if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--rates takes positive numbers, e.g. 5,10,20');
   const seconds = Number(arg('--step-seconds') ?? 30);
@@ -172,11 +188,17 @@ async function findKnee(target: string, dir: string, base: string): Promise<void
   for (const [i, rate] of rates.entries()) {
     log(`knee: step ${i + 1}/${rates.length}: ${rate} arrivals/s for ${seconds} s`);
     const tmp = path.join(os.tmpdir(), `fuse-knee-${process.pid}-${rate}.json`);
-    const summary = await runArtillery(target, false, tmp, [{ name: `rate-${rate}`, duration: seconds, arrivalRate: rate }]);
+    const server = cpuMeter(serverPid);
+    const cpu: { generatorSeconds?: number | null } = {};
+    const t = Date.now();
+    const summary = await runArtillery(target, false, tmp, [{ name: `rate-${rate}`, duration: seconds, arrivalRate: rate }], cpu);
+    const wall = (Date.now() - t) / 1000;
+    const serverSeconds = server.stop();
     rmSync(tmp, { force: true });
-    steps.push({ arrivalRate: rate, seconds, summary });
+    const percent = (x: number | null | undefined) => (x === null || x === undefined ? null : Math.round((x / wall) * 100));
+    steps.push({ arrivalRate: rate, seconds, summary, generatorCpuPercent: percent(cpu.generatorSeconds), serverCpuPercent: percent(serverSeconds) });
     log(
-      `knee: ${rate}/s → ${summary.requests} requests, ${summary.errorCount} errors, p99 ${summary.p99} ms → ${summary.goalMet ? 'met' : 'missed'}`,
+      `knee: ${rate}/s → ${summary.requests} requests, ${summary.errorCount} errors, p99 ${summary.p99} ms → ${summary.goalMet ? 'met' : 'missed'}; CPU: server ${percent(serverSeconds) ?? '?'} %, load generator ${percent(cpu.generatorSeconds) ?? '?'} % of one core`,
     );
     if (!summary.goalMet && ++misses >= 2) break;
     // Let queues drain and sockets close before the next step.
@@ -213,15 +235,16 @@ async function findKnee(target: string, dir: string, base: string): Promise<void
     '',
     `Target ${target}. Each step: ${steps[0]?.seconds ?? 0} s at a constant arrival rate of virtual users who sign in once`,
     "(500 scale-target users, argon2id) and visit `/`, `/dashboard`, `/dashboard/clients` with the seed's think times.",
-    'The load generator (Artillery) runs on the same machine.',
+    "The load generator (Artillery) runs on the same machine; its CPU and the server's are shown in % of one core over each step",
+    "(Artillery's own start-up included), so the server's capacity can be read net of the generator.",
     '',
     `**Highest rate with 0 errors and p99 < 200 ms: ${best ? `${best.arrivalRate} arrivals/s (${best.summary.rps} requests/s)` : 'none of the steps'}.**`,
     '',
-    '| arrivals/s | requests | req/s | errors | p50 ms | p95 ms | p99 ms | goal |',
-    '|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| arrivals/s | requests | req/s | errors | p50 ms | p95 ms | p99 ms | server CPU | generator CPU | goal |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...steps.map(
       (s) =>
-        `| ${s.arrivalRate} | ${s.summary.requests} | ${s.summary.rps} | ${s.summary.errorCount} | ${s.summary.p50} | ${s.summary.p95} | ${s.summary.p99} | ${s.summary.goalMet ? 'met' : 'missed'} |`,
+        `| ${s.arrivalRate} | ${s.summary.requests} | ${s.summary.rps} | ${s.summary.errorCount} | ${s.summary.p50} | ${s.summary.p95} | ${s.summary.p99} | ${s.serverCpuPercent ?? '—'} % | ${s.generatorCpuPercent ?? '—'} % | ${s.summary.goalMet ? 'met' : 'missed'} |`,
     ),
     '',
     `![p99 against arrival rate](${base}.svg)`,
@@ -254,7 +277,7 @@ async function main() {
     mkdirSync(dir, { recursive: true });
     const label = arg('--label') ?? (flag('--knee') ? 'knee' : short ? 'short' : '');
     const base = `loadtest-${today()}${label ? `-${label}` : ''}`;
-    if (flag('--knee')) return await findKnee(target, dir, base);
+    if (flag('--knee')) return await findKnee(target, dir, base, servers[0]?.child.pid);
     const summary = await runArtillery(target, short, path.join(dir, `${base}.artillery.json`));
     writeFileSync(path.join(dir, `${base}.json`), JSON.stringify(summary, null, 2) + '\n');
     const md = loadtestMarkdown(summary, new Date().toISOString());

@@ -28,6 +28,63 @@ export type LoadPoint = {
   errors: number;
 };
 
+/**
+ * FUSE against the bare Next.js floor (bench/bare-next) on one route: the same work, measured in
+ * interleaved rounds (the order alternating) so drift on a shared machine hits both alike.
+ */
+export type BareComparison = {
+  label: string;
+  fuse: string;
+  bare: string;
+  connections: number;
+  rounds: { fuse: LoadPoint; bare: LoadPoint }[];
+};
+
+/** The ratio goal of FUSE's throughput to the bare app's. */
+export const BARE_RATIO_TARGET = 0.85;
+
+/** FUSE's req/s and p99 as ratios of the bare app's, over all rounds (requests summed, p99 the rounds' median). */
+export function bareRatios(c: BareComparison): {
+  fuseRps: number;
+  bareRps: number;
+  rps: number;
+  fuseP99: number;
+  bareP99: number;
+  p99: number;
+  perRound: number[];
+} {
+  const sum = (side: 'fuse' | 'bare') => c.rounds.reduce((a, r) => a + r[side].rps, 0) / Math.max(1, c.rounds.length);
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length === 0 ? Number.NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const fuseRps = sum('fuse');
+  const bareRps = sum('bare');
+  const fuseP99 = median(c.rounds.map((r) => r.fuse.p99));
+  const bareP99 = median(c.rounds.map((r) => r.bare.p99));
+  return {
+    fuseRps,
+    bareRps,
+    rps: bareRps > 0 ? fuseRps / bareRps : Number.NaN,
+    fuseP99,
+    bareP99,
+    p99: bareP99 > 0 ? fuseP99 / bareP99 : Number.NaN,
+    perRound: c.rounds.map((r) => (r.bare.rps > 0 ? r.fuse.rps / r.bare.rps : Number.NaN)),
+  };
+}
+
+export function bareRow(c: BareComparison): Row {
+  const r = bareRatios(c);
+  const errors = c.rounds.reduce((n, x) => n + x.fuse.non2xx + x.fuse.errors + x.bare.non2xx + x.bare.errors, 0);
+  return {
+    benchmark: `FUSE vs bare Next.js: ${c.label} (${c.fuse} vs ${c.bare}, ${c.connections} connections)`,
+    target: `≥ ${BARE_RATIO_TARGET.toFixed(2)}× the bare app's req/s`,
+    measured: `${r.rps.toFixed(2)}× req/s (FUSE ${int(r.fuseRps)} / bare ${int(r.bareRps)}; rounds ${r.perRound.map((x) => x.toFixed(2)).join(', ')}) · p99 ${r.p99.toFixed(2)}× (FUSE ${ms(r.fuseP99)} ms / bare ${ms(r.bareP99)} ms)`,
+    verdict: errors === 0 && r.rps >= BARE_RATIO_TARGET ? 'pass' : 'fail',
+    note: errors > 0 ? `${errors} non-2xx or failed requests` : `${c.rounds.length} interleaved rounds`,
+  };
+}
+
 export type LighthouseResult = {
   preset: 'desktop' | 'mobile';
   scores: Record<string, number>;
@@ -62,6 +119,8 @@ export type BenchInput = {
   endpoints: { raw: string; health: string | null; dynamicFloor: string; api: string; page: string };
   live: { file: string; summary: unknown } | null;
   lighthouse: LighthouseResult[] | null;
+  /** FUSE against the bare Next.js floor, per route; absent in runs made before it existed. */
+  bare?: BareComparison[] | null;
 };
 
 export type Verdict = 'pass' | 'fail' | 'info' | 'n/a';
@@ -187,6 +246,7 @@ export function buildRows(b: BenchInput): Row[] {
       note: slo.best ? `${Math.ceil(10_000 / slo.best.rps)} such instances for 10,000 page views/s` : 'no load point met p99 < 200 ms',
     });
   }
+  for (const c of b.bare ?? []) rows.push(bareRow(c));
   const sr = successRate(b.load, [b.endpoints.api, b.endpoints.page, ...(b.endpoints.health ? [b.endpoints.health] : [])]);
   rows.push({
     benchmark: `Success rate under load (${b.endpoints.api}, ${b.endpoints.page}${b.endpoints.health ? `, ${b.endpoints.health}` : ''})`,
@@ -242,7 +302,7 @@ function livePoints(v: unknown, found: LivePoint[] = []): LivePoint[] {
  */
 export function liveRow(live: BenchInput['live']): Row {
   const target = '< 100 ms (FUSE goal p99 < 50 ms at 5,000 streams)';
-  if (!live) return { benchmark: 'Live-change latency', target, measured: 'no bench:live result in bench/results', verdict: 'n/a' };
+  if (!live) return { benchmark: 'Live-change latency', target, measured: 'not run', verdict: 'n/a' };
   const found = livePoints(live.summary);
   if (found.length === 0) return { benchmark: 'Live-change latency', target, measured: `see ${live.file}`, verdict: 'info' };
   const top = found[found.length - 1]!;

@@ -3,12 +3,17 @@
  * PostgreSQL + Redis with the scale-target data set. `npm run bench:quick` (= `--quick`) is the CI profile:
  * data-set scale 0.01, shorter runs, no Lighthouse (add `--lighthouse` to include it).
  *
- * Options: --report FILE (write an earlier run's report again, measuring nothing), --quick, --scale N, --db NAME, --lighthouse / --no-lighthouse, --lighthouse-runs N (median of N; 3 by default, 1 with --quick), --duration S.
+ * Options: --report FILE (write an earlier run's report again, measuring nothing), --quick, --no-live (no live-change row),
+ * --bare-rounds N / --bare-duration S (FUSE against the bare Next.js app, bench/bare-next), --scale N, --db NAME, --lighthouse / --no-lighthouse, --lighthouse-runs N (median of N; 3 by default, 1 with --quick), --duration S.
  * Writes bench/results/<date>[-quick].{json,md,svg}.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import autocannon from 'autocannon';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
@@ -21,20 +26,24 @@ import { financeSummary } from '../src/domains/finance/queries';
 import {
   arg,
   BENCH_SECRET,
+  buildBareNext,
   buildIfNeeded,
+  DIST_DIR,
   ensureScaleDatabase,
   flag,
   log,
   machine,
+  PG_SERVER,
   ROOT,
   signInCookie,
   startApp,
+  startBareNext,
   startRawFloor,
   today,
   type Server,
 } from './lib';
 import { runLighthouse } from './lighthouse';
-import { buildRows, renderMarkdown, renderSvg, stats, type BenchInput, type LoadPoint, type Stats } from './report';
+import { bareRatios, buildRows, renderMarkdown, renderSvg, stats, type BareComparison, type BenchInput, type LoadPoint, type Stats } from './report';
 
 const quick = flag('--quick');
 const scale = Number(arg('--scale') ?? (quick ? 0.01 : 1));
@@ -42,8 +51,18 @@ const dbName = arg('--db') ?? (scale === 1 ? 'fuse_scale' : `fuse_scale_${String
 const duration = Number(arg('--duration') ?? (quick ? 3 : 8));
 const connectionsList = quick ? [1, 10, 50] : [1, 10, 50, 100];
 const headline = 50;
+// FUSE against the bare Next.js floor: rounds of `bareDuration` s per side, interleaved.
+const bareRounds = Number(arg('--bare-rounds') ?? (quick ? 4 : 6));
+const bareDuration = Number(arg('--bare-duration') ?? (quick ? 2 : 5));
+const bareConnections = 10;
 const withLighthouse = flag('--lighthouse') || (!quick && !flag('--no-lighthouse'));
 const RESULTS = path.join(ROOT, 'bench/results');
+
+/** A full collection, so what a loop measures is not the promotion of what was allocated before it. */
+function settleHeap() {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 async function timeLoop(iterations: number, fn: () => Promise<unknown>, unit: 'ms' | 'us' = 'ms'): Promise<Stats> {
   for (let i = 0; i < Math.min(20, iterations); i++) await fn(); // warm-up: JIT, plan cache, buffers
@@ -57,8 +76,8 @@ async function timeLoop(iterations: number, fn: () => Promise<unknown>, unit: 'm
   return stats(samples);
 }
 
-async function load(name: string, url: string, connections: number, headers: Record<string, string> = {}): Promise<LoadPoint> {
-  const r = await autocannon({ url, connections, duration, headers, pipelining: 1, timeout: 10 });
+async function load(name: string, url: string, connections: number, headers: Record<string, string> = {}, seconds = duration): Promise<LoadPoint> {
+  const r = await autocannon({ url, connections, duration: seconds, headers, pipelining: 1, timeout: 10 });
   const point: LoadPoint = {
     endpoint: name,
     connections,
@@ -75,21 +94,32 @@ async function load(name: string, url: string, connections: number, headers: Rec
   return point;
 }
 
-/** The newest `npm run bench:live` result, by the date it records (file times mean nothing in a fresh clone). */
-function latestLiveResult(): BenchInput['live'] {
-  if (!existsSync(RESULTS)) return null;
-  let best: { file: string; date: string; summary: unknown } | null = null;
-  for (const f of readdirSync(RESULTS).filter((name) => /^live-.*\.json$/.test(name))) {
-    try {
-      const summary = JSON.parse(readFileSync(path.join(RESULTS, f), 'utf8')) as { benchmark?: string; date?: string; instances?: number };
-      // The report's row is one server's; runs over several instances are read on their own.
-      if (summary.benchmark !== 'live' || typeof summary.date !== 'string' || (summary.instances ?? 1) > 1) continue;
-      if (!best || summary.date > best.date) best = { file: `bench/results/${f}`, date: summary.date, summary };
-    } catch {
-      /* not a result file */
+/**
+ * The live-change row, measured in this run: `bench:live` as a child process on the same build, at a
+ * smaller scale in quick mode (1 and 100 streams, one business), at its own scale otherwise.
+ * `--no-live` skips it: the row then says "not run", never an older run's figures.
+ */
+function measureLive(): BenchInput['live'] {
+  if (flag('--no-live')) return null;
+  const out = mkdtempSync(path.join(os.tmpdir(), 'fuse-bench-live-'));
+  const args = quick ? ['--levels', '1,100', '--spread-levels', 'none', '--commits', '20'] : [];
+  log(`live-change latency (bench:live ${args.join(' ') || 'at its own scale'})`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/live.ts'), ...args, '--reuse-build', '--out', out], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, FUSE_DIST_DIR: DIST_DIR, DATABASE_URL: PG_SERVER },
+  });
+  try {
+    const file = readdirSync(out).find((f) => /^live-.*\.json$/.test(f));
+    if (r.status !== 0 || !file) {
+      log(`bench:live failed (exit ${r.status}): the live row says "not run"`);
+      return null;
     }
+    const summary = JSON.parse(readFileSync(path.join(out, file), 'utf8')) as unknown;
+    return { file: `this run (bench:live ${args.join(' ') || 'full'})`, summary };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
-  return best ? ({ file: best.file, summary: best.summary } as BenchInput['live']) : null;
 }
 
 /**
@@ -99,7 +129,6 @@ function latestLiveResult(): BenchInput['live'] {
 function rerender(file: string) {
   const input = JSON.parse(readFileSync(file, 'utf8')) as BenchInput & { seconds?: number };
   const seconds = input.seconds;
-  input.live = latestLiveResult() ?? input.live;
   const rows = buildRows(input);
   const base = path.basename(file, '.json');
   const dir = path.dirname(file);
@@ -109,6 +138,59 @@ function rerender(file: string) {
   log(
     `re-rendered ${file} and its .md / .svg: ${rows.filter((r) => r.verdict === 'pass').length} pass, ${rows.filter((r) => r.verdict === 'fail').length} fail`,
   );
+}
+
+/**
+ * FUSE's client list (JSON and page) against the bare Next.js app doing the same work on the same
+ * database with the same cookie: both must answer 200 with the same clients before anything is
+ * measured, then `bareRounds` rounds, the order alternating each round.
+ */
+async function compareWithBare(fuseUrl: string, databaseUrl: string, signedIn: Record<string, string>, servers: Server[]): Promise<BareComparison[]> {
+  const bareServer = await startBareNext(databaseUrl);
+  servers.push(bareServer);
+  const pairs = [
+    { label: 'JSON list', fuse: '/api/clients?status=active', bare: '/api/clients' },
+    { label: 'signed-in page', fuse: '/dashboard/clients', bare: '/dashboard/clients' },
+  ];
+  const ids = async (base: string, p: string) => {
+    const res = await fetch(`${base}${p}`, { headers: signedIn, redirect: 'manual' });
+    if (res.status !== 200) throw new Error(`bench: ${base}${p} answered ${res.status}, not 200`);
+    return ((await res.json()) as { items: { id: number }[] }).items.map((c) => c.id).join(',');
+  };
+  const [fuseIds, bareIds] = [await ids(fuseUrl, pairs[0]!.fuse), await ids(bareServer.url, pairs[0]!.bare)];
+  if (fuseIds !== bareIds || !fuseIds) throw new Error('bench: FUSE and the bare app do not list the same active clients');
+  for (const p of pairs) {
+    for (let i = 0; i < 20; i++) {
+      await fetch(`${fuseUrl}${p.fuse}`, { headers: signedIn }).then((r) => r.arrayBuffer());
+      await fetch(`${bareServer.url}${p.bare}`, { headers: signedIn }).then((r) => r.arrayBuffer());
+    }
+  }
+  const out: BareComparison[] = pairs.map((p) => ({ ...p, connections: bareConnections, rounds: [] }));
+  for (let round = 0; round < bareRounds; round++) {
+    log(`FUSE vs bare Next.js, round ${round + 1} of ${bareRounds}`);
+    for (const c of out) {
+      const run = (side: 'fuse' | 'bare') =>
+        load(
+          `${side === 'fuse' ? 'FUSE' : 'bare'} ${side === 'fuse' ? c.fuse : c.bare}`,
+          `${side === 'fuse' ? fuseUrl : bareServer.url}${side === 'fuse' ? c.fuse : c.bare}`,
+          bareConnections,
+          signedIn,
+          bareDuration,
+        );
+      if (round % 2 === 0) {
+        const f = await run('fuse');
+        c.rounds.push({ fuse: f, bare: await run('bare') });
+      } else {
+        const b = await run('bare');
+        c.rounds.push({ fuse: await run('fuse'), bare: b });
+      }
+    }
+  }
+  for (const c of out) {
+    const r = bareRatios(c);
+    log(`  ${c.label}: FUSE ${r.rps.toFixed(2)}× the bare app's req/s, p99 ${r.p99.toFixed(2)}×`);
+  }
+  return out;
 }
 
 async function main() {
@@ -161,18 +243,22 @@ async function main() {
     },
     secret,
   );
+  // Loaded in bulk, as a server loads it at start. A server's list lives in the old generation; a
+  // list built just before the loop would still be promoted by the collector while it is timed
+  // (milliseconds on the tail of a microsecond read), so the heap is settled first.
   const revoked = new RevocationList();
-  for (let i = 0; i < 10_000; i++) revoked.apply({ kind: 'session', sessionId: randomUUID(), userId: randomUUID(), until: Date.now() + 86_400_000 });
-  for (let i = 0; i < 1_000; i++) revoked.apply({ kind: 'user', userId: randomUUID(), minVersion: 2, at: Date.now() });
+  const now = Date.now();
+  for (let i = 0; i < 10_000; i++)
+    revoked.apply({ kind: 'session', sessionId: randomUUID(), userId: randomUUID(), until: now + 86_400_000 }, now, true);
+  for (let i = 0; i < 1_000; i++) revoked.apply({ kind: 'user', userId: randomUUID(), minVersion: 2, at: now }, now, true);
   revoked.loaded = true;
-  const sessionReadUs = await timeLoop(
-    quick ? 5_000 : 20_000,
-    async () => {
-      const session = await verifySessionToken(token, [secret]);
-      if (!session || revoked.standing(session) !== 'current') throw new Error('bench: the cookie did not read as current');
-    },
-    'us',
-  );
+  const readCookie = async () => {
+    const session = await verifySessionToken(token, [secret]);
+    if (!session || revoked.standing(session) !== 'current') throw new Error('bench: the cookie did not read as current');
+  };
+  for (let i = 0; i < 2_000; i++) await readCookie();
+  settleHeap();
+  const sessionReadUs = await timeLoop(quick ? 5_000 : 20_000, readCookie, 'us');
 
   // 2. Indexed query: the data layer's listActiveClients, largest and median business.
   log('indexed queries');
@@ -216,7 +302,9 @@ async function main() {
   const loadPoints: LoadPoint[] = [];
   let lighthouse: BenchInput['lighthouse'] = null;
   let health: string | null = null;
+  const bare: BareComparison[] = [];
   try {
+    buildBareNext();
     const raw = await startRawFloor();
     servers.push(raw);
     const app = await startApp(databaseUrl);
@@ -242,6 +330,7 @@ async function main() {
       log(`load at ${c} connections`);
       for (const [name, url, headers] of targets) loadPoints.push(await load(name, url, c, headers));
     }
+    bare.push(...(await compareWithBare(app.url, databaseUrl, signedIn, servers)));
     if (withLighthouse) {
       log('lighthouse');
       lighthouse = await runLighthouse(`${app.url}/dashboard/clients`, cookie, Number(arg('--lighthouse-runs') ?? (quick ? 1 : 3)));
@@ -249,6 +338,7 @@ async function main() {
   } finally {
     for (const s of servers.reverse()) await s.stop();
   }
+  const live = measureLive();
 
   const input: BenchInput = {
     mode: quick ? 'quick' : 'full',
@@ -267,8 +357,9 @@ async function main() {
     load: loadPoints,
     headlineConnections: headline,
     endpoints: { raw: 'raw node:http', health, dynamicFloor: '/sign-in', api: '/api/clients', page: '/dashboard/clients' },
-    live: latestLiveResult(),
+    live,
     lighthouse,
+    bare,
   };
   const rows = buildRows(input);
   mkdirSync(RESULTS, { recursive: true });

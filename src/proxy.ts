@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { config as fuseConfig } from '@/fuse/config';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from '@/fuse/security/client-ip';
 import { crossSiteRefusal } from '@/fuse/security/origin';
-import { checkRequestRate, requestIdentity, responseCsp, responseSecurityHeaders, TOO_MANY_REQUESTS } from '@/fuse/security/request-policy';
+import { checkRequestRate, requestIdentity, responseCsp, setResponseSecurityHeaders, TOO_MANY_REQUESTS } from '@/fuse/security/request-policy';
 import { prerenderedPageFor, prerenderedScriptHashes } from '@/fuse/security/static-csp';
 import { PLAIN_COOKIE_NAME, SECURE_COOKIE_NAME, sessionCookieName, sessionCookieWrites } from '@/fuse/session/cookie';
 import { sessionFromCookies } from '@/fuse/session/refresh';
@@ -63,7 +63,7 @@ export async function proxy(request: NextRequest) {
   if (!staticHashes) requestHeaders.set('content-security-policy', csp);
 
   const decorate = (response: NextResponse, extra: Record<string, string> = {}) => {
-    for (const [k, v] of Object.entries(responseSecurityHeaders(https, csp, requestId))) response.headers.set(k, v);
+    setResponseSecurityHeaders(response.headers, https, csp, requestId);
     for (const [k, v] of Object.entries(extra)) response.headers.set(k, v);
     return response;
   };

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { buildRows, renderMarkdown, renderSvg, stats, successRate, throughputAtSlo, type BenchInput, type LoadPoint } from '../../bench/report';
+import {
+  bareRatios,
+  buildRows,
+  renderMarkdown,
+  renderSvg,
+  stats,
+  successRate,
+  throughputAtSlo,
+  type BareComparison,
+  type BenchInput,
+  type LoadPoint,
+} from '../../bench/report';
 import { summarize } from '../../bench/loadtest';
 
 const s = (p50: number, p99: number) => ({ n: 100, p50, p99, mean: p50 });
@@ -139,6 +150,42 @@ describe('bench report', () => {
     const r = successRate([lp('raw node:http', 1, 10, 1, { non2xx: 50 }), lp('/api/clients', 1, 100, 1, { non2xx: 1, errors: 1 })], ['/api/clients']);
     expect(r.total).toBe(501);
     expect(r.ok).toBe(499);
+  });
+
+  it('says "not run" for a live row this run did not measure', () => {
+    const live = buildRows(input({ live: null })).find((r) => /Live-change/.test(r.benchmark))!;
+    expect(live.measured).toBe('not run');
+    expect(live.verdict).toBe('n/a');
+  });
+
+  it('reports FUSE against the bare Next.js app as ratios over interleaved rounds', () => {
+    const pair = (fuse: number, bare: number, fuseP99: number, bareP99: number, extra: Partial<LoadPoint> = {}) => ({
+      fuse: lp('FUSE /api/clients?status=active', 10, fuse, fuseP99, extra),
+      bare: lp('bare /api/clients', 10, bare, bareP99),
+    });
+    const c: BareComparison = {
+      label: 'JSON list',
+      fuse: '/api/clients?status=active',
+      bare: '/api/clients',
+      connections: 10,
+      rounds: [pair(90, 100, 30, 20), pair(80, 100, 50, 25), pair(100, 100, 40, 30)],
+    };
+    const r = bareRatios(c);
+    expect(r.rps).toBeCloseTo(0.9, 5);
+    expect(r.perRound.map((x) => Number(x.toFixed(2)))).toEqual([0.9, 0.8, 1]);
+    // p99: the median round of each side.
+    expect(r.fuseP99).toBe(40);
+    expect(r.bareP99).toBe(25);
+    expect(r.p99).toBeCloseTo(1.6, 5);
+    const rows = buildRows(input({ bare: [c] }));
+    const row = rows.find((x) => /bare Next\.js: JSON list/.test(x.benchmark))!;
+    expect(row.verdict).toBe('pass');
+    expect(row.measured).toMatch(/0\.90× req\/s/);
+    // Below the goal, or any failed request on either side, fails the row.
+    expect(buildRows(input({ bare: [{ ...c, rounds: [pair(80, 100, 30, 20)] }] })).find((x) => /bare Next/.test(x.benchmark))!.verdict).toBe('fail');
+    expect(
+      buildRows(input({ bare: [{ ...c, rounds: [pair(100, 100, 30, 20, { non2xx: 3 })] }] })).find((x) => /bare Next/.test(x.benchmark))!.verdict,
+    ).toBe('fail');
   });
 
   it('reads the live-changes result file when present', () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -169,6 +169,47 @@ describe('session token', () => {
     expect(await verifySessionToken('', [SECRET])).toBeNull();
     const huge = await mintSessionToken({ ...input, name: 'x'.repeat(5000) }, SECRET);
     expect(await verifySessionToken(huge, [SECRET])).toBeNull();
+  });
+
+  it('verifies the compact form itself: header, signature and payload each checked', async () => {
+    const sign = (header: unknown, payload: unknown, secret = SECRET) => {
+      const signingInput = `${b64url(header)}.${b64url(payload)}`;
+      return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
+    };
+    const claims = claimsOf(input);
+    // Accepted as jose accepts them: header keys in any order, no typ, an audience list.
+    expect(await verifySessionToken(sign({ typ: 'JWT', alg: 'HS256' }, claims), [SECRET])).toMatchObject(input);
+    expect(await verifySessionToken(sign({ alg: 'HS256' }, claims), [SECRET])).toMatchObject(input);
+    expect(await verifySessionToken(sign({ alg: 'HS256' }, { ...claims, aud: ['other', SESSION_AUDIENCE] }), [SECRET])).toMatchObject(input);
+    // Refused: critical extensions, an unencoded payload, another type, a header that is not an object.
+    for (const header of [
+      { alg: 'HS256', crit: ['exp'] },
+      { alg: 'HS256', b64: false, crit: ['b64'] },
+      { alg: 'HS256', typ: 'at+jwt' },
+      { alg: 'hs256' },
+      ['HS256'],
+      'HS256',
+      null,
+    ]) {
+      expect(await verifySessionToken(sign(header, claims), [SECRET])).toBeNull();
+    }
+    // Refused: a payload that is not a JSON object, though signed.
+    for (const payload of ['not json', '[1,2]', 'null', '42']) {
+      const signingInput = `${b64url({ alg: 'HS256' })}.${Buffer.from(payload).toString('base64url')}`;
+      expect(
+        await verifySessionToken(`${signingInput}.${createHmac('sha256', SECRET).update(signingInput).digest('base64url')}`, [SECRET]),
+      ).toBeNull();
+    }
+    // Refused: not yet valid, exp not a number, a truncated or padded signature, characters outside base64url.
+    expect(await verifySessionToken(sign({ alg: 'HS256' }, { ...claims, nbf: claims.iat + 600 }), [SECRET])).toBeNull();
+    expect(await verifySessionToken(sign({ alg: 'HS256' }, { ...claims, exp: String(claims.exp) }), [SECRET])).toBeNull();
+    const good = await mintSessionToken(input, SECRET);
+    expect(await verifySessionToken(good.slice(0, -2), [SECRET])).toBeNull();
+    expect(await verifySessionToken(`${good}AA`, [SECRET])).toBeNull();
+    expect(await verifySessionToken(`${good}=`, [SECRET])).toBeNull();
+    expect(await verifySessionToken(`${good}.x`, [SECRET])).toBeNull();
+    expect(await verifySessionToken(good.replace('.', '.+'), [SECRET])).toBeNull();
+    expect(await verifySessionToken(good, [SECRET])).toMatchObject(input);
   });
 
   it('accepts the previous secret during a rotation, and only while it is configured', async () => {

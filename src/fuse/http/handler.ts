@@ -154,14 +154,15 @@ export function withSession<PS extends z.ZodType | undefined, BS extends z.ZodTy
   const handler = (typeof first === 'function' ? first : second)!;
   return async (request, context) => {
     const start = performance.now();
-    let log = loggerFor({ requestId: requestIdFrom(request.headers) });
+    // The request's logger is made only when an error is logged: a child logger per request is not free.
+    let logFields: Parameters<typeof loggerFor>[0] = { requestId: requestIdFrom(request.headers) };
     let response: Response;
     try {
       if (crossSiteRefusal(request)) throw new ForbiddenError('Cross-site requests cannot change data.');
       let session = await getSession();
       recordSessionRead((performance.now() - start) / 1000, session !== null);
       if (!session) throw new UnauthorizedError();
-      log = loggerFor({ requestId: requestIdFrom(request.headers), userId: session.userId, businessId: session.businessId });
+      logFields = { ...logFields, userId: session.userId, businessId: session.businessId };
       const db = getDb();
       // A mutation checks the cookie against the database: session version and session row
       // (revocation, absolute end) and the current rank (a demoted user cannot act with an old
@@ -195,7 +196,7 @@ export function withSession<PS extends z.ZodType | undefined, BS extends z.ZodTy
         response = result instanceof Response ? result : json(result, { status });
       }
     } catch (err) {
-      response = errorResponse(err, request, log);
+      response = errorResponse(err, request, loggerFor(logFields));
     }
     observe(request, response, start);
     return response;

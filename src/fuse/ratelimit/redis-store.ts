@@ -46,6 +46,9 @@ export function createFastFailRedis(url: string, options: { commandTimeoutMs?: n
     // Keep reconnecting in the background, at most every 2 s.
     retryStrategy: (times) => Math.min(times * 200, 2_000),
     lazyConnect: false,
+    // Every request counts against the limiter: the commands of one event-loop turn go out as one
+    // write (one syscall, one packet) instead of one each.
+    enableAutoPipelining: true,
   });
   // Without a listener an unreachable server would be reported as an unhandled error event.
   client.on('error', () => undefined);

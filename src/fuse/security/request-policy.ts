@@ -37,12 +37,40 @@ export function responseCsp(https: boolean, scriptHashes: readonly string[] | nu
   const cfg = config();
   const base = { https, assetOrigin: cfg.cdnUrl ? new URL(cfg.cdnUrl).origin : null, development: !cfg.production };
   if (scriptHashes) return contentSecurityPolicy({ ...base, scriptHashes });
-  return contentSecurityPolicy({ ...base, nonce: createNonce(), scriptHashes: prerenderedScriptHashes('_not-found') ?? [] });
+  const [before, after] = nonceTemplate(base, prerenderedScriptHashes('_not-found') ?? []);
+  return `${before}${createNonce()}${after}`;
 }
+
+/**
+ * The per-request policy is the same text but for its nonce: built once (per scheme, CDN origin and
+ * not-found hashes, which only a new build changes) as the text before and after the nonce.
+ */
+const NONCE_MARK = 'NONCE-MARK';
+const templates = new Map<string, { hashes: readonly string[]; parts: [string, string] }>();
+
+function nonceTemplate(base: { https: boolean; assetOrigin: string | null; development: boolean }, hashes: readonly string[]): [string, string] {
+  const key = `${base.https}|${base.assetOrigin ?? ''}|${base.development}`;
+  const hit = templates.get(key);
+  if (hit && hit.hashes === hashes) return hit.parts;
+  const text = contentSecurityPolicy({ ...base, nonce: NONCE_MARK, scriptHashes: hashes });
+  const at = text.indexOf(NONCE_MARK);
+  const parts: [string, string] = [text.slice(0, at), text.slice(at + NONCE_MARK.length)];
+  templates.set(key, { hashes, parts });
+  return parts;
+}
+
+const staticEntries = { http: Object.entries(staticSecurityHeaders(false)), https: Object.entries(staticSecurityHeaders(true)) };
 
 /** The headers every response carries: the static security set, its CSP, the request id. */
 export function responseSecurityHeaders(https: boolean, csp: string, requestId: string): Record<string, string> {
   return { ...staticSecurityHeaders(https), 'Content-Security-Policy': csp, 'X-Request-Id': requestId };
+}
+
+/** Sets the headers of `responseSecurityHeaders` on `headers`, without building them as an object first. */
+export function setResponseSecurityHeaders(headers: Headers, https: boolean, csp: string, requestId: string): void {
+  for (const [k, v] of https ? staticEntries.https : staticEntries.http) headers.set(k, v);
+  headers.set('Content-Security-Policy', csp);
+  headers.set('X-Request-Id', requestId);
 }
 
 /** Counts the request against the client's general budget; `headers` go on the response either way. */
