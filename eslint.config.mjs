@@ -15,7 +15,16 @@ const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
-    ignores: ['.next/**', '.next-*/**', 'node_modules/**', 'bench/node_modules/**', 'drizzle/**', 'next-env.d.ts', 'coverage/**'],
+    ignores: [
+      '.next/**',
+      '.next-*/**',
+      'node_modules/**',
+      'bench/node_modules/**',
+      'drizzle/**',
+      'next-env.d.ts',
+      'coverage/**',
+      'src/cli/templates/**',
+    ],
   },
   {
     files: ['src/fuse/**/*.{ts,tsx}'],

@@ -23,6 +23,7 @@ const EXPECTED: Record<string, Record<string, 'all' | 'captain+' | 'owner'>> = {
   finance: { upsert: 'all' },
   settings: { business: 'all', profile: 'owner' },
   team: { invite: 'captain+', 'invite-revoked': 'captain+', member: 'captain+', 'member-removed': 'captain+', joined: 'captain+' },
+  // fuse new-domain: expected readers (`npm run fuse -- new-domain` adds a domain's kinds above this line)
 };
 
 function expectedFor(rule: 'all' | 'captain+' | 'owner', rank: Rank, userId: string): boolean {
