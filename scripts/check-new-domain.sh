@@ -33,8 +33,8 @@ npx tsc --noEmit
 phase "lint, format and typecheck passed"
 
 export FUSE_DIST_DIR="${FUSE_DIST_DIR:-.next-test}"
-npx vitest run --project unit tests/unit/domain-manifests.test.ts tests/unit/permissions.test.ts tests/unit/live-read-access.test.ts
-npx vitest run --project db tests/db/"$NAME".test.ts
+npx vitest run --project unit --project db tests/unit/domain-manifests.test.ts tests/unit/permissions.test.ts \
+  tests/unit/live-read-access.test.ts tests/db/"$NAME".test.ts
 phase "unit and database tests passed"
 npx vitest run --project e2e tests/e2e/"$NAME".test.ts tests/e2e/ranks-matrix.test.ts
 phase "e2e tests passed (production build included)"

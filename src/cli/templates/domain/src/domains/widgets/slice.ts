@@ -26,7 +26,7 @@ export function widgetsSlice(initial: WidgetsInitial, set: (fn: (s: State) => Pa
   const list = pagedList(
     'widgets',
     {
-      domain: 'widgets',
+      rowOf: (change) => (change.domain === 'widgets' && change.kind === 'upsert' ? change.data : undefined),
       url: '/api/widgets',
       params: (filter: WidgetFilter): Record<string, string> => (filter.status === 'all' ? {} : { status: filter.status }),
       matches: matchesFilter,
