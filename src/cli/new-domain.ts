@@ -203,7 +203,7 @@ export function planDomain(root: string, name: string): DomainPlan {
     if (!existsSync(file)) throw new NewDomainError(`${reg.file} is missing: the generator registers the domain there.`);
     const before = edits.get(reg.file)?.[0] ?? readFileSync(file, 'utf8');
     const current = edits.get(reg.file)?.[1] ?? before;
-    if (new RegExp(`['"\`]${plural}\\.read['"\`]|\\b${plural}Domain\\b|^\\s*${plural}: \\{ kinds`, 'm').test(before)) {
+    if (new RegExp(`['"\`]${plural}\\.read['"\`]|\\b${plural}Domain\\b|^\\s*${plural}: \\{`, 'm').test(before)) {
       throw new NewDomainError(`${reg.file} already lists "${plural}". Choose another name, or remove those lines first.`);
     }
     edits.set(reg.file, [before, insertAtMarker(current, reg.file, reg.marker, reg.lines(names))]);

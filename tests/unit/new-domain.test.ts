@@ -159,6 +159,21 @@ describe('fuse new-domain: what it writes', () => {
     expect(refusal(() => planDomain(repo, 'projects'))).toContain('already exists');
   });
 
+  it('refuses a name whose rows a registry still holds (its folder deleted by hand)', () => {
+    const repo = fakeRepo();
+    const file = path.join(repo, 'tests/unit/live-read-access.test.ts');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        '  // fuse new-domain: expected readers',
+        "  projects: { upsert: 'all' },\n  // fuse new-domain: expected readers",
+      ),
+    );
+    const before = snapshot(repo);
+    expect(refusal(() => planDomain(repo, 'projects'))).toContain('tests/unit/live-read-access.test.ts already lists "projects"');
+    expect(snapshot(repo)).toEqual(before);
+  });
+
   it('writes nothing when a refusal is found, even one found late (a marker missing)', () => {
     const repo = fakeRepo();
     const file = path.join(repo, 'tests/e2e/ranks-matrix.test.ts');
