@@ -70,12 +70,12 @@ export function domainNames(name: string): DomainNames {
   if (!/^[a-z]{2,30}$/.test(name)) {
     throw new NewDomainError(`"${name}" is not a domain name: use 2 to 30 lowercase letters a-z (no digits, dashes or capitals), e.g. projects.`);
   }
+  if (RESERVED.has(name)) throw new NewDomainError(`"${name}" is reserved: the platform already uses it. Choose another name.`);
   if (!name.endsWith('s') || /(ss|us|is)$/.test(name)) {
     throw new NewDomainError(`"${name}" should be a plural noun ending in s (projects, categories): it names the table and the list.`);
   }
   const singular = singularOf(name);
   if (singular.length < 2) throw new NewDomainError(`"${name}" cannot be used: its singular "${singular}" is not a usable name.`);
-  if (RESERVED.has(name)) throw new NewDomainError(`"${name}" is reserved: the platform already uses it. Choose another name.`);
   return { plural: name, singular, Plural: capital(name), Singular: capital(singular) };
 }
 
@@ -293,7 +293,8 @@ export function runNewDomain(root: string, name: string, say: (line: string) => 
   const { plural } = plan.names;
   say(`wrote the ${plural} domain:`);
   for (const rel of changed) say(`  ${plan.edits.has(rel) ? 'changed' : 'created'} ${rel}`);
-  say(`  created the migration drizzle/*_${plural}.sql`);
+  const migrations = readdirSync(path.join(root, 'drizzle')).filter((f) => f.endsWith(`_${plural}.sql`));
+  for (const file of migrations) say(`  created drizzle/${file} (drizzle-kit)`);
   say(`next: npm run db:migrate (or npm start), then open /dashboard/${plural}; its tests:`);
   say(`  npx vitest run --project db tests/db/${plural}.test.ts`);
   say(`  npx vitest run --project e2e tests/e2e/${plural}.test.ts tests/e2e/ranks-matrix.test.ts`);

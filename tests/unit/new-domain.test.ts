@@ -100,7 +100,21 @@ describe('fuse new-domain: names', () => {
   });
 
   it('refuses names the platform already uses', () => {
-    for (const name of ['settings', 'users', 'sessions', 'businesses', 'items', 'statuses', 'names', 'metrics', 'vitals']) {
+    for (const name of [
+      'api',
+      'auth',
+      'dashboard',
+      'admin',
+      'settings',
+      'users',
+      'sessions',
+      'businesses',
+      'items',
+      'statuses',
+      'names',
+      'metrics',
+      'vitals',
+    ]) {
       expect(
         refusal(() => domainNames(name)),
         name,
