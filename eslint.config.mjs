@@ -24,6 +24,7 @@ const config = [
       'drizzle/**',
       'next-env.d.ts',
       'coverage/**',
+      'src/cli/templates/**',
     ],
   },
   {

@@ -71,6 +71,16 @@ export const COMMANDS = {
     summary: 'recompute the finance summary totals from the invoices (a repair)',
     options: {},
   },
+  'new-domain': {
+    summary: 'write a new domain from the template: table and migration, API, page, permissions, live events, tests',
+    positional: { name: 'NAME', required: true, description: 'its plural name in lowercase letters, e.g. projects (2 to 30 letters)' },
+    options: {},
+    notes: [
+      'Writes src/domains/NAME, src/app/api/NAME, src/app/dashboard/NAME, tests/db and tests/e2e files and a',
+      'migration (drizzle-kit), and adds the domain where the platform lists domains (each place is marked by a',
+      '`// fuse new-domain:` comment). Nothing is written when the name is refused; a failed step undoes every file.',
+    ],
+  },
   help: {
     summary: 'show this help, or one command’s',
     positional: { name: 'COMMAND', required: false, description: 'the command to explain' },

@@ -1,6 +1,6 @@
 /**
- * The `fuse` command: migrate, seed, start, dev, backup, restore, create-admiral, finance-rebuild
- * (src/cli/args.ts lists them; `fuse --help`). Without DATABASE_URL it runs the embedded database
+ * The `fuse` command: migrate, seed, start, dev, backup, restore, create-admiral, finance-rebuild,
+ * new-domain (src/cli/args.ts lists them; `fuse --help`). Without DATABASE_URL it runs the embedded database
  * (PGlite under `.fuse/`) in a child process and points the app at it.
  */
 // First: the .env files, before any other module reads process.env.
@@ -300,6 +300,11 @@ async function main() {
       } finally {
         await db.stop();
       }
+      break;
+    }
+    case 'new-domain': {
+      // src/cli/new-domain.ts: files from the template, the domain registered, its migration generated.
+      (await import('./new-domain')).runNewDomain(process.cwd(), positional!, say);
       break;
     }
     case 'finance-rebuild': {

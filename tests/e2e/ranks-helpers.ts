@@ -41,3 +41,10 @@ export function call(baseUrl: string, cookie: string | null, method: string, pat
 export function uniqueEmail(label: string): string {
   return `${label}-${randomUUID()}@example.com`;
 }
+
+/** A new row of a domain made by `fuse new-domain` (`POST <url>` with a name), for a scenario to change. */
+export async function newNamedRow(baseUrl: string, cookie: string, url: string): Promise<number> {
+  const res = await call(baseUrl, cookie, 'POST', url, { name: 'Matrix row' });
+  if (res.status !== 201) throw new Error(`POST ${url} answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { id: number }).id;
+}

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ACTIONS, can, type Action } from '@/fuse/auth/permissions';
 import { RANKS, type Rank } from '@/fuse/auth/schema-types';
 import { call, cookieOf, DEMO_USERS, signInAs, uniqueEmail } from './ranks-helpers';
+// fuse new-domain: imports (`npm run fuse -- new-domain` adds what its scenarios use above this line)
 
 const baseUrl = inject('baseUrl');
 const NEW_MEMBER_PASSWORD = 'rank-matrix-pass-42';
@@ -97,6 +98,7 @@ const SCENARIOS: Record<Action, Scenario> = {
   'data.export': { run: (c) => statusOf(call(baseUrl, c, 'GET', '/api/export')), allowed: 200 },
   // The platform's metrics: anyone else is asked for the metrics token.
   'admin.read': { run: (c) => statusOf(call(baseUrl, c, 'GET', '/api/metrics')), allowed: 200, refused: 401 },
+  // fuse new-domain: scenarios (`npm run fuse -- new-domain` adds a domain's actions above this line)
 };
 
 /** Rules the table does not hold: relative to the ranks involved, or to membership. Written out by hand. */

@@ -4,7 +4,7 @@ import { can } from '@/fuse/auth/permissions';
 import { describe, expect, it } from 'vitest';
 import { DOMAINS } from '@/app/dashboard/domains';
 import { dashboardNav } from '@/app/dashboard/navigation';
-import { RANKS } from '@/fuse/auth/schema-types';
+import { RANKS, type Rank } from '@/fuse/auth/schema-types';
 // @ts-expect-error: the lint config is plain JavaScript without type declarations.
 import lintConfig, { DOMAINS as LINT_DOMAINS } from '../../eslint.config.mjs';
 
@@ -45,9 +45,15 @@ describe('domains are declared once', () => {
         expect(item.preload).toEqual(d.preload ? { key: d.name, href: d.navigation!.href, url: d.preload.url } : undefined);
       }
     }
-    // The rules as they stand: crew gets no team page; only the admiral gets the admin page.
-    expect(dashboardNav('crew').map((i) => i.label)).toEqual(['Overview', 'Clients', 'Finance', 'Settings']);
-    expect(dashboardNav('captain').map((i) => i.label)).toEqual(['Overview', 'Clients', 'Finance', 'Team', 'Settings']);
-    expect(dashboardNav('admiral').map((i) => i.label)).toEqual(['Overview', 'Clients', 'Finance', 'Team', 'Settings', 'Admin']);
+    // The rules as they stand: crew gets no team page; only the admiral gets the admin page (a domain
+    // added with `fuse new-domain` brings its own entry, left out here).
+    const BUILT_IN = ['Overview', 'Clients', 'Finance', 'Team', 'Settings', 'Admin'];
+    const builtIn = (rank: Rank) =>
+      dashboardNav(rank)
+        .map((i) => i.label)
+        .filter((label) => BUILT_IN.includes(label));
+    expect(builtIn('crew')).toEqual(['Overview', 'Clients', 'Finance', 'Settings']);
+    expect(builtIn('captain')).toEqual(['Overview', 'Clients', 'Finance', 'Team', 'Settings']);
+    expect(builtIn('admiral')).toEqual(['Overview', 'Clients', 'Finance', 'Team', 'Settings', 'Admin']);
   });
 });

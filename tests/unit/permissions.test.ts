@@ -34,6 +34,7 @@ const EXPECTED: Record<Action, Rank[]> = {
   'settings.editBusiness': ['captain', 'commodore'],
   'data.export': ['captain', 'commodore', 'admiral'],
   'admin.read': ['admiral'],
+  // fuse new-domain: expected ranks (`npm run fuse -- new-domain` adds a domain's rows above this line)
 };
 
 describe('the permission table (src/fuse/auth/permissions.ts)', () => {

@@ -60,7 +60,7 @@ export function clientsSlice(initial: ClientsInitial, set: Set, get: Get): Clien
   const list = pagedList(
     'clients',
     {
-      domain: 'clients',
+      rowOf: (change) => (change.domain === 'clients' && change.kind === 'upsert' ? change.data : undefined),
       url: '/api/clients',
       params: (filter: ClientFilter) => ({ ...(filter.status !== 'all' ? { status: filter.status } : {}), ...(filter.q ? { q: filter.q } : {}) }),
       matches: matchesFilter,

@@ -44,7 +44,7 @@ export function financeSlice(initial: FinanceInitial, set: Set, get: Get): Finan
   const list = pagedList(
     'finance',
     {
-      domain: 'finance',
+      rowOf: (change) => (change.domain === 'finance' && change.kind === 'upsert' ? change.data : undefined),
       url: '/api/invoices',
       params: (filter: InvoiceFilter) => ({ ...(filter.status !== 'all' ? { status: filter.status } : {}), ...(filter.q ? { q: filter.q } : {}) }),
       matches,

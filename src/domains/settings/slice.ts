@@ -2,7 +2,7 @@ import { fetchJson } from '@/fuse/store/api';
 import type { DomainState } from '@/fuse/store/domain-store';
 import { showError } from '@/fuse/store/optimistic';
 import type { LiveChange, UiSlice } from '@/fuse/store/slices';
-import type { ProfileChange, SettingsInitial } from './queries';
+import type { SettingsInitial } from './queries';
 import type { SettingsPatch } from './validators';
 
 export type SettingsSlice = {
@@ -59,11 +59,11 @@ export function settingsSlice(initial: SettingsInitial, set: Set, get: Get): Set
       apply(change) {
         if (change.domain !== 'settings') return;
         if (change.kind === 'business') {
-          const b = change.data as { name: string; timezone: string };
+          const b = change.data;
           patch({ business: { ...get().settings.business, name: b.name, timezone: b.timezone } });
         } else if (change.kind === 'profile') {
           // Saved in another tab of this user (the stream carries no one else's).
-          const p = change.data as ProfileChange;
+          const p = change.data;
           patch({ profile: { ...get().settings.profile, name: p.name, theme: p.theme } });
         }
       },

@@ -2,7 +2,7 @@ import { fetchJson } from '@/fuse/store/api';
 import type { DomainState } from '@/fuse/store/domain-store';
 import { runOptimistic, showError } from '@/fuse/store/optimistic';
 import type { LiveChange, SessionSlice, UiSlice } from '@/fuse/store/slices';
-import type { InviteView, MemberChange, MemberView, TeamInitial } from './queries';
+import type { InviteView, MemberView, TeamInitial } from './queries';
 import { mayChangeRankOf } from './ranks';
 import type { MemberRank } from './validators';
 
@@ -106,18 +106,18 @@ export function teamSlice(initial: TeamInitial, set: Set, get: Get): TeamSlice {
         if (change.domain !== 'team') return;
         if (change.kind === 'member') {
           // The change is the same for every reader: what this reader may do is decided here, from its own session.
-          const m = change.data as MemberChange;
+          const m = change.data;
           const me = get().session;
           const member: MemberView = { ...m, isYou: m.userId === me.userId, canChangeRank: mayChangeRankOf(me, m) };
           setMembers(members().map((x) => (x.userId === m.userId ? member : x)));
         } else if (change.kind === 'member-removed') {
-          const { userId } = change.data as { userId: string };
+          const { userId } = change.data;
           setMembers(members().filter((x) => x.userId !== userId));
         } else if (change.kind === 'invite') {
-          const i = change.data as InviteView;
+          const i = change.data;
           if (!invites().some((x) => x.id === i.id)) setInvites([i, ...invites()]);
         } else if (change.kind === 'invite-revoked') {
-          const { id } = change.data as { id: number };
+          const { id } = change.data;
           setInvites(invites().filter((x) => x.id !== id));
         } else if (change.kind === 'joined') {
           // The change names only the new member and rank; their name, email and the invite they

@@ -38,6 +38,7 @@ export const PERMISSIONS = {
   'data.export': { ranks: CAPTAINS_AND_SUPPORT, refusal: 'Only a captain can export the business’s data.' },
   /** The operations page and /api/metrics: the platform's own view, not a business's. */
   'admin.read': { ranks: ['admiral'], refusal: 'Your rank does not allow this.' },
+  // fuse new-domain: permission rows (`npm run fuse -- new-domain` adds a domain's rows above this line)
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -14,6 +14,7 @@ export const READ_ACCESS = {
   finance: { kinds: { upsert: 'business' } },
   settings: { kinds: { business: 'business', profile: 'personal' } },
   team: { kinds: { invite: 'business', 'invite-revoked': 'business', member: 'business', 'member-removed': 'business', joined: 'business' } },
+  // fuse new-domain: read access (`npm run fuse -- new-domain` adds a domain's kinds above this line)
 } as const satisfies Record<string, { kinds: Record<string, 'business' | 'personal'> }>;
 
 /** A domain with a `<domain>.read` permission: every domain that publishes changes must have one. */

@@ -21,8 +21,8 @@ export type PagedList<TItem, TFilter> = {
 };
 
 export type PagedListConfig<TItem, TFilter> = {
-  /** The live domain whose `upsert` changes carry this list's rows. */
-  domain: string;
+  /** The row a live change carries for this list, if it is one (the domain's `upsert`, typed by its events.ts). */
+  rowOf: (change: LiveChange) => TItem | undefined;
   /** The collection's URL: GET pages it, POST creates, `<url>/<id>` takes PATCH and DELETE. */
   url: string;
   /** The GET parameters a filter stands for. */
@@ -124,10 +124,11 @@ export function pagedList<K extends string, TItem extends ListRow, TFilter, S ex
       }
     },
     apply(change) {
-      if (change.domain !== config.domain || change.kind !== 'upsert') return;
+      const row = config.rowOf(change);
+      if (row === undefined) return;
       // The echo of this tab's own mutation: already shown, and confirmed by the server's answer.
       if (change.mutationId && read().pending[change.mutationId]) return;
-      place(change.data as TItem);
+      place(row);
       config.changed?.('live');
     },
   };

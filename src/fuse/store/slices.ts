@@ -1,14 +1,11 @@
+import type { AnyLiveEvent } from '@/fuse/live/events';
 import type { Session } from '@/fuse/session/token';
 
-/** A change event from the live stream, as each slice's `apply` receives it. */
-export type LiveChange = {
-  id: number;
-  domain: string;
-  kind: string;
-  entityId: string;
-  data: unknown;
-  mutationId: string | null;
-};
+/**
+ * A change event from the live stream, as each slice's `apply` receives it: one of the events the
+ * domains declare (src/domains/<domain>/events.ts), so checking `domain` and `kind` types `data`.
+ */
+export type LiveChange = AnyLiveEvent & { id: number; entityId: string; mutationId: string | null };
 
 export type SessionView = Pick<Session, 'userId' | 'businessId' | 'rank' | 'name' | 'email' | 'theme'>;
 

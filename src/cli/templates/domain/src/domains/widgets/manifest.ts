@@ -1,0 +1,9 @@
+import { defineDomain } from '@/fuse/domain-manifest';
+import { WidgetsPreview } from './components/widgets-preview';
+
+export const widgetsDomain = defineDomain({
+  name: 'widgets',
+  navigation: { label: 'Widgets', href: '/dashboard/widgets', icon: '▣' },
+  shownTo: 'widgets.read',
+  preload: { url: '/api/widgets?status=active', preview: WidgetsPreview },
+});
