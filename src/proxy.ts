@@ -9,7 +9,8 @@ import { sessionFromCookies } from '@/fuse/session/refresh';
 
 /**
  * Routes whose answer to a write sets (or clears) the session cookie itself: sign-in, sign-up,
- * sign-out, password change, business switch, theme, invite acceptance. A cookie the proxy refreshed
+ * sign-out, password change and reset, business switch, theme, invite acceptance, account deletion,
+ * "this wasn't me", ending a session (`/api/auth/sessions/<id>`). A cookie the proxy refreshed
  * on the same response would be a second Set-Cookie for the same name, and the one the browser keeps
  * could be the stale one (a password change would then sign this device out).
  */
@@ -22,6 +23,9 @@ const SESSION_WRITING_ROUTES = new Set([
   '/api/business/switch',
   '/api/settings',
   '/api/team/invites/accept',
+  '/api/auth/password-reset/confirm',
+  '/api/account',
+  '/api/account/email/revert',
 ]);
 
 function isDashboard(pathname: string) {
@@ -91,7 +95,8 @@ export async function proxy(request: NextRequest) {
   const cookieName = sessionCookieName(https);
   if (outcome.revoked || outcome.token) rewriteSessionCookie(requestHeaders, outcome.token, cookieName);
 
-  const routeWritesCookie = request.method !== 'GET' && request.method !== 'HEAD' && SESSION_WRITING_ROUTES.has(pathname);
+  const routeWritesCookie =
+    request.method !== 'GET' && request.method !== 'HEAD' && (SESSION_WRITING_ROUTES.has(pathname) || pathname.startsWith('/api/auth/sessions/'));
   const applyCookie = (response: NextResponse) => {
     if (routeWritesCookie) return response;
     for (const { name, value, options } of sessionCookieWrites({ token: outcome.token, cleared: outcome.revoked }, https)) {
