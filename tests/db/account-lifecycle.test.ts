@@ -108,6 +108,25 @@ describeEachDatabase('account lifecycle', ({ db: getDb }) => {
       expect(await consumeToken(db, 'reset_password', second)).not.toBeNull();
     });
 
+    it('a new link deletes the user’s links that expired over a day ago', async () => {
+      const user = await newUser('prune');
+      const old = await issueToken(db, { userId: user.userId, purpose: 'revert_email', email: user.email, retire: false });
+      const recent = await issueToken(db, { userId: user.userId, purpose: 'revert_email', email: user.email, retire: false });
+      await db
+        .update(accountTokens)
+        .set({ expiresAt: sql`now() - interval '25 hours'` })
+        .where(eq(accountTokens.tokenHash, hashToken(old)));
+      await db
+        .update(accountTokens)
+        .set({ expiresAt: sql`now() - interval '1 hour'` })
+        .where(eq(accountTokens.tokenHash, hashToken(recent)));
+      await issueToken(db, { userId: user.userId, purpose: 'verify_email', email: user.email });
+      const left = await db.select({ hash: accountTokens.tokenHash }).from(accountTokens).where(eq(accountTokens.userId, user.userId));
+      expect(left.map((r) => r.hash)).not.toContain(hashToken(old));
+      expect(left.map((r) => r.hash)).toContain(hashToken(recent));
+      expect(left).toHaveLength(2);
+    });
+
     it('of concurrent uses of one token exactly one wins', async () => {
       const user = await newUser('race');
       for (let round = 0; round < 3; round++) {

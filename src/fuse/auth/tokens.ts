@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '@/fuse/db/client';
 import type { Transaction } from '@/fuse/live/outbox';
 import { accountTokens, type AccountTokenPurpose } from './schema';
@@ -37,6 +37,8 @@ export async function issueToken(
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   if (input.retire !== false) await retireTokens(db, input.userId, input.purpose);
+  // The user's links that expired over a day ago go on the way, so the table holds about a day of links per user.
+  await db.delete(accountTokens).where(and(eq(accountTokens.userId, input.userId), lt(accountTokens.expiresAt, sql`now() - interval '1 day'`)));
   await db.insert(accountTokens).values({
     tokenHash: hashToken(token),
     userId: input.userId,
@@ -71,24 +73,6 @@ export async function retireTokens(db: Executor, userId: string, ...purposes: Ac
     .update(accountTokens)
     .set({ usedAt: sql`now()` })
     .where(
-      and(
-        eq(accountTokens.userId, userId),
-        isNull(accountTokens.usedAt),
-        purposes.length
-          ? sql`${accountTokens.purpose} in (${sql.join(
-              purposes.map((p) => sql`${p}`),
-              sql`, `,
-            )})`
-          : undefined,
-      ),
+      and(eq(accountTokens.userId, userId), isNull(accountTokens.usedAt), purposes.length ? inArray(accountTokens.purpose, purposes) : undefined),
     );
-}
-
-/** Tokens that can no longer be used are deleted after a day (kept that long for support). */
-export async function pruneTokens(db: Database): Promise<number> {
-  const rows = await db
-    .delete(accountTokens)
-    .where(sql`${accountTokens.expiresAt} < now() - interval '1 day'`)
-    .returning({ h: accountTokens.tokenHash });
-  return rows.length;
 }
