@@ -384,6 +384,51 @@ describe.runIf(serverUrl)('account lifecycle: two instances, real SMTP', () => {
       await browser?.close();
     });
 
+    it('the security page: sessions with "Sign out" per device, password change, field errors tied to their inputs', async () => {
+      const user = await signUp('secpage');
+      const laptop = await signIn(user.email, PASSWORD, { 'user-agent': FIREFOX_WIN });
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      try {
+        await page.goto(`${one.url}/sign-in`);
+        await page.waitForLoadState('networkidle');
+        const signInForm = page.locator('form');
+        await signInForm.getByLabel('Email').fill(user.email);
+        await signInForm.getByLabel('Password').fill(PASSWORD);
+        await signInForm.getByRole('button', { name: 'Sign in' }).click();
+        await page.waitForURL(/\/dashboard/);
+        await page.goto(`${one.url}/dashboard/settings/security`);
+        await page.waitForLoadState('networkidle');
+        expect(await page.getByRole('heading', { name: 'Security', level: 1 }).isVisible()).toBe(true);
+        const list = page.getByRole('list', { name: 'Your sessions' });
+        await expect.poll(() => list.getByRole('listitem').count()).toBe(3);
+        expect(await list.getByText('(this device)').count()).toBe(1);
+
+        await list.getByRole('button', { name: 'Sign out Firefox 128 on Windows' }).click();
+        await expect.poll(() => list.getByRole('listitem').count()).toBe(2);
+        await signedOutEverywhere(laptop);
+
+        // A wrong password on the email change: the error is next to the field and named by it.
+        const emailForm = page.getByRole('form', { name: 'Change your email address' });
+        await emailForm.getByLabel('New email address').fill(`sec-${randomUUID()}@example.com`);
+        await emailForm.getByLabel('Your password').fill('not-the-password-1');
+        await emailForm.getByRole('button', { name: 'Change email address' }).click();
+        const pwField = emailForm.getByLabel('Your password');
+        await expect.poll(() => pwField.getAttribute('aria-invalid')).toBe('true');
+        const errorId = (await pwField.getAttribute('aria-describedby'))!;
+        expect(await page.locator(`[id="${errorId}"]`).textContent()).toBe('That is not your password.');
+
+        const passwordForm = page.getByRole('form', { name: 'Change your password' });
+        await passwordForm.getByLabel('Current password').fill(PASSWORD);
+        await passwordForm.getByLabel('New password').fill(NEW_PASSWORD);
+        await passwordForm.getByRole('button', { name: 'Change password' }).click();
+        await expect.poll(() => page.getByRole('status').allTextContents()).toContain('Your password is changed. Every other device is signed out.');
+        await signIn(user.email, NEW_PASSWORD);
+      } finally {
+        await context.close();
+      }
+    });
+
     it('resets a forgotten password from the sign-in page and lands on the dashboard', async () => {
       const user = await signUp('browser');
       const context = await browser.newContext();
