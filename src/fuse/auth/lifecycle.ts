@@ -9,6 +9,7 @@ import { recordChange } from '@/fuse/live/outbox';
 import { idempotencyKeys, outbox } from '@/fuse/live/schema';
 import { mailDelivery, sendMail } from '@/fuse/mail/mailer';
 import { templates } from '@/fuse/mail/templates';
+import { logger } from '@/fuse/observability/logger';
 import { ForbiddenError } from '@/fuse/session/errors';
 import { endSessionsOf, recheckSessionsOf } from '@/fuse/session/revocation';
 import type { SessionInput } from '@/fuse/session/token';
@@ -213,11 +214,12 @@ export async function confirmEmailChange(db: Database, raw: unknown, origin: str
       throw err;
     }
   });
+  // The change has committed: a mail server failure is logged, not turned into a failed confirmation.
   await sendMail(
     done.oldEmail,
     templates.emailChanged({ name: done.name, newEmail: done.email, link: `${origin}/revert-email?token=${done.revert}` }),
     'email-changed',
-  );
+  ).catch((err: Error) => logger.error({ err: { name: err.name, message: err.message } }, 'email-changed notice failed'));
   return { email: done.email };
 }
 
