@@ -176,6 +176,7 @@ export async function listSessions(db: Database, session: Pick<Session, 'userId'
       .orderBy(sql`${sessions.lastSeenAt} desc`, sql`${sessions.createdAt} desc`)
       .limit(200),
   );
+  // Loaded here only: the user-agent parser stays out of the bundles that import this module for revocations.
   const { describeDevice } = await import('./device');
   return rows.map((r) => ({
     id: r.id,
