@@ -9,7 +9,8 @@ import { sessionFromCookies } from '@/fuse/session/refresh';
 
 /**
  * Routes whose answer to a write sets (or clears) the session cookie itself: sign-in, sign-up,
- * sign-out, password change, business switch, theme, invite acceptance. A cookie the proxy refreshed
+ * sign-out, password change and reset, business switch, theme, invite acceptance, account deletion,
+ * "this wasn't me", ending a session. A cookie the proxy refreshed
  * on the same response would be a second Set-Cookie for the same name, and the one the browser keeps
  * could be the stale one (a password change would then sign this device out).
  */
@@ -22,7 +23,20 @@ const SESSION_WRITING_ROUTES = new Set([
   '/api/business/switch',
   '/api/settings',
   '/api/team/invites/accept',
+  '/api/auth/password-reset/confirm',
+  '/api/account',
+  '/api/account/email/revert',
+  '/api/auth/sessions/[id]',
 ]);
+
+/** The listed routes with a `[param]` segment, as patterns matching one path segment there. */
+const SESSION_WRITING_PATTERNS = [...SESSION_WRITING_ROUTES]
+  .filter((r) => r.includes('['))
+  .map((r) => new RegExp(`^${r.replace(/\[[^\]]+\]/g, '[^/]+')}$`));
+
+function writesSessionCookie(pathname: string): boolean {
+  return SESSION_WRITING_ROUTES.has(pathname) || SESSION_WRITING_PATTERNS.some((p) => p.test(pathname));
+}
 
 function isDashboard(pathname: string) {
   return pathname === '/dashboard' || pathname.startsWith('/dashboard/');
@@ -91,7 +105,7 @@ export async function proxy(request: NextRequest) {
   const cookieName = sessionCookieName(https);
   if (outcome.revoked || outcome.token) rewriteSessionCookie(requestHeaders, outcome.token, cookieName);
 
-  const routeWritesCookie = request.method !== 'GET' && request.method !== 'HEAD' && SESSION_WRITING_ROUTES.has(pathname);
+  const routeWritesCookie = request.method !== 'GET' && request.method !== 'HEAD' && writesSessionCookie(pathname);
   const applyCookie = (response: NextResponse) => {
     if (routeWritesCookie) return response;
     for (const { name, value, options } of sessionCookieWrites({ token: outcome.token, cleared: outcome.revoked }, https)) {

@@ -138,16 +138,18 @@ export async function seedDemo(db: NodePgDatabase<Record<string, unknown>>): Pro
   const existing = await db.execute(sql`select 1 from users where lower(email) = ${DEMO.captain.email} limit 1`);
   if (existing.rows.length > 0) return false;
   const passwordHash = await hashPassword(DEMO.password);
+  // The demo addresses are not real mailboxes: they start verified, so the demo can invite at once.
+  const emailVerifiedAt = new Date();
   await db.transaction(async (tx) => {
     const [business] = await tx.insert(businesses).values({ name: DEMO.business }).returning();
     const businessId = business!.id;
     const [captain, crew, admiral, commodore] = await tx
       .insert(users)
       .values([
-        { ...DEMO.captain, passwordHash },
-        { ...DEMO.crew, passwordHash },
-        { ...DEMO.admiral, passwordHash, isAdmiral: true },
-        { ...DEMO.commodore, passwordHash },
+        { ...DEMO.captain, passwordHash, emailVerifiedAt },
+        { ...DEMO.crew, passwordHash, emailVerifiedAt },
+        { ...DEMO.admiral, passwordHash, isAdmiral: true, emailVerifiedAt },
+        { ...DEMO.commodore, passwordHash, emailVerifiedAt },
       ])
       .returning();
     await tx.insert(memberships).values([

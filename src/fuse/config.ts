@@ -65,6 +65,7 @@ const envSchema = z.object({
   AUTH_RATE_LIMIT_MAX: numberFrom(10),
   AUTH_ACCOUNT_RATE_LIMIT_MAX: numberFrom(10),
   INVITE_RATE_LIMIT_MAX: numberFrom(20),
+  ACCOUNT_MAIL_RATE_LIMIT_MAX: numberFrom(5),
   REDIS_PREFIX: z.string().default('fuse:'),
   REDIS_COMMAND_TIMEOUT_MS: numberFrom(250),
   CDN_URL: z
@@ -144,7 +145,8 @@ export type FuseConfig = {
   /** `lifetimeSeconds`: the absolute end of a session from its sign-in; no refresh goes past it. */
   session: { secret: Uint8Array; previousSecret: Uint8Array | null; refreshSeconds: number; lifetimeSeconds: number };
   redisUrl: string | null;
-  rateLimit: { max: number; windowSeconds: number; authMax: number; authAccountMax: number; inviteMax: number };
+  /** `accountMailMax`: account mails (reset, verification, email change) per address and per user an hour. */
+  rateLimit: { max: number; windowSeconds: number; authMax: number; authAccountMax: number; inviteMax: number; accountMailMax: number };
   /** Prefix of every Redis key FUSE writes (several deployments or test runs can share a server). */
   redisPrefix: string;
   /** A rate-limit check Redis has not answered by then falls back (memory or closed). */
@@ -178,7 +180,11 @@ export type FuseConfig = {
   live: { retentionDays: number; heartbeatSeconds: number; maxReplay: number; maxStreamsPerUser: number; maxStreamSeconds: number };
   /** Bearer secret of GET /api/cron/<job> (a host's scheduler, e.g. Vercel Cron); null: those routes are off. */
   cronSecret: string | null;
-  /** Outgoing mail (team invites): without `smtpUrl` the invite link is shown to the captain instead (never logged). */
+  /**
+   * Outgoing mail (src/fuse/mail/mailer.ts): in production it needs `smtpUrl` and `publicUrl`; without
+   * them invite links are shown to the captain and account mail is refused. Development without
+   * `smtpUrl` keeps mail on /dev/mailbox.
+   */
   mail: { smtpUrl: string | null; from: string };
   /** The app's public origin, for links in emails; null: the origin of the request. */
   publicUrl: string | null;
@@ -266,6 +272,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
       authMax: Math.max(1, Math.floor(e.AUTH_RATE_LIMIT_MAX)),
       authAccountMax: Math.max(1, Math.floor(e.AUTH_ACCOUNT_RATE_LIMIT_MAX)),
       inviteMax: Math.max(1, Math.floor(e.INVITE_RATE_LIMIT_MAX)),
+      accountMailMax: Math.max(1, Math.floor(e.ACCOUNT_MAIL_RATE_LIMIT_MAX)),
     },
     redisPrefix: e.REDIS_PREFIX,
     redisCommandTimeoutMs: Math.max(10, e.REDIS_COMMAND_TIMEOUT_MS),

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
-import { sessionForUser, signIn, signUp } from '@/fuse/auth/accounts';
+import { sessionForUser, signIn, signUp as signUpUnverified } from '@/fuse/auth/accounts';
+import { mailboxMessages } from '@/fuse/mail/mailbox';
 import { memberships, users } from '@/fuse/auth/schema';
 import type { Database } from '@/fuse/db/client';
 import { config } from '@/fuse/config';
@@ -10,7 +11,15 @@ import { NUL_MESSAGE } from '@/fuse/http/text-field';
 import { guardPasswordAttempt, RateLimitedError } from '@/fuse/ratelimit';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
 import type { Session, SessionInput } from '@/fuse/session/token';
-import { acceptInvite, changeMemberRank, createInvite, describeInvite, revokeInvite, switchBusiness } from '@/domains/team/mutations';
+import {
+  acceptInvite,
+  changeMemberRank,
+  createInvite,
+  describeInvite,
+  revokeInvite,
+  switchBusiness,
+  type CreatedInvite,
+} from '@/domains/team/mutations';
 import { loadTeam } from '@/domains/team/queries';
 import { invites } from '@/domains/team/schema';
 import { updateSettings } from '@/domains/settings/mutations';
@@ -31,8 +40,22 @@ function fromIp(): { clientIp: string } {
   return { clientIp: `198.51.${Math.floor(addresses / 250)}.${addresses % 250}` };
 }
 
-function tokenOf(link: string | null): string {
-  return new URL(link!).searchParams.get('token')!;
+/** The invite's link: mailed (to the development mailbox tests send to), or shown when mail is off. */
+function linkOf(created: CreatedInvite): string {
+  if (created.link) return created.link;
+  const mail = mailboxMessages().find((m) => m.to === created.invite.email && m.text.includes('/join?token='));
+  return mail!.text.match(/https?:\/\/\S+\/join\?token=\S+/)![0];
+}
+
+function tokenOf(created: CreatedInvite): string {
+  return new URL(linkOf(created)).searchParams.get('token')!;
+}
+
+/** A new account whose address is verified (inviting needs one). */
+async function signUp(db: Database, raw: Parameters<typeof signUpUnverified>[1]): Promise<SessionInput> {
+  const input = await signUpUnverified(db, raw);
+  await db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, input.userId));
+  return input;
 }
 
 describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }) => {
@@ -44,12 +67,13 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     captain = asSession(await signUp(db, { email: `cap-${randomUUID()}@example.com`, password: PASSWORD, name: 'Cap', businessName: 'Team Biz' }));
   });
 
-  it('invites by email with a shown link (no SMTP), and the link creates the member with the invited rank', async () => {
+  it('invites by email (mailed), and the link creates the member with the invited rank', async () => {
     const email = `new-${randomUUID()}@example.com`;
     const created = await createInvite(db, captain, { email: email.toUpperCase(), rank: 'crew' }, 'http://app.test');
-    expect(created).toMatchObject({ delivery: 'shown', invite: { email, rank: 'crew' } });
-    expect(created.link).toMatch(/^http:\/\/app\.test\/join\?token=/);
-    const token = tokenOf(created.link);
+    // Tests run without SMTP_URL outside production: the mail goes to the development mailbox.
+    expect(created).toMatchObject({ delivery: 'email', link: null, invite: { email, rank: 'crew' } });
+    expect(linkOf(created)).toMatch(/^http:\/\/app\.test\/join\?token=/);
+    const token = tokenOf(created);
     expect(await describeInvite(db, token)).toMatchObject({ businessName: 'Team Biz', email, existingAccount: false });
     // A tampered secret or a foreign business in the token finds nothing.
     const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
@@ -73,7 +97,7 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
       await signUp(db, { email: `other-${randomUUID()}@example.com`, password: PASSWORD, name: 'Olive', businessName: 'Other Biz' }),
     );
     const created = await createInvite(db, captain, { email: other.email, rank: 'captain' }, 'http://app.test');
-    const token = tokenOf(created.link);
+    const token = tokenOf(created);
     expect((await describeInvite(db, token)).existingAccount).toBe(true);
     expect(await thrown(acceptInvite(db, { token, password: 'wrong-password-1' }, fromIp()))).toBeInstanceOf(UnauthorizedError);
     const session = await acceptInvite(db, { token, password: PASSWORD }, fromIp());
@@ -106,7 +130,7 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
 
   it('lets a captain change ranks below captain only, and marks the member sessions for a re-check', async () => {
     const email = `crew-${randomUUID()}@example.com`;
-    const link = (await createInvite(db, captain, { email, rank: 'crew' }, 'http://app.test')).link;
+    const link = await createInvite(db, captain, { email, rank: 'crew' }, 'http://app.test');
     const crew = asSession(await acceptInvite(db, { token: tokenOf(link), name: 'Crew', password: PASSWORD }, fromIp()));
     // Crew cannot invite or change ranks.
     expect(await thrown(createInvite(db, crew, { email: 'y@example.com' }, 'http://app.test'))).toBeInstanceOf(ForbiddenError);
@@ -136,12 +160,12 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
   it('revokes an invite, refuses inviting a member twice, and keeps businesses apart', async () => {
     const created = await createInvite(db, captain, { email: `rev-${randomUUID()}@example.com` }, 'http://app.test');
     await revokeInvite(db, captain, created.invite.id);
-    expect(await thrown(describeInvite(db, tokenOf(created.link)))).toBeInstanceOf(NotFoundError);
+    expect(await thrown(describeInvite(db, tokenOf(created)))).toBeInstanceOf(NotFoundError);
     expect(await thrown(createInvite(db, captain, { email: captain.email }, 'http://app.test'))).toBeInstanceOf(ValidationError);
     const other = asSession(await signUp(db, { email: `o2-${randomUUID()}@example.com`, password: PASSWORD, name: 'O', businessName: 'B2' }));
     const mine = await createInvite(db, captain, { email: `iso-${randomUUID()}@example.com` }, 'http://app.test');
     expect(await thrown(revokeInvite(db, other, mine.invite.id))).toBeInstanceOf(NotFoundError);
-    const joined = await acceptInvite(db, { token: tokenOf(mine.link), name: 'Iso', password: PASSWORD }, fromIp());
+    const joined = await acceptInvite(db, { token: tokenOf(mine), name: 'Iso', password: PASSWORD }, fromIp());
     expect(joined.businessId).toBe(captain.businessId);
     expect((await loadTeam(db, other)).members.map((m) => m.userId)).not.toContain(joined.userId);
   });
@@ -175,7 +199,7 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
       await signUp(db, { email: `victim-${randomUUID()}@example.com`, password: PASSWORD, name: 'Vic', businessName: 'Victim Biz' }),
     );
     const created = await createInvite(db, captain, { email: victim.email, rank: 'crew' }, 'http://app.test');
-    const token = tokenOf(created.link);
+    const token = tokenOf(created);
     // Guesses from a new address each time: the account's own budget (shared with sign-in) stops them.
     const guesses = config().rateLimit.authAccountMax;
     for (let i = 0; i < guesses; i++) {
@@ -196,7 +220,7 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
 
   it('failed sign-ins from one address also stop invite acceptance from that address', async () => {
     const member = asSession(await signUp(db, { email: `ipb-${randomUUID()}@example.com`, password: PASSWORD, name: 'Ip', businessName: 'Ip Biz' }));
-    const token = tokenOf((await createInvite(db, captain, { email: member.email, rank: 'crew' }, 'http://app.test')).link);
+    const token = tokenOf(await createInvite(db, captain, { email: member.email, rank: 'crew' }, 'http://app.test'));
     const address = fromIp();
     for (let i = 0; i < config().rateLimit.authMax; i++) {
       const guard = await guardPasswordAttempt(address.clientIp, `someone-${i}@example.com`);
@@ -221,13 +245,13 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     const refused = await thrown(revokeInvite(db, captain, high.invite.id));
     expect(refused).toBeInstanceOf(ForbiddenError);
     // Still open, and its link still works for the commodore's purposes.
-    expect(await describeInvite(db, tokenOf(high.link))).toMatchObject({ rank: 'commodore' });
+    expect(await describeInvite(db, tokenOf(high))).toMatchObject({ rank: 'commodore' });
     expect((await loadTeam(db, captain)).invites.map((i) => i.id)).toContain(high.invite.id);
     // Ranks up to the captain's own stay revocable by the captain; the commodore may revoke theirs.
     const peer = await createInvite(db, commodore, { email: `peer-${randomUUID()}@example.com`, rank: 'captain' }, 'http://app.test');
     await revokeInvite(db, captain, peer.invite.id);
     await revokeInvite(db, commodore, high.invite.id);
-    expect(await thrown(describeInvite(db, tokenOf(high.link)))).toBeInstanceOf(NotFoundError);
+    expect(await thrown(describeInvite(db, tokenOf(high)))).toBeInstanceOf(NotFoundError);
     // Crew can revoke nothing; an unknown id is still a 404 for a captain.
     expect(await thrown(revokeInvite(db, { ...captain, rank: 'crew' }, peer.invite.id))).toBeInstanceOf(ForbiddenError);
     expect(await thrown(revokeInvite(db, captain, 987_654_321))).toBeInstanceOf(NotFoundError);
@@ -261,7 +285,7 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
     expect((signUpErr as ValidationError).fields).toEqual({ name: NUL_MESSAGE });
     const bizErr = await thrown(signUp(db, { email: `nul-${randomUUID()}@example.com`, password: PASSWORD, name: 'Ann', businessName: nul }));
     expect((bizErr as ValidationError).fields).toEqual({ businessName: NUL_MESSAGE });
-    const token = tokenOf((await createInvite(db, captain, { email: `nul-${randomUUID()}@example.com` }, 'http://app.test')).link);
+    const token = tokenOf(await createInvite(db, captain, { email: `nul-${randomUUID()}@example.com` }, 'http://app.test'));
     const acceptErr = await thrown(acceptInvite(db, { token, name: nul, password: PASSWORD }, fromIp()));
     expect((acceptErr as ValidationError).fields).toEqual({ name: NUL_MESSAGE });
     const settingsErr = await thrown(updateSettings(db, captain, { name: nul, businessName: nul }));

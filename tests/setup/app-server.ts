@@ -26,9 +26,12 @@ export type AppServer = {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 };
 
-/** Starts `next start` from the test build with the given environment; resolves once it answers. */
-export async function startAppServer(env: Record<string, string | undefined>): Promise<AppServer> {
-  const port = await freePort();
+/**
+ * Starts `next start` from the test build with the given environment; resolves once it answers.
+ * `port`: a port picked beforehand (for an environment that names the server's own URL).
+ */
+export async function startAppServer(env: Record<string, string | undefined>, options: { port?: number } = {}): Promise<AppServer> {
+  const port = options.port ?? (await freePort());
   let output = '';
   const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: ROOT,

@@ -30,7 +30,7 @@ describe('the proxy leaves the session cookie to the routes that write it', () =
       .map(urlPath)
       .sort();
     const proxy = readFileSync(path.join(ROOT, 'src/proxy.ts'), 'utf8');
-    const listed = /const SESSION_WRITING_ROUTES = new Set\(\[([^\]]*)\]\)/.exec(proxy)?.[1] ?? '';
+    const listed = /const SESSION_WRITING_ROUTES = new Set\(\[([\s\S]*?)\]\);/.exec(proxy)?.[1] ?? '';
     const routes = [...listed.replace(/\/\/.*$/gm, '').matchAll(/'([^']+)'/g)].map((m) => m[1]!).sort();
     expect(writers.length).toBeGreaterThan(0);
     expect(routes).toEqual(writers);

@@ -1,6 +1,7 @@
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { SignOutButton } from '@/fuse/auth/components/sign-out-button';
+import { VerifyBanner } from '@/fuse/auth/components/verify-banner';
 import { getSession } from '@/fuse/session/server';
 import { InstantLink, InstantNavigation, type PreloadTarget } from '@/fuse/store/instant-navigation';
 import { sessionSlice } from '@/fuse/store/slices';
@@ -36,6 +37,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           </div>
         </aside>
         <main>
+          <VerifyBanner />
           <DashboardOutlet>{children}</DashboardOutlet>
         </main>
       </InstantNavigation>

@@ -4,6 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rememberSwitchedBusiness, sessionForUser } from '@/fuse/auth/accounts';
 import { hashPassword, verifyPassword } from '@/fuse/auth/passwords';
+import { assertVerified } from '@/fuse/auth/lifecycle';
 import { assertCan } from '@/fuse/auth/permissions';
 import { defineTargetedMutation } from '@/fuse/domain/define-mutation';
 import { businesses, memberships, users } from '@/fuse/auth/schema';
@@ -43,6 +44,7 @@ export type CreatedInvite = { invite: InviteView; delivery: InviteDelivery; /** 
 /** A captain (or commodore) invites someone by email with a rank up to their own. */
 export async function createInvite(db: Database, scope: Scope & Pick<Session, 'name'>, raw: unknown, origin: string): Promise<CreatedInvite> {
   assertCan(scope, 'team.invite');
+  await assertVerified(db, scope, 'team.invite');
   const parsed = inviteInput.safeParse(raw);
   const allowed = assignableRanks(scope.rank);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);

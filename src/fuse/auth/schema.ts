@@ -29,6 +29,8 @@ export const users = pgTable(
     sessionsChangedAt: timestamp('sessions_changed_at', { withTimezone: true }),
     /** The platform-operator rank is held by the user, not by a business membership. */
     isAdmiral: boolean('is_admiral').notNull().default(false),
+    /** When the user proved they receive mail at `email` (null: not yet, or the address changed since). */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -72,6 +74,30 @@ export const subscriptions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.businessId, t.id] }), index('subscriptions_status_idx').on(t.status, t.plan)],
+);
+
+export const ACCOUNT_TOKEN_PURPOSES = ['verify_email', 'reset_password', 'change_email', 'revert_email'] as const;
+export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
+
+/**
+ * One-time links mailed to a user (src/fuse/auth/tokens.ts). Only the SHA-256 of the secret is
+ * stored, so the table never holds a usable link; `email` is the address the link was sent for
+ * (the new address of an email change, the old one of its "this wasn't me" link).
+ */
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: ACCOUNT_TOKEN_PURPOSES }).notNull(),
+    email: text('email').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [index('account_tokens_user_idx').on(t.userId, t.purpose), index('account_tokens_expires_idx').on(t.expiresAt)],
 );
 
 export type Business = typeof businesses.$inferSelect;

@@ -25,3 +25,8 @@ export const pageParams = {
     .max(MAX_PAGE_SIZE, `Limit is at most ${MAX_PAGE_SIZE}.`)
     .default(DEFAULT_PAGE_SIZE),
 };
+
+/** A page's query parameter as one string of at most 200 characters ('' when absent, repeated or longer). */
+export function firstParam(value: string | string[] | undefined): string {
+  return typeof value === 'string' && value.length <= 200 ? value : '';
+}

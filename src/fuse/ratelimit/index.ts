@@ -125,6 +125,22 @@ export async function enforceInviteCreateLimit(scope: { userId: string; business
   );
 }
 
+/**
+ * Account mail (password reset, verification, email change): every request counts against the
+ * client IP (AUTH_RATE_LIMIT_MAX a minute) and against each address or user it concerns
+ * (ACCOUNT_MAIL_RATE_LIMIT_MAX an hour), whether or not an account exists, so a refusal says nothing
+ * about the address and no one's inbox can be flooded.
+ */
+export async function enforceAccountMailLimit(ip: string, subjects: string[]): Promise<void> {
+  await enforceAttemptLimit([`account-mail:ip:${ip}`], authRules.ip());
+  const rule: Rule = { max: config().rateLimit.accountMailMax, windowMs: 60 * 60_000 };
+  await enforceAttemptLimit(
+    subjects.map((s) => `account-mail:${s.trim().toLowerCase()}`),
+    rule,
+    'Too many emails asked for this account in the last hour. Try again later.',
+  );
+}
+
 export type PasswordGuard = {
   /** Runs the password check; an error `isFailure` calls a wrong password is recorded, then rethrown. */
   attempt<T>(check: () => Promise<T>, isFailure: (err: unknown) => boolean): Promise<T>;

@@ -1,4 +1,5 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { verifyPassword, hashPassword } from '@/fuse/auth/passwords';
 import { memberships, users } from '@/fuse/auth/schema';
@@ -78,8 +79,9 @@ export async function recheckSession(db: Database, session: Session): Promise<Se
 /**
  * Bumps the session version and ends the user's sessions except `keepSessionId`, in the caller's
  * transaction, and announces it: every cookie issued before stops working on every instance.
+ * `set` changes the user row in the same statement (a new password hash).
  */
-async function endSessionsOf(tx: Transaction, userId: string, set: Partial<typeof users.$inferInsert>, keepSessionId?: string): Promise<number> {
+export async function endSessionsOf(tx: Transaction, userId: string, set: PgUpdateSetSource<typeof users>, keepSessionId?: string): Promise<number> {
   const [row] = await tx
     .update(users)
     .set({ ...set, sessionVersion: sql`${users.sessionVersion} + 1`, sessionsChangedAt: sql`now()` })
@@ -100,11 +102,11 @@ export async function revokeAllSessions(db: Database, userId: string): Promise<n
 }
 
 /**
- * The user's rank in a business changed, or their membership ended: their cookies issued before
- * now are re-checked (re-minted with the new rank, or refused without a membership) on every
+ * The user's rank in a business changed, or their membership ended (or, with a null business, their
+ * profile changed, e.g. their email address): their cookies issued before now are re-checked (re-minted with the new rank, or refused without a membership) on every
  * instance, and their open live streams of that business close. Call it in the change's transaction.
  */
-export async function recheckSessionsOf(tx: Transaction, userId: string, businessId: string): Promise<void> {
+export async function recheckSessionsOf(tx: Transaction, userId: string, businessId: string | null): Promise<void> {
   await tx
     .update(users)
     .set({ sessionsChangedAt: sql`now()` })

@@ -151,3 +151,60 @@ export async function touchSession(db: Database, sessionId: string): Promise<voi
       .where(eq(sessions.id, sessionId)),
   );
 }
+
+export type SessionView = {
+  id: string;
+  /** Browser and system from the user agent. */
+  device: string;
+  userAgent: string | null;
+  /** The client's network at sign-in (/24 or /48): no place data is kept. */
+  ip: string | null;
+  createdAt: string;
+  /** Updated when the session's cookie is refreshed (every SESSION_REFRESH_SECONDS at most), not on every request. */
+  lastSeenAt: string;
+  expiresAt: string;
+  current: boolean;
+};
+
+/** The user's live sessions, most recently used first; `current` marks the one asking. */
+export async function listSessions(db: Database, session: Pick<Session, 'userId' | 'sessionId'>): Promise<SessionView[]> {
+  const rows = await timed('session.list', () =>
+    db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, session.userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+      .orderBy(sql`${sessions.lastSeenAt} desc`, sql`${sessions.createdAt} desc`)
+      .limit(200),
+  );
+  // Loaded here only: the user-agent parser stays out of the bundles that import this module for revocations.
+  const { describeDevice } = await import('./device');
+  return rows.map((r) => ({
+    id: r.id,
+    device: describeDevice(r.userAgent),
+    userAgent: r.userAgent,
+    ip: r.ipSummary,
+    createdAt: r.createdAt.toISOString(),
+    lastSeenAt: r.lastSeenAt.toISOString(),
+    expiresAt: r.expiresAt.toISOString(),
+    current: r.id === session.sessionId,
+  }));
+}
+
+/**
+ * Ends one of the user's own sessions by id (a device in "your sessions"), at once on every
+ * instance. False when the user has no such live session: another user's id reads as unknown.
+ */
+export async function endOwnSession(db: Database, userId: string, sessionId: string): Promise<boolean> {
+  return timed('session.endOwn', () =>
+    db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(sessions)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+        .returning({ expiresAt: sessions.expiresAt });
+      if (!row) return false;
+      await announceRevocation(tx, { kind: 'session', sessionId, userId, until: row.expiresAt.getTime() });
+      return true;
+    }),
+  );
+}

@@ -19,6 +19,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         ]}
       />
       <p className="muted">
+        <Link href="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p className="muted">
         New here? <Link href="/sign-up">Create a business</Link>
       </p>
     </main>

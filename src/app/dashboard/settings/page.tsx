@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { SettingsProvider, SettingsView } from '@/domains/settings/components/settings-view';
 import { loadSettings } from '@/domains/settings/queries';
 import { ExportData } from '@/fuse/backup/components/export-data';
@@ -16,6 +17,9 @@ export default async function SettingsPage() {
     <SettingsProvider initial={{ ...sessionSlice(session), settings }} livePosition={livePosition}>
       <SettingsView />
       <ExportData rank={session.rank} />
+      <p>
+        <Link href="/dashboard/settings/security">Security: password, email address, sessions, delete account</Link>
+      </p>
     </SettingsProvider>
   );
 }

@@ -1,0 +1,37 @@
+import Link from 'next/link';
+import { AccountForm } from '@/fuse/auth/components/account-form';
+import { firstParam } from '@/fuse/http/params';
+
+export const metadata = { title: 'Choose a new password' };
+
+export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const token = firstParam((await searchParams).token);
+  return (
+    <main className="auth">
+      <h1>Choose a new password</h1>
+      {token ? (
+        <AccountForm
+          action="/api/auth/password-reset/confirm"
+          label="Choose a new password"
+          submitLabel="Set password and sign in"
+          extra={{ token }}
+          next="/dashboard"
+          fields={[
+            {
+              name: 'password',
+              label: 'New password',
+              type: 'password',
+              autoComplete: 'new-password',
+              hint: 'At least 10 characters, letters mixed with numbers or symbols.',
+            },
+          ]}
+        />
+      ) : (
+        <p role="alert">This link is incomplete. Open the link from the email again, or ask for a new one.</p>
+      )}
+      <p className="muted">
+        <Link href="/forgot-password">Ask for a new link</Link>
+      </p>
+    </main>
+  );
+}
