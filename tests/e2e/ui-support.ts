@@ -59,7 +59,7 @@ export function luminance(rgb: string): number {
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 }
 
-/** Sets the signed-in user's theme over the API; returns the re-minted session cookie. */
+/** Sets the signed-in user's theme over the API; returns the session cookie (re-minted when the theme changed). */
 export async function setTheme(baseUrl: string, cookie: string, theme: 'light' | 'dark' | 'system'): Promise<string> {
   const res = await fetch(`${baseUrl}/api/settings`, {
     method: 'PATCH',
@@ -67,5 +67,5 @@ export async function setTheme(baseUrl: string, cookie: string, theme: 'light' |
     body: JSON.stringify({ theme }),
   });
   expect(res.status).toBe(200);
-  return cookieOf(res);
+  return res.headers.getSetCookie().length > 0 ? cookieOf(res) : cookie;
 }

@@ -3,11 +3,12 @@ import { cn } from './cn';
 
 /**
  * A table that scrolls sideways inside its own box on a narrow screen, so the page never does. The
- * box is focusable (keyboard users can scroll it) and named by `label`.
+ * box is focusable (keyboard users can scroll it) and named by `label`; it is `relative` so what is
+ * positioned inside (a screen-reader-only header) scrolls with it instead of widening the page.
  */
 export function Table({ label, className, children, ...props }: HTMLAttributes<HTMLTableElement> & { label: string }) {
   return (
-    <div role="region" aria-label={label} tabIndex={0} className="w-full overflow-x-auto rounded-xl border border-border bg-card shadow-xs">
+    <div role="region" aria-label={label} tabIndex={0} className="relative w-full overflow-x-auto rounded-xl border border-border bg-card shadow-xs">
       <table className={cn('w-full caption-bottom border-collapse text-sm', className)} {...props}>
         {children}
       </table>

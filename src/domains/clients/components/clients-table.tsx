@@ -1,7 +1,7 @@
 'use client';
 
 import { SearchX } from 'lucide-react';
-import { memo, useState } from 'react';
+import { memo, useRef, useState } from 'react';
 import { can } from '@/fuse/auth/permissions';
 import { useFuse } from '@/fuse/store/provider';
 import { Badge, type BadgeTone } from '@/fuse/ui/badge';
@@ -21,6 +21,7 @@ const ClientRow = memo(function ClientRow({ client, canEdit, canArchive }: { cli
   const update = useFuse((s: ClientsStoreState) => s.clients.update);
   const archive = useFuse((s: ClientsStoreState) => s.clients.archive);
   const [editing, setEditing] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
   const { loaded, prefetch, open } = useOnDemand(loadEditDialog);
   const saved = client.id > 0;
   return (
@@ -37,12 +38,24 @@ const ClientRow = memo(function ClientRow({ client, canEdit, canArchive }: { cli
         {saved ? (
           <div className="flex justify-end gap-1">
             {canEdit ? (
-              <Button variant="ghost" size="sm" onPointerEnter={prefetch} onFocus={prefetch} onClick={() => (setEditing(true), open())}>
+              <Button
+                ref={editButton}
+                variant="ghost"
+                size="sm"
+                onPointerEnter={prefetch}
+                onFocus={prefetch}
+                onClick={() => (setEditing(true), open())}
+              >
                 Edit
               </Button>
             ) : null}
             {editing && loaded ? (
-              <loaded.ClientEditDialog client={client} onClose={() => setEditing(false)} onSave={(input) => update(client.id, input)} />
+              <loaded.ClientEditDialog
+                client={client}
+                onClose={() => setEditing(false)}
+                onSave={(input) => update(client.id, input)}
+                returnFocusTo={editButton}
+              />
             ) : null}
             {canArchive && client.status !== 'archived' ? (
               <Button variant="ghost" size="sm" onClick={() => void archive(client.id)}>

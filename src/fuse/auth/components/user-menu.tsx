@@ -24,7 +24,6 @@ export const UserMenuButton = forwardRef<HTMLButtonElement, ButtonHTMLAttributes
     <button
       ref={ref}
       type="button"
-      aria-label="Account menu"
       className={cn('flex min-w-0 cursor-pointer items-center gap-2 rounded-lg text-left hover:bg-muted', compact ? 'p-1' : 'w-full p-2', className)}
       {...props}
     >
@@ -43,6 +42,8 @@ export const UserMenuButton = forwardRef<HTMLButtonElement, ButtonHTMLAttributes
           <ChevronsUpDown aria-hidden className="size-4 text-muted-foreground" />
         </>
       )}
+      {/* Named by what it shows (the user) and what it is: the visible text stays part of the name. */}
+      <span className="sr-only">Account menu</span>
     </button>
   );
 });
