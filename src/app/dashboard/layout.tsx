@@ -45,13 +45,16 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         >
           Skip to content
         </a>
-        <aside className="sticky top-0 hidden h-dvh flex-col gap-4 border-r border-border bg-card p-3 lg:flex">
-          <Brand className="px-3 pt-2" />
-          <NavLinks items={nav} />
-          <div className="mt-auto">
-            <UserMenu {...user} />
-          </div>
-        </aside>
+        {/* The column carries the colour the whole page down; the sidebar inside it stays in view. */}
+        <div className="hidden border-r border-border bg-card lg:block">
+          <aside className="sticky top-0 flex h-dvh flex-col gap-4 p-3">
+            <Brand className="px-3 pt-2" />
+            <NavLinks items={nav} />
+            <div className="mt-auto">
+              <UserMenu {...user} />
+            </div>
+          </aside>
+        </div>
         <header className="sticky top-0 z-30 flex h-14 items-center gap-2 border-b border-border bg-card px-3 lg:hidden">
           <MobileNav title={<Brand />}>
             <NavLinks items={nav} />

@@ -41,5 +41,5 @@ export function TableHead({ className, ...props }: ThHTMLAttributes<HTMLTableCel
 }
 
 export function TableCell({ className, ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
-  return <td className={cn('px-3 py-2.5 align-middle whitespace-nowrap', className)} {...props} />;
+  return <td className={cn('h-11 px-3 py-1 align-middle whitespace-nowrap', className)} {...props} />;
 }

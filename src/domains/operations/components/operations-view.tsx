@@ -110,7 +110,7 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
                     <h3 className="mb-2">{name} p75 per day</h3>
                     <LineChart
                       name={`${name} p75 per page per day`}
-                      format={(v) => (unit === '' ? v.toFixed(3) : `${Math.round(v)}${unit}`)}
+                      format={(v) => (unit === '' ? String(Number(v.toPrecision(2))) : `${Math.round(v)}${unit}`)}
                       lines={lines}
                     />
                   </div>

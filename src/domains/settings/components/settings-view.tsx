@@ -181,11 +181,13 @@ function Switcher() {
 
 export function SettingsView() {
   return (
-    <section className="settings flex flex-col gap-6">
+    <section className="settings">
       <PageHeader title="Settings" description="Your profile, your business, and your data." />
-      <Profile />
-      <Business />
-      <Switcher />
+      <div className="flex flex-col gap-6">
+        <Profile />
+        <Business />
+        <Switcher />
+      </div>
       <Toast />
     </section>
   );

@@ -1,6 +1,6 @@
 'use client';
 
-import { LogOut, Settings, ShieldCheck } from 'lucide-react';
+import { Building2, LogOut, Settings, ShieldCheck } from 'lucide-react';
 import Link from 'next/link';
 import {
   DropdownMenu,
@@ -32,6 +32,14 @@ export function UserMenuPanel(props: UserMenuProps) {
             <Settings aria-hidden /> Settings
           </Link>
         </DropdownMenuItem>
+        {props.rank === 'commodore' ? (
+          // A commodore runs several businesses: the switcher is on the settings page.
+          <DropdownMenuItem asChild>
+            <Link href="/dashboard/settings#businesses">
+              <Building2 aria-hidden /> Switch business
+            </Link>
+          </DropdownMenuItem>
+        ) : null}
         <DropdownMenuItem asChild>
           <Link href="/dashboard/settings/security">
             <ShieldCheck aria-hidden /> Security
