@@ -1,3 +1,4 @@
+import type { LucideIcon } from 'lucide-react';
 import type { Action } from '@/fuse/auth/permissions';
 import type { PreviewComponent } from '@/fuse/store/instant-navigation';
 
@@ -13,8 +14,8 @@ export type DomainManifest = {
   navigation?: {
     label: string;
     href: string;
-    /** A one-character symbol shown before the label (decorative: screen readers read the label). */
-    icon: string;
+    /** A lucide-react icon shown before the label (decorative: screen readers read the label). */
+    icon: LucideIcon;
   };
   /** The permission a rank needs to see the domain's page (its data layer checks again on every read). */
   shownTo: Action;

@@ -67,6 +67,11 @@ for (const kind of KINDS) {
       expect(status.last).toMatchObject({ outcome: 'failure', file: null });
       expect(status.last!.error).toBeTruthy();
       expect(status.lastSuccess).toMatchObject({ outcome: 'success' });
+      // The history chart: newest first, the failure on top of the successes before it.
+      expect(status.recent[0]).toMatchObject({ outcome: 'failure' });
+      expect(status.recent.some((r) => r.outcome === 'success')).toBe(true);
+      const starts = status.recent.map((r) => r.startedAt.getTime());
+      expect(starts).toEqual([...starts].sort((x, y) => y - x));
       expect(existsSync(blocker)).toBe(true);
     });
 

@@ -93,7 +93,9 @@ describe('browser', () => {
       const ids = await page.locator(ROW).evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-client-id'))));
       expect(new Set(ids).size).toBe(101);
 
-      await page.getByRole('button', { name: 'Sign out' }).click();
+      // Sign out is in the account menu (a Radix dropdown: its items are menu items).
+      await page.getByRole('button', { name: 'Account menu' }).first().click();
+      await page.getByRole('menuitem', { name: 'Sign out' }).click();
       await page.waitForURL(/\/sign-in/);
       await page.goto('/dashboard');
       expect(page.url()).toBe(`${baseUrl}/sign-in?next=%2Fdashboard`);

@@ -30,6 +30,23 @@ describe('settings over HTTP', () => {
     expect(settings.profile.theme).toBe('dark');
   });
 
+  it('keeps "system" (the device decides, nothing in the HTML pins a colour) and refuses any other theme', async () => {
+    let cookie = await signUp();
+    const res = await call(baseUrl, cookie, 'PATCH', '/api/settings', { theme: 'system' });
+    expect(res.status).toBe(200);
+    cookie = cookieOf(res);
+    const html = await (await call(baseUrl, cookie, 'GET', '/dashboard')).text();
+    expect(html).toContain('data-theme="system"');
+    expect(html).not.toContain('data-theme="light"');
+    for (const theme of ['purple', 'DARK', '', ' dark', '"><script>alert(1)</script>', 1, null, ['dark'], { dark: true }]) {
+      const bad = await call(baseUrl, cookie, 'PATCH', '/api/settings', { theme });
+      expect(bad.status, JSON.stringify(theme)).toBe(400);
+      expect(((await bad.json()) as { fields: Record<string, string> }).fields).toHaveProperty('theme');
+    }
+    const settings = (await (await call(baseUrl, cookie, 'GET', '/api/settings')).json()) as { profile: { theme: string } };
+    expect(settings.profile.theme).toBe('system');
+  });
+
   it('changes the business name and time zone for a captain, and rejects an unknown zone', async () => {
     const cookie = await signUp();
     const ok = await call(baseUrl, cookie, 'PATCH', '/api/settings', { businessName: 'Theme Co Renamed', timezone: 'America/New_York' });

@@ -100,7 +100,7 @@ describe('paged list: create', () => {
     expect(await done).toBe(false);
     expect(ids(s)).toEqual([30, 20, 10]);
     expect(s.getState().clients.pending).toEqual({});
-    expect(s.getState().ui.toast).toEqual({ kind: 'error', message: 'A client with this email already exists.' });
+    expect(s.getState().ui.toast).toEqual({ kind: 'error', message: 'A client with this email already exists. Your change was undone.' });
   });
 });
 
@@ -128,7 +128,7 @@ describe('paged list: update and archive', () => {
     expect(await done).toBe(false);
     expect(s.getState().clients.items[1]).toBe(before);
     expect(s.getState().clients.items[2]!.company).toBe('Theirs');
-    expect(s.getState().ui.toast?.message).toBe('Your rank may not edit clients.');
+    expect(s.getState().ui.toast?.message).toBe('Your rank may not edit clients. Your change was undone.');
   });
 
   it('hides an archived row from the active list at once, and brings it back to its place on error', async () => {

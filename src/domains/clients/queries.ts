@@ -156,3 +156,26 @@ export async function clientSummary(db: Database, scope: Scope): Promise<ClientS
   }
   return summary;
 }
+
+/**
+ * Clients added per calendar month of the business's time zone: the current month and the five
+ * before it (empty months are 0). One range scan of clients_by_business.
+ */
+export async function newClientsByMonth(db: Database, scope: Scope, months = 6): Promise<{ month: string; count: number }[]> {
+  assertCan(scope, 'clients.read');
+  const result = await timed('clients.byMonth', () =>
+    db.execute<{ month: string; count: number }>(sql`
+      with tz as (select timezone from businesses where id = ${scope.businessId}),
+      bounds as (
+        select date_trunc('month', now() at time zone tz.timezone) as this_month, tz.timezone from tz
+      )
+      select to_char(m, 'YYYY-MM') as month,
+        (select count(*)::int from ${clients} c
+          where c.business_id = ${scope.businessId}
+            and c.created_at >= (m at time zone bounds.timezone)
+            and c.created_at < ((m + interval '1 month') at time zone bounds.timezone)) as count
+      from bounds, generate_series(bounds.this_month - make_interval(months => ${months - 1}), bounds.this_month, interval '1 month') as m
+      order by m`),
+  );
+  return result.rows.map((r) => ({ month: String(r.month), count: Number(r.count) }));
+}

@@ -3,7 +3,7 @@ import type { DomainState } from '@/fuse/store/domain-store';
 import { showError } from '@/fuse/store/optimistic';
 import type { LiveChange, UiSlice } from '@/fuse/store/slices';
 import type { SettingsInitial } from './queries';
-import type { SettingsPatch } from './validators';
+import type { SettingsPatch, Theme } from './validators';
 
 export type SettingsSlice = {
   settings: SettingsInitial & {
@@ -29,7 +29,7 @@ export function settingsSlice(initial: SettingsInitial, set: Set, get: Get): Set
       async save(changes) {
         patch({ saving: true });
         try {
-          const saved = await fetchJson<{ name: string; theme: 'light' | 'dark'; businessName: string; timezone: string }>('/api/settings', {
+          const saved = await fetchJson<{ name: string; theme: Theme; businessName: string; timezone: string }>('/api/settings', {
             method: 'PATCH',
             body: JSON.stringify(changes),
           });

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { textField } from '@/fuse/http/text-field';
 
-export const THEMES = ['light', 'dark'] as const;
-export type Theme = (typeof THEMES)[number];
+import { THEMES } from '@/fuse/auth/schema-types';
+
+export { THEMES, type Theme } from '@/fuse/auth/schema-types';
 
 /** An IANA time zone the runtime knows (PostgreSQL checks it again when it is saved). */
 export function isTimeZone(tz: string): boolean {
@@ -18,7 +19,7 @@ export function isTimeZone(tz: string): boolean {
 export const profileInput = z
   .object({
     name: textField().trim().min(1, 'Enter your name.').max(120, 'Use at most 120 characters.').optional(),
-    theme: z.enum(THEMES, { error: 'Theme is light or dark.' }).optional(),
+    theme: z.enum(THEMES, { error: 'Theme is light, dark or system.' }).optional(),
   })
   .strict();
 

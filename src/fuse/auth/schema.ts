@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { RANKS } from './schema-types';
+import { RANKS, THEMES } from './schema-types';
 
 /** A tenant. Every tenant table carries `business_id` and leads its keys with it. */
 export const businesses = pgTable('businesses', {
@@ -17,9 +17,7 @@ export const users = pgTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     passwordHash: text('password_hash').notNull(),
-    theme: text('theme', { enum: ['light', 'dark'] })
-      .notNull()
-      .default('light'),
+    theme: text('theme', { enum: THEMES }).notNull().default('light'),
     /** Bumped by "sign out everywhere" and password changes: older session cookies stop working. */
     sessionVersion: integer('session_version').notNull().default(1),
     /**

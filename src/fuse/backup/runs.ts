@@ -42,16 +42,21 @@ export type BackupStatus = {
   last: BackupRun | null;
   /** The newest successful run: its age is the recovery point if the database were lost now. */
   lastSuccess: BackupRun | null;
+  /** The newest runs, newest first (at most BACKUP_HISTORY): the history chart. */
+  recent: BackupRun[];
 };
+
+export const BACKUP_HISTORY = 14;
 
 /** The last backup's time, size and outcome: for the admiral's page and the metrics endpoint. */
 export async function backupStatus(db: Database): Promise<BackupStatus> {
   return timed('backup.status', async () => {
-    const [last] = await db.select().from(backupRuns).orderBy(desc(backupRuns.startedAt)).limit(1);
-    const [lastSuccess] =
-      last?.outcome === 'success'
-        ? [last]
-        : await db.select().from(backupRuns).where(eq(backupRuns.outcome, 'success')).orderBy(desc(backupRuns.startedAt)).limit(1);
-    return { last: last ?? null, lastSuccess: lastSuccess ?? null };
+    const recent = await db.select().from(backupRuns).orderBy(desc(backupRuns.startedAt)).limit(BACKUP_HISTORY);
+    const last = recent[0];
+    const successful = recent.find((r) => r.outcome === 'success');
+    const [lastSuccess] = successful
+      ? [successful]
+      : await db.select().from(backupRuns).where(eq(backupRuns.outcome, 'success')).orderBy(desc(backupRuns.startedAt)).limit(1);
+    return { last: last ?? null, lastSuccess: lastSuccess ?? null, recent };
   });
 }

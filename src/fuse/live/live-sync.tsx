@@ -25,7 +25,11 @@ export function LiveSync<TState extends UiSlice>({
   const online = useStore(store, (s) => s.ui.online);
   if (online) return null;
   return (
-    <p role="status" className="offline live-offline" title="Changes from others will appear when the connection is back.">
+    <p
+      role="status"
+      className="offline live-offline fixed bottom-4 left-4 z-40 m-0 rounded-full border border-border bg-card px-3 py-1 text-xs font-medium text-destructive shadow-sm"
+      title="Changes from others will appear when the connection is back."
+    >
       Offline: reconnecting…
     </p>
   );

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
-import { RANKS } from '@/fuse/auth/schema-types';
+import { RANKS, THEMES, type Theme } from '@/fuse/auth/schema-types';
 
 /** Longest life of one token (and its cookie); a refresh mints a new one, never past the session's end. */
 export const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -17,7 +17,7 @@ export const sessionClaims = z.object({
   rank: z.enum(RANKS),
   name: z.string(),
   email: z.string(),
-  theme: z.enum(['light', 'dark']),
+  theme: z.enum(THEMES),
   sv: z.number().int().nonnegative(),
   iat: z.number().int(),
   exp: z.number().int(),
@@ -37,7 +37,7 @@ export type SessionInput = {
   rank: (typeof RANKS)[number];
   name: string;
   email: string;
-  theme: 'light' | 'dark';
+  theme: Theme;
   sessionVersion: number;
 };
 

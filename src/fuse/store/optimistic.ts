@@ -15,7 +15,7 @@ export type OptimisticChange<T> = {
   confirm?: (saved: T) => void;
   /** Marks the mutation id pending while the request runs, so its live echo is recognised and skipped. */
   track?: (mutationId: string, pending: boolean) => void;
-  /** The request was refused (after the undo). */
+  /** The request was refused (after the undo): `err` says so ("… Your change was undone."), the server's error is its cause. */
   fail: (err: unknown) => void;
 };
 
@@ -33,7 +33,9 @@ export async function runOptimistic<T>(change: OptimisticChange<T>): Promise<boo
     return true;
   } catch (err) {
     undo();
-    change.fail(err);
+    // The toast tells the user both what the server said and that the screen went back.
+    const said = err instanceof Error ? err.message : 'Something went wrong.';
+    change.fail(new Error(`${said.replace(/\.?$/, '.')} Your change was undone.`, { cause: err }));
     return false;
   } finally {
     change.track?.(id, false);

@@ -1,12 +1,20 @@
 import Link from 'next/link';
 import { AuthForm } from '@/fuse/auth/components/auth-form';
+import { AuthCard } from '@/fuse/ui/auth-card';
 
 export const metadata = { title: 'Create a business' };
 
 export default function SignUpPage() {
   return (
-    <main className="auth">
-      <h1>Create a business</h1>
+    <AuthCard
+      title="Create a business"
+      description="Your own workspace for clients, invoices and your team."
+      footer={
+        <>
+          Already have an account? <Link href="/sign-in">Sign in</Link>
+        </>
+      }
+    >
       <AuthForm
         action="/api/auth/sign-up"
         submitLabel="Create business"
@@ -18,9 +26,6 @@ export default function SignUpPage() {
           { name: 'password', label: 'Password (10+ characters)', type: 'password', autoComplete: 'new-password' },
         ]}
       />
-      <p className="muted">
-        Already have an account? <Link href="/sign-in">Sign in</Link>
-      </p>
-    </main>
+    </AuthCard>
   );
 }

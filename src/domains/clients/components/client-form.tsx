@@ -1,6 +1,8 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { Button } from '@/fuse/ui/button';
+import { Field, Input, Select } from '@/fuse/ui/input';
 import { CLIENT_STATUSES, type ClientStatus } from '../schema';
 import type { NewClientInput } from '../slice';
 
@@ -16,11 +18,12 @@ export function ClientForm({ initial = {}, submitLabel, onSubmit, onCancel }: Pr
   const [lastName, setLastName] = useState(initial.lastName ?? '');
   const [email, setEmail] = useState(initial.email ?? '');
   const [status, setStatus] = useState<ClientStatus>(initial.status ?? 'active');
+  const editing = Boolean(initial.email);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const ok = await onSubmit({ firstName, lastName, email, status });
-    if (ok && !initial.email) {
+    if (ok && !editing) {
       setFirstName('');
       setLastName('');
       setEmail('');
@@ -28,48 +31,62 @@ export function ClientForm({ initial = {}, submitLabel, onSubmit, onCancel }: Pr
   }
 
   return (
-    <form className="client-form" onSubmit={submit} aria-label={submitLabel}>
-      <input
-        name="firstName"
-        placeholder="First name"
-        aria-label="First name"
-        value={firstName}
-        onChange={(e) => setFirstName(e.target.value)}
-        required
-        maxLength={100}
-      />
-      <input
-        name="lastName"
-        placeholder="Last name"
-        aria-label="Last name"
-        value={lastName}
-        onChange={(e) => setLastName(e.target.value)}
-        required
-        maxLength={100}
-      />
-      <input
-        name="email"
-        type="email"
-        placeholder="Email"
-        aria-label="Email"
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-        required
-        maxLength={254}
-      />
-      <select name="status" aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as ClientStatus)}>
-        {CLIENT_STATUSES.map((s) => (
-          <option key={s} value={s}>
-            {s}
-          </option>
-        ))}
-      </select>
-      <button type="submit">{submitLabel}</button>
-      {onCancel ? (
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      ) : null}
+    <form
+      className={editing ? 'grid gap-3' : 'grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1.4fr_0.8fr_auto] lg:items-end'}
+      onSubmit={submit}
+      aria-label={submitLabel}
+    >
+      <Field label="First name">
+        {(p) => (
+          <Input
+            {...p}
+            name="firstName"
+            value={firstName}
+            onChange={(e) => setFirstName(e.target.value)}
+            required
+            maxLength={100}
+            autoComplete="off"
+          />
+        )}
+      </Field>
+      <Field label="Last name">
+        {(p) => (
+          <Input {...p} name="lastName" value={lastName} onChange={(e) => setLastName(e.target.value)} required maxLength={100} autoComplete="off" />
+        )}
+      </Field>
+      <Field label="Email">
+        {(p) => (
+          <Input
+            {...p}
+            name="email"
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            required
+            maxLength={254}
+            autoComplete="off"
+          />
+        )}
+      </Field>
+      <Field label="Status">
+        {(p) => (
+          <Select {...p} name="status" value={status} onChange={(e) => setStatus(e.target.value as ClientStatus)}>
+            {CLIENT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      <div className={editing ? 'mt-2 flex justify-end gap-2' : 'flex gap-2'}>
+        {onCancel ? (
+          <Button variant="outline" onClick={onCancel}>
+            Cancel
+          </Button>
+        ) : null}
+        <Button type="submit">{submitLabel}</Button>
+      </div>
     </form>
   );
 }

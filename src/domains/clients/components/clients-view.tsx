@@ -1,8 +1,15 @@
 'use client';
 
+import { Search } from 'lucide-react';
 import { useState } from 'react';
+import { can } from '@/fuse/auth/permissions';
 import { useFuse } from '@/fuse/store/provider';
 import { Toast } from '@/fuse/store/toast';
+import { Button } from '@/fuse/ui/button';
+import { Card, CardContent, CardHeader, CardTitle } from '@/fuse/ui/card';
+import { Input, Select } from '@/fuse/ui/input';
+import { LoadMoreBar } from '@/fuse/ui/load-more';
+import { PageHeader } from '@/fuse/ui/page-header';
 import { CLIENT_STATUSES, type ClientStatus } from '../schema';
 import type { ClientsStoreState } from '../slice';
 import { ClientForm } from './client-form';
@@ -14,15 +21,16 @@ function Filters() {
   const [q, setQ] = useState(filter.q);
   return (
     <form
-      className="filters"
+      className="mb-3 flex flex-wrap gap-2"
       role="search"
       onSubmit={(e) => {
         e.preventDefault();
         void setFilter({ q });
       }}
     >
-      <select
+      <Select
         aria-label="Filter by status"
+        className="w-full sm:w-44"
         value={filter.status}
         onChange={(e) => void setFilter({ status: e.target.value as ClientStatus | 'all' })}
       >
@@ -32,9 +40,18 @@ function Filters() {
             {s}
           </option>
         ))}
-      </select>
-      <input type="search" aria-label="Search clients" placeholder="Search name or email" value={q} onChange={(e) => setQ(e.target.value)} />
-      <button type="submit">Search</button>
+      </Select>
+      <Input
+        type="search"
+        aria-label="Search clients"
+        placeholder="Search name or email"
+        className="flex-1 sm:max-w-xs"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+      />
+      <Button type="submit" variant="secondary">
+        <Search aria-hidden /> Search
+      </Button>
     </form>
   );
 }
@@ -44,24 +61,25 @@ function LoadMore() {
   const busy = useFuse((s: ClientsStoreState) => s.clients.busy);
   const loadMore = useFuse((s: ClientsStoreState) => s.clients.loadMore);
   const count = useFuse((s: ClientsStoreState) => s.clients.items.length);
-  return (
-    <div className="load-more">
-      <span className="muted">{count} shown</span>
-      {nextCursor ? (
-        <button type="button" onClick={() => void loadMore()} disabled={busy}>
-          Load more
-        </button>
-      ) : null}
-    </div>
-  );
+  return <LoadMoreBar count={count} more={Boolean(nextCursor)} busy={busy} onMore={() => void loadMore()} />;
 }
 
 export function ClientsView() {
   const create = useFuse((s: ClientsStoreState) => s.clients.create);
+  const rank = useFuse((s: ClientsStoreState) => s.session.rank);
   return (
     <section>
-      <h1>Clients</h1>
-      <ClientForm submitLabel="Add client" onSubmit={create} />
+      <PageHeader title="Clients" description="Everyone your business works with." />
+      {can(rank, 'clients.create') ? (
+        <Card className="mb-6">
+          <CardHeader>
+            <CardTitle>Add a client</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <ClientForm submitLabel="Add client" onSubmit={create} />
+          </CardContent>
+        </Card>
+      ) : null}
       <Filters />
       <ClientsTable />
       <LoadMore />

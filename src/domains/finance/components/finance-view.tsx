@@ -1,9 +1,18 @@
 'use client';
 
+import { FileText, Plus, Search } from 'lucide-react';
 import { memo, useState, type FormEvent } from 'react';
 import { can } from '@/fuse/auth/permissions';
 import { useFuse } from '@/fuse/store/provider';
 import { Toast } from '@/fuse/store/toast';
+import { Badge, type BadgeTone } from '@/fuse/ui/badge';
+import { Button } from '@/fuse/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle, StatCard } from '@/fuse/ui/card';
+import { EmptyState } from '@/fuse/ui/empty-state';
+import { Field, Input, Select } from '@/fuse/ui/input';
+import { LoadMoreBar } from '@/fuse/ui/load-more';
+import { PageHeader } from '@/fuse/ui/page-header';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/fuse/ui/table';
 import { formatMoney } from '../money';
 import type { InvoiceView } from '../queries';
 import { INVOICE_STATUSES, type InvoiceStatus } from '../schema';
@@ -17,42 +26,40 @@ function SummaryCards() {
   const c = summary.currency;
   return (
     <>
-      <div className="cards" aria-label="Finance summary">
-        <div className="card">
-          <div className="muted">Revenue this month</div>
-          <div className="n" data-metric="revenue-this-month">
-            {formatMoney(summary.revenueThisMonthCents, c)}
-          </div>
-        </div>
-        <div className="card">
-          <div className="muted">Outstanding ({summary.outstandingCount})</div>
-          <div className="n" data-metric="outstanding">
-            {formatMoney(summary.outstandingCents, c)}
-          </div>
-        </div>
-        <div className="card">
-          <div className="muted">Overdue ({summary.overdueCount})</div>
-          <div className="n" data-metric="overdue">
-            {formatMoney(summary.overdueCents, c)}
-          </div>
-        </div>
+      <div className="grid gap-3 sm:grid-cols-3 sm:gap-4" role="group" aria-label="Finance summary">
+        <StatCard label="Revenue this month" value={formatMoney(summary.revenueThisMonthCents, c)} data-metric="revenue-this-month" />
+        <StatCard label={`Outstanding (${summary.outstandingCount})`} value={formatMoney(summary.outstandingCents, c)} data-metric="outstanding" />
+        <StatCard label={`Overdue (${summary.overdueCount})`} value={formatMoney(summary.overdueCents, c)} data-metric="overdue" />
       </div>
-      <div className="finance-grid">
-        <section>
-          <h2>Revenue, last 12 months</h2>
-          <RevenueChart series={summary.revenueByMonth} currency={c} />
-        </section>
-        <section>
-          <h2>Top clients</h2>
-          <ol className="top-clients" aria-label="Top clients by revenue">
-            {summary.topClients.map((t) => (
-              <li key={t.clientId} data-client-id={t.clientId}>
-                <span>{t.name || `Client ${t.clientId}`}</span> <strong>{formatMoney(t.cents, c)}</strong>
-              </li>
-            ))}
-            {summary.topClients.length === 0 ? <li className="muted">No paid invoices in the last 12 months.</li> : null}
-          </ol>
-        </section>
+      <div className="mt-6 grid gap-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+        <Card>
+          <CardHeader>
+            <CardTitle>Revenue, last 12 months</CardTitle>
+            <CardDescription>Paid invoices by month, in {c}.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <RevenueChart series={summary.revenueByMonth} currency={c} />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Top clients</CardTitle>
+            <CardDescription>By revenue, last 12 months.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <ol className="top-clients flex flex-col divide-y divide-border" aria-label="Top clients by revenue">
+              {summary.topClients.map((t) => (
+                <li key={t.clientId} data-client-id={t.clientId} className="flex items-center justify-between gap-3 py-2 text-sm">
+                  <span className="min-w-0 truncate">{t.name || `Client ${t.clientId}`}</span>
+                  <strong className="font-semibold tabular-nums">{formatMoney(t.cents, c)}</strong>
+                </li>
+              ))}
+              {summary.topClients.length === 0 ? (
+                <li className="py-2 text-sm text-muted-foreground">No paid invoices in the last 12 months.</li>
+              ) : null}
+            </ol>
+          </CardContent>
+        </Card>
       </div>
     </>
   );
@@ -63,12 +70,21 @@ function NewInvoice() {
   const [open, setOpen] = useState(false);
   if (!open) {
     return (
-      <button type="button" onClick={() => setOpen(true)}>
-        New invoice
-      </button>
+      <Button onClick={() => setOpen(true)}>
+        <Plus aria-hidden /> New invoice
+      </Button>
     );
   }
-  return <CreateInvoice />;
+  return (
+    <Card className="mb-4 w-full">
+      <CardHeader>
+        <CardTitle>New invoice</CardTitle>
+      </CardHeader>
+      <CardContent>
+        <CreateInvoice />
+      </CardContent>
+    </Card>
+  );
 }
 
 function CreateInvoice() {
@@ -86,26 +102,36 @@ function CreateInvoice() {
     if (ok) setAmount('');
   }
   return (
-    <form className="client-form" onSubmit={submit} aria-label="New invoice">
-      <select aria-label="Client" value={clientId} onChange={(e) => setClientId(Number(e.target.value))} required>
-        {options.map((o) => (
-          <option key={o.id} value={o.id}>
-            {o.name}
-          </option>
-        ))}
-      </select>
-      <input
-        aria-label="Amount"
-        placeholder="Amount, e.g. 120.50"
-        inputMode="decimal"
-        pattern="\d+(\.\d{1,3})?"
-        value={amount}
-        onChange={(e) => setAmount(e.target.value)}
-        required
-      />
-      <input aria-label="Currency" value={cur} maxLength={3} size={4} onChange={(e) => setCur(e.target.value.toUpperCase())} required />
-      <input aria-label="Due date" type="date" value={dueOn} onChange={(e) => setDueOn(e.target.value)} />
-      <button type="submit">Create invoice</button>
+    <form className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1.4fr_1fr_0.6fr_1fr_auto] lg:items-end" onSubmit={submit} aria-label="New invoice">
+      <Field label="Client">
+        {(p) => (
+          <Select {...p} value={clientId} onChange={(e) => setClientId(Number(e.target.value))} required>
+            {options.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      <Field label="Amount">
+        {(p) => (
+          <Input
+            {...p}
+            placeholder="120.50"
+            inputMode="decimal"
+            pattern="\d+(\.\d{1,3})?"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            required
+          />
+        )}
+      </Field>
+      <Field label="Currency">
+        {(p) => <Input {...p} value={cur} maxLength={3} onChange={(e) => setCur(e.target.value.toUpperCase())} required />}
+      </Field>
+      <Field label="Due date">{(p) => <Input {...p} type="date" value={dueOn} onChange={(e) => setDueOn(e.target.value)} />}</Field>
+      <Button type="submit">Create invoice</Button>
     </form>
   );
 }
@@ -116,15 +142,16 @@ function Filters() {
   const [q, setQ] = useState(filter.q);
   return (
     <form
-      className="filters"
+      className="mb-3 flex flex-wrap gap-2"
       role="search"
       onSubmit={(e) => {
         e.preventDefault();
         void setFilter({ q });
       }}
     >
-      <select
+      <Select
         aria-label="Filter invoices by status"
+        className="w-full sm:w-44"
         value={filter.status}
         onChange={(e) => void setFilter({ status: e.target.value as InvoiceStatus | 'all' })}
       >
@@ -134,38 +161,49 @@ function Filters() {
             {s}
           </option>
         ))}
-      </select>
-      <input type="search" aria-label="Search invoice numbers" placeholder="Invoice number" value={q} onChange={(e) => setQ(e.target.value)} />
-      <button type="submit">Search</button>
+      </Select>
+      <Input
+        type="search"
+        aria-label="Search invoice numbers"
+        placeholder="Invoice number"
+        className="flex-1 sm:max-w-xs"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+      />
+      <Button type="submit" variant="secondary">
+        <Search aria-hidden /> Search
+      </Button>
     </form>
   );
 }
 
+const INVOICE_TONE: Record<InvoiceStatus, BadgeTone> = { draft: 'neutral', sent: 'info', paid: 'success', overdue: 'danger' };
+
 const InvoiceRow = memo(function InvoiceRow({ invoice, editable }: { invoice: InvoiceView; editable: boolean }) {
   const act = useFuse((s: S) => s.finance.act);
   return (
-    <tr data-invoice-id={invoice.id}>
-      <td>{invoice.number}</td>
-      <td>{invoice.clientName}</td>
-      <td className="num">{formatMoney(invoice.amountCents, invoice.currency)}</td>
-      <td>
-        <span className={`status status-${invoice.status}`}>{invoice.status}</span>
-      </td>
-      <td>{invoice.issuedOn}</td>
-      <td>{invoice.dueOn}</td>
-      <td className="actions">
+    <TableRow data-invoice-id={invoice.id}>
+      <TableCell className="font-medium tabular-nums">{invoice.number}</TableCell>
+      <TableCell>{invoice.clientName}</TableCell>
+      <TableCell className="num text-right tabular-nums">{formatMoney(invoice.amountCents, invoice.currency)}</TableCell>
+      <TableCell>
+        <Badge tone={INVOICE_TONE[invoice.status]}>{invoice.status}</Badge>
+      </TableCell>
+      <TableCell className="tabular-nums text-muted-foreground">{invoice.issuedOn}</TableCell>
+      <TableCell className="tabular-nums text-muted-foreground">{invoice.dueOn}</TableCell>
+      <TableCell className="text-right">
         {editable && invoice.status === 'draft' ? (
-          <button type="button" className="link" onClick={() => void act(invoice.id, 'send')}>
+          <Button variant="ghost" size="sm" onClick={() => void act(invoice.id, 'send')}>
             Send
-          </button>
+          </Button>
         ) : null}
         {editable && (invoice.status === 'sent' || invoice.status === 'overdue') ? (
-          <button type="button" className="link" onClick={() => void act(invoice.id, 'markPaid')}>
+          <Button variant="ghost" size="sm" onClick={() => void act(invoice.id, 'markPaid')}>
             Mark paid
-          </button>
+          </Button>
         ) : null}
-      </td>
-    </tr>
+      </TableCell>
+    </TableRow>
   );
 });
 
@@ -175,31 +213,33 @@ function InvoiceTable({ firstRows }: { firstRows?: number }) {
   const rank = useFuse((s: S) => s.session.rank);
   const editable = can(rank, 'finance.edit');
   return (
-    <table className="clients invoices">
-      <thead>
-        <tr>
-          <th>Number</th>
-          <th>Client</th>
-          <th>Amount</th>
-          <th>Status</th>
-          <th>Issued</th>
-          <th>Due</th>
-          <th aria-label="Actions" />
-        </tr>
-      </thead>
-      <tbody>
+    <Table label="Invoices" className="invoices">
+      <TableHeader>
+        <TableRow>
+          <TableHead>Number</TableHead>
+          <TableHead>Client</TableHead>
+          <TableHead className="text-right">Amount</TableHead>
+          <TableHead>Status</TableHead>
+          <TableHead>Issued</TableHead>
+          <TableHead>Due</TableHead>
+          <TableHead>
+            <span className="sr-only">Actions</span>
+          </TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
         {items.map((invoice) => (
           <InvoiceRow key={invoice.id} invoice={invoice} editable={editable} />
         ))}
         {items.length === 0 ? (
           <tr>
-            <td colSpan={7} className="empty">
-              No invoices match.
+            <td colSpan={7}>
+              <EmptyState icon={FileText} title="No invoices match" description="Invoices you create show here, newest first." />
             </td>
           </tr>
         ) : null}
-      </tbody>
-    </table>
+      </TableBody>
+    </Table>
   );
 }
 
@@ -208,16 +248,7 @@ function LoadMore() {
   const busy = useFuse((s: S) => s.finance.busy);
   const loadMore = useFuse((s: S) => s.finance.loadMore);
   const count = useFuse((s: S) => s.finance.items.length);
-  return (
-    <div className="load-more">
-      <span className="muted">{count} shown</span>
-      {nextCursor ? (
-        <button type="button" onClick={() => void loadMore()} disabled={busy}>
-          Load more
-        </button>
-      ) : null}
-    </div>
-  );
+  return <LoadMoreBar count={count} more={Boolean(nextCursor)} busy={busy} onMore={() => void loadMore()} />;
 }
 
 /** `firstRows`: draw only the first rows (the instant preview shows a screenful; the page brings the rest). */
@@ -225,10 +256,12 @@ export function FinanceView({ firstRows }: { firstRows?: number } = {}) {
   const rank = useFuse((s: S) => s.session.rank);
   return (
     <section className="finance">
-      <h1>Finance</h1>
+      <PageHeader title="Finance" description="Invoices, revenue and what is still owed." />
       <SummaryCards />
-      <h2>Invoices</h2>
-      {can(rank, 'finance.create') ? <NewInvoice /> : null}
+      <div className="mt-8 mb-3 flex flex-wrap items-center justify-between gap-2">
+        <h2>Invoices</h2>
+        {can(rank, 'finance.create') ? <NewInvoice /> : null}
+      </div>
       <Filters />
       <InvoiceTable firstRows={firstRows} />
       <LoadMore />

@@ -1,28 +1,27 @@
+import { BarChart } from '@/fuse/ui/chart';
 import { formatMoney } from '../money';
 
-/** Twelve months of paid revenue as bars: plain SVG, rendered on the server with the page. */
+const MONTH = new Intl.DateTimeFormat('en-US', { month: 'short', timeZone: 'UTC' });
+
+/** Compact money for the axis (12k), whole units. */
+function axisMoney(cents: number, currency: string): string {
+  const units = cents / 100;
+  const short =
+    units >= 1_000_000 ? `${+(units / 1_000_000).toFixed(1)}M` : units >= 1_000 ? `${+(units / 1_000).toFixed(1)}k` : `${Math.round(units)}`;
+  return currency === 'USD' ? `$${short}` : currency === 'EUR' ? `€${short}` : currency === 'GBP' ? `£${short}` : short;
+}
+
+/** Twelve months of paid revenue as bars, with a money axis: drawn on the server with the page. */
 export function RevenueChart({ series, currency }: { series: { month: string; cents: number }[]; currency: string }) {
-  const max = Math.max(1, ...series.map((s) => s.cents));
-  const width = 600;
-  const height = 160;
-  const bar = width / Math.max(1, series.length);
   return (
-    <figure className="revenue-chart">
-      <svg viewBox={`0 0 ${width} ${height + 20}`} role="img" aria-label={`Revenue by month in ${currency}`}>
-        {series.map((s, i) => {
-          const h = Math.round((s.cents / max) * height);
-          return (
-            <g key={s.month}>
-              <rect x={i * bar + 4} y={height - h} width={bar - 8} height={h} className="bar">
-                <title>{`${s.month}: ${formatMoney(s.cents, currency)}`}</title>
-              </rect>
-              <text x={i * bar + bar / 2} y={height + 14} textAnchor="middle" className="axis">
-                {s.month.slice(5)}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-    </figure>
+    <div className="revenue-chart">
+      <BarChart
+        name={`Revenue by month in ${currency}`}
+        data={series.map((s) => ({ key: s.month, label: MONTH.format(new Date(`${s.month}-01T00:00:00Z`)), value: s.cents }))}
+        format={(v) => axisMoney(v, currency)}
+        formatValue={(v) => formatMoney(v, currency)}
+        color={1}
+      />
+    </div>
   );
 }

@@ -1,6 +1,9 @@
 import type { OperationsOverview } from '../queries';
 import { SCALE_TARGETS } from '../queries';
-import { BarChart, LineChart } from './charts';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle, StatCard } from '@/fuse/ui/card';
+import { BarChart, LineChart } from '@/fuse/ui/chart';
+import { PageHeader } from '@/fuse/ui/page-header';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/fuse/ui/table';
 
 const CHARTED_VITALS: { name: string; unit: string }[] = [
   { name: 'LCP', unit: 'ms' },
@@ -13,20 +16,34 @@ const CHARTED_VITALS: { name: string; unit: string }[] = [
 function Target({ id, label, value, target }: { id: string; label: string; value: number; target: number }) {
   const pct = Math.min(100, (value / target) * 100);
   return (
-    <div className="card" data-scale={id}>
-      <div className="muted">{label}</div>
-      <div className="n" data-value={value}>
+    <Card className="p-4" data-scale={id}>
+      <div className="text-sm text-muted-foreground">{label}</div>
+      <div className="mt-1 text-2xl font-semibold tabular-nums" data-value={value}>
         {value.toLocaleString('en-US')}
       </div>
-      <div className="muted">
+      <div className="text-xs text-muted-foreground">
         of {target.toLocaleString('en-US')} ({pct < 1 && value > 0 ? pct.toFixed(2) : Math.round(pct)}%)
       </div>
-      <div aria-hidden style={{ height: 6, background: 'rgba(127,127,127,0.2)', borderRadius: 3 }}>
-        <div style={{ width: `${pct}%`, height: 6, background: '#2563eb', borderRadius: 3 }} />
+      <div aria-hidden className="mt-2 h-1.5 rounded-full bg-muted">
+        <div className="h-1.5 rounded-full bg-primary" style={{ width: `${pct}%` }} />
       </div>
-    </div>
+    </Card>
   );
 }
+
+function Panel({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
+  return (
+    <Card className="mt-6">
+      <CardHeader>
+        <CardTitle>{title}</CardTitle>
+        {description ? <CardDescription>{description}</CardDescription> : null}
+      </CardHeader>
+      <CardContent>{children}</CardContent>
+    </Card>
+  );
+}
+
+const Empty = ({ children }: { children: React.ReactNode }) => <p className="text-sm text-muted-foreground">{children}</p>;
 
 const fmtVital = (name: string, v: number) => (name === 'CLS' ? v.toFixed(3) : `${Math.round(v)} ms`);
 
@@ -35,131 +52,137 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
   const names = [...new Set(data.vitals.map((v) => v.name))].sort();
   return (
     <section>
-      <h1>Operations</h1>
+      <PageHeader title="Operations" description="The platform at a glance: growth, speed and errors." />
 
-      <div className="cards" aria-label="scale targets">
+      <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-5" role="group" aria-label="scale targets">
         <Target id="users" label="Users" value={data.totals.users} target={SCALE_TARGETS.users} />
         <Target id="paying" label="Paying subscribers" value={data.totals.payingSubscribers} target={SCALE_TARGETS.payingSubscribers} />
         <Target id="joins" label="Joins this month" value={data.totals.joinsThisMonth} target={SCALE_TARGETS.joinsThisMonth} />
-        <div className="card" data-ops="live-streams">
-          <div className="muted">Open live streams</div>
-          <div className="n">{data.liveStreamsOpen}</div>
-        </div>
-        <div className="card" data-ops="rate-limited">
-          <div className="muted">Rate-limit rejections</div>
-          <div className="n">{data.rateLimited}</div>
-          <div className="muted">this instance, since start</div>
-        </div>
+        <StatCard label="Open live streams" value={data.liveStreamsOpen} data-ops="live-streams" />
+        <StatCard label="Rate-limit rejections" value={data.rateLimited} hint="this instance, since start" data-ops="rate-limited" />
       </div>
 
-      <h2>Joins per month</h2>
-      <BarChart label="Joins per month, last 12 months" data={data.joinsByMonth.map((m) => ({ label: m.month, value: m.joins }))} />
+      <Panel title="Joins per month" description="Sign-ups, last 12 months.">
+        <BarChart
+          name="Joins per month, last 12 months"
+          data={data.joinsByMonth.map((m) => ({ key: m.month, label: m.month.slice(2), value: m.joins }))}
+        />
+      </Panel>
 
-      <h2>Web vitals (p75, last 30 days)</h2>
-      {data.vitals.length === 0 ? (
-        <p className="muted">No measurements yet.</p>
-      ) : (
-        <>
-          <table data-table="vitals">
-            <thead>
-              <tr>
-                <th>Page</th>
-                {names.map((n) => (
-                  <th key={n}>{n}</th>
+      <Panel title="Web vitals (p75, last 30 days)" description="Measured in visitors' browsers; samples in brackets.">
+        {data.vitals.length === 0 ? (
+          <Empty>No measurements yet.</Empty>
+        ) : (
+          <>
+            <Table label="Web vitals per page" data-table="vitals">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Page</TableHead>
+                  {names.map((n) => (
+                    <TableHead key={n}>{n}</TableHead>
+                  ))}
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {pages.map((page) => (
+                  <TableRow key={page}>
+                    <TableCell className="font-medium">{page}</TableCell>
+                    {names.map((n) => {
+                      const v = data.vitals.find((x) => x.page === page && x.name === n);
+                      return (
+                        <TableCell key={n} className="tabular-nums" data-vital-page={page} data-vital-name={n} data-samples={v?.samples ?? 0}>
+                          {v ? `${fmtVital(n, v.p75)} (${v.samples})` : '–'}
+                        </TableCell>
+                      );
+                    })}
+                  </TableRow>
                 ))}
-              </tr>
-            </thead>
-            <tbody>
-              {pages.map((page) => (
-                <tr key={page}>
-                  <td>{page}</td>
-                  {names.map((n) => {
-                    const v = data.vitals.find((x) => x.page === page && x.name === n);
-                    return (
-                      <td key={n} data-vital-page={page} data-vital-name={n} data-samples={v?.samples ?? 0}>
-                        {v ? `${fmtVital(n, v.p75)} (${v.samples})` : '–'}
-                      </td>
-                    );
-                  })}
-                </tr>
+              </TableBody>
+            </Table>
+            <div className="mt-4 grid gap-6 lg:grid-cols-2">
+              {CHARTED_VITALS.map(({ name, unit }) => {
+                const lines = data.vitalSeries
+                  .filter((s) => s.name === name)
+                  .map((s) => ({ label: s.page, points: s.points.map((p) => ({ x: p.day, y: p.p75 })) }));
+                if (lines.length === 0) return null;
+                return (
+                  <div key={name} className="min-w-0">
+                    <h3 className="mb-2">{name} p75 per day</h3>
+                    <LineChart
+                      name={`${name} p75 per page per day`}
+                      format={(v) => (unit === '' ? String(Number(v.toPrecision(2))) : `${Math.round(v)}${unit}`)}
+                      lines={lines}
+                    />
+                  </div>
+                );
+              })}
+            </div>
+          </>
+        )}
+      </Panel>
+
+      <Panel title="Slowest queries" description="This instance, since start.">
+        {data.slowestQueries.length === 0 ? (
+          <Empty>No queries timed yet.</Empty>
+        ) : (
+          <Table label="Slowest queries" data-table="slow-queries">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Query</TableHead>
+                <TableHead className="text-right">Slowest</TableHead>
+                <TableHead className="text-right">Average</TableHead>
+                <TableHead className="text-right">Calls</TableHead>
+                <TableHead className="text-right">Slow</TableHead>
+                <TableHead className="text-right">Failed</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {data.slowestQueries.map((q) => (
+                <TableRow key={q.name} data-query={q.name} className="tabular-nums">
+                  <TableCell className="font-medium">{q.name}</TableCell>
+                  <TableCell className="text-right">{Math.round(q.maxMs)} ms</TableCell>
+                  <TableCell className="text-right">{Math.round(q.totalMs / Math.max(1, q.calls))} ms</TableCell>
+                  <TableCell className="text-right">{q.calls}</TableCell>
+                  <TableCell className="text-right">{q.slow}</TableCell>
+                  <TableCell className="text-right">{q.failed}</TableCell>
+                </TableRow>
               ))}
-            </tbody>
-          </table>
-          {CHARTED_VITALS.map(({ name, unit }) => {
-            const lines = data.vitalSeries
-              .filter((s) => s.name === name)
-              .map((s) => ({ label: s.page, points: s.points.map((p) => ({ x: p.day, y: p.p75 })) }));
-            if (lines.length === 0) return null;
-            return (
-              <div key={name}>
-                <h3>{name} p75 per day</h3>
-                <LineChart label={`${name} p75 per page per day`} unit={unit} lines={lines} />
-              </div>
-            );
-          })}
-        </>
-      )}
+            </TableBody>
+          </Table>
+        )}
+      </Panel>
 
-      <h2>Slowest queries (this instance, since start)</h2>
-      {data.slowestQueries.length === 0 ? (
-        <p className="muted">No queries timed yet.</p>
-      ) : (
-        <table data-table="slow-queries">
-          <thead>
-            <tr>
-              <th>Query</th>
-              <th>Slowest</th>
-              <th>Average</th>
-              <th>Calls</th>
-              <th>Slow</th>
-              <th>Failed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.slowestQueries.map((q) => (
-              <tr key={q.name} data-query={q.name}>
-                <td>{q.name}</td>
-                <td>{Math.round(q.maxMs)} ms</td>
-                <td>{Math.round(q.totalMs / Math.max(1, q.calls))} ms</td>
-                <td>{q.calls}</td>
-                <td>{q.slow}</td>
-                <td>{q.failed}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-
-      <h2>Recent errors</h2>
-      {data.recentErrors.length === 0 ? (
-        <p className="muted">No errors recorded.</p>
-      ) : (
-        <table data-table="errors">
-          <thead>
-            <tr>
-              <th>Error</th>
-              <th>Where</th>
-              <th>Count</th>
-              <th>Last seen</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.recentErrors.map((e) => (
-              <tr key={e.fingerprint} data-fingerprint={e.fingerprint} data-count={e.count}>
-                <td>
-                  <strong>{e.name}</strong>: {e.message}
-                  <div className="muted">{e.source}</div>
-                </td>
-                <td>{e.path ?? '–'}</td>
-                <td>{e.count}</td>
-                <td>
-                  <time dateTime={e.lastSeen}>{e.lastSeen.replace('T', ' ').slice(0, 19)} UTC</time>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Panel title="Recent errors">
+        {data.recentErrors.length === 0 ? (
+          <Empty>No errors recorded.</Empty>
+        ) : (
+          <Table label="Recent errors" data-table="errors">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Error</TableHead>
+                <TableHead>Where</TableHead>
+                <TableHead className="text-right">Count</TableHead>
+                <TableHead>Last seen</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {data.recentErrors.map((e) => (
+                <TableRow key={e.fingerprint} data-fingerprint={e.fingerprint} data-count={e.count}>
+                  <TableCell className="max-w-md whitespace-normal">
+                    <strong>{e.name}</strong>: {e.message}
+                    <div className="text-xs text-muted-foreground">{e.source}</div>
+                  </TableCell>
+                  <TableCell>{e.path ?? '–'}</TableCell>
+                  <TableCell className="text-right tabular-nums">{e.count}</TableCell>
+                  <TableCell>
+                    <time dateTime={e.lastSeen}>{e.lastSeen.replace('T', ' ').slice(0, 19)} UTC</time>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </Panel>
     </section>
   );
 }

@@ -1,11 +1,17 @@
 'use client';
 
+import { Building2, Monitor, Moon, Sun, type LucideIcon } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { createDomainStore, type DomainInitial } from '@/fuse/store/domain-store';
 import { FuseProvider, useFuse } from '@/fuse/store/provider';
 import type { SessionView } from '@/fuse/store/slices';
 import { Toast } from '@/fuse/store/toast';
+import { Badge } from '@/fuse/ui/badge';
+import { Button } from '@/fuse/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/fuse/ui/card';
+import { Field, Input } from '@/fuse/ui/input';
+import { PageHeader } from '@/fuse/ui/page-header';
 import type { SettingsInitial } from '../queries';
 import { settingsSlice, type SettingsStoreState } from '../slice';
 import { THEMES, type Theme } from '../validators';
@@ -34,6 +40,8 @@ export function SettingsProvider({
   );
 }
 
+const THEME_ICONS: Record<Theme, LucideIcon> = { light: Sun, dark: Moon, system: Monitor };
+
 function Profile() {
   const profile = useFuse((s: S) => s.settings.profile);
   const save = useFuse((s: S) => s.settings.save);
@@ -48,22 +56,37 @@ function Profile() {
     if (await save({ theme: next })) router.refresh();
   }
   return (
-    <section>
-      <h2>Profile</h2>
-      <form className="client-form" onSubmit={submit} aria-label="Profile">
-        <input aria-label="Your name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />
-        <span className="muted">{profile.email}</span>
-        <button type="submit">Save profile</button>
-      </form>
-      <fieldset className="theme-choice">
-        <legend>Theme</legend>
-        {THEMES.map((t) => (
-          <label key={t}>
-            <input type="radio" name="theme" value={t} checked={profile.theme === t} onChange={() => void theme(t)} /> {t}
-          </label>
-        ))}
-      </fieldset>
-    </section>
+    <Card>
+      <CardHeader>
+        <CardTitle>Profile</CardTitle>
+        <CardDescription>Signed in as {profile.email}.</CardDescription>
+      </CardHeader>
+      <CardContent className="flex flex-col gap-6">
+        <form className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_auto] sm:items-end" onSubmit={submit} aria-label="Profile">
+          <Field label="Your name">{(p) => <Input {...p} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
+          <Button type="submit">Save profile</Button>
+        </form>
+        <fieldset className="theme-choice">
+          <legend className="mb-2 text-sm font-medium">Theme</legend>
+          <div className="grid grid-cols-3 gap-2 sm:max-w-md">
+            {THEMES.map((t) => {
+              const Icon = THEME_ICONS[t];
+              return (
+                <label
+                  key={t}
+                  className="flex cursor-pointer flex-col items-center gap-1.5 rounded-lg border border-border p-3 text-sm hover:bg-muted has-[:checked]:border-primary has-[:checked]:bg-accent has-[:checked]:text-accent-foreground has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-ring"
+                >
+                  <input type="radio" name="theme" value={t} checked={profile.theme === t} onChange={() => void theme(t)} className="sr-only" />
+                  <Icon aria-hidden className="size-5" />
+                  {t}
+                </label>
+              );
+            })}
+          </div>
+          <p className="mt-2 text-xs text-muted-foreground">System follows your device&apos;s light or dark setting.</p>
+        </fieldset>
+      </CardContent>
+    </Card>
   );
 }
 
@@ -79,22 +102,35 @@ function Business() {
     if (await save({ businessName: name, timezone })) router.refresh();
   }
   return (
-    <section>
-      <h2>Business</h2>
-      <form className="client-form" onSubmit={submit} aria-label="Business">
-        <input aria-label="Business name" value={name} onChange={(e) => setName(e.target.value)} disabled={!canEdit} required maxLength={120} />
-        <input
-          aria-label="Time zone"
-          value={timezone}
-          onChange={(e) => setTimezone(e.target.value)}
-          disabled={!canEdit}
-          required
-          maxLength={64}
-          placeholder="Europe/Berlin"
-        />
-        {canEdit ? <button type="submit">Save business</button> : <span className="muted">Only a captain can change these.</span>}
-      </form>
-    </section>
+    <Card>
+      <CardHeader>
+        <CardTitle>Business</CardTitle>
+        <CardDescription>
+          {canEdit ? 'Its name and the time zone its months and due dates follow.' : 'Only a captain can change these.'}
+        </CardDescription>
+      </CardHeader>
+      <CardContent>
+        <form className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] sm:items-end" onSubmit={submit} aria-label="Business">
+          <Field label="Business name">
+            {(p) => <Input {...p} value={name} onChange={(e) => setName(e.target.value)} disabled={!canEdit} required maxLength={120} />}
+          </Field>
+          <Field label="Time zone">
+            {(p) => (
+              <Input
+                {...p}
+                value={timezone}
+                onChange={(e) => setTimezone(e.target.value)}
+                disabled={!canEdit}
+                required
+                maxLength={64}
+                placeholder="Europe/Berlin"
+              />
+            )}
+          </Field>
+          {canEdit ? <Button type="submit">Save business</Button> : null}
+        </form>
+      </CardContent>
+    </Card>
   );
 }
 
@@ -104,43 +140,54 @@ function Switcher() {
   const switchBusiness = useFuse((s: S) => s.settings.switchBusiness);
   if (choices.length < 2) return null;
   return (
-    <section>
-      <h2>Your businesses</h2>
-      <ul className="businesses">
-        {choices.map((b) => (
-          <li key={b.businessId}>
-            {b.name} <span className="muted">({b.rank})</span>{' '}
-            {b.current ? (
-              <strong>current</strong>
-            ) : (
-              <button
-                type="button"
-                className="link"
-                onClick={async () => {
-                  // Every page (and the preload cache, bound to the session) now belongs to the new business.
-                  if (await switchBusiness(b.businessId)) {
-                    router.push('/dashboard');
-                    router.refresh();
-                  }
-                }}
-              >
-                Switch
-              </button>
-            )}
-          </li>
-        ))}
-      </ul>
-    </section>
+    <Card id="businesses">
+      <CardHeader>
+        <CardTitle>Your businesses</CardTitle>
+        <CardDescription>Switch to work in another business you belong to.</CardDescription>
+      </CardHeader>
+      <CardContent>
+        <ul className="businesses flex flex-col divide-y divide-border">
+          {choices.map((b) => (
+            <li key={b.businessId} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
+              <span className="flex min-w-0 items-center gap-2">
+                <Building2 aria-hidden className="size-4 shrink-0 text-muted-foreground" />
+                <span className="truncate font-medium">{b.name}</span>
+                <Badge>{b.rank}</Badge>
+              </span>
+              {b.current ? (
+                <Badge tone="success">current</Badge>
+              ) : (
+                <Button
+                  variant="outline"
+                  size="sm"
+                  onClick={async () => {
+                    // Every page (and the preload cache, bound to the session) now belongs to the new business.
+                    if (await switchBusiness(b.businessId)) {
+                      router.push('/dashboard');
+                      router.refresh();
+                    }
+                  }}
+                >
+                  Switch
+                </Button>
+              )}
+            </li>
+          ))}
+        </ul>
+      </CardContent>
+    </Card>
   );
 }
 
 export function SettingsView() {
   return (
     <section className="settings">
-      <h1>Settings</h1>
-      <Profile />
-      <Business />
-      <Switcher />
+      <PageHeader title="Settings" description="Your profile, your business, and your data." />
+      <div className="flex flex-col gap-6">
+        <Profile />
+        <Business />
+        <Switcher />
+      </div>
       <Toast />
     </section>
   );

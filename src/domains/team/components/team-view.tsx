@@ -1,10 +1,18 @@
 'use client';
 
+import { MailOpen, UserPlus } from 'lucide-react';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { createDomainStore, type DomainInitial } from '@/fuse/store/domain-store';
 import { FuseProvider, useFuse } from '@/fuse/store/provider';
 import type { SessionView } from '@/fuse/store/slices';
 import { Toast } from '@/fuse/store/toast';
+import { Badge } from '@/fuse/ui/badge';
+import { Button } from '@/fuse/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/fuse/ui/card';
+import { EmptyState } from '@/fuse/ui/empty-state';
+import { Field, Input, Select } from '@/fuse/ui/input';
+import { PageHeader } from '@/fuse/ui/page-header';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/fuse/ui/table';
 import type { TeamInitial } from '../queries';
 import { teamSlice, type TeamStoreState } from '../slice';
 import type { MemberRank } from '../validators';
@@ -44,32 +52,48 @@ function InviteForm() {
     if (await invite(email, rank)) setEmail('');
   }
   return (
-    <>
-      <form className="client-form" onSubmit={submit} aria-label="Invite a member">
-        <input
-          type="email"
-          aria-label="Email to invite"
-          placeholder="Email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          required
-          maxLength={254}
-        />
-        <select aria-label="Rank" value={rank} onChange={(e) => setRank(e.target.value as MemberRank)}>
-          {ranks.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-        <button type="submit">Invite</button>
-      </form>
-      {lastLink ? (
-        <p className="invite-link" role="status">
-          No mail server is configured: send this link to {lastLink.email}: <code>{lastLink.link}</code>
-        </p>
-      ) : null}
-    </>
+    <Card className="mb-6">
+      <CardHeader>
+        <CardTitle>Invite a member</CardTitle>
+        <CardDescription>They get a link to join this business with the rank you choose.</CardDescription>
+      </CardHeader>
+      <CardContent>
+        <form className="grid gap-3 sm:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_auto] sm:items-end" onSubmit={submit} aria-label="Invite a member">
+          <Field label="Email to invite">
+            {(p) => (
+              <Input
+                {...p}
+                type="email"
+                placeholder="name@example.com"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                required
+                maxLength={254}
+              />
+            )}
+          </Field>
+          <Field label="Rank">
+            {(p) => (
+              <Select {...p} value={rank} onChange={(e) => setRank(e.target.value as MemberRank)}>
+                {ranks.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <Button type="submit">
+            <UserPlus aria-hidden /> Invite
+          </Button>
+        </form>
+        {lastLink ? (
+          <p className="invite-link mt-3 rounded-md bg-muted p-3 text-sm" role="status">
+            No mail server is configured: send this link to {lastLink.email}: <code>{lastLink.link}</code>
+          </p>
+        ) : null}
+      </CardContent>
+    </Card>
   );
 }
 
@@ -79,47 +103,54 @@ function Members() {
   const changeRank = useFuse((s: S) => s.team.changeRank);
   const removeMember = useFuse((s: S) => s.team.removeMember);
   return (
-    <table className="clients members">
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th>Email</th>
-          <th>Rank</th>
-          <th aria-label="Actions" />
-        </tr>
-      </thead>
-      <tbody>
+    <Table label="Members" className="members">
+      <TableHeader>
+        <TableRow>
+          <TableHead>Name</TableHead>
+          <TableHead>Email</TableHead>
+          <TableHead>Rank</TableHead>
+          <TableHead>
+            <span className="sr-only">Actions</span>
+          </TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
         {members.map((m) => (
-          <tr key={m.userId} data-member={m.email}>
-            <td>
+          <TableRow key={m.userId} data-member={m.email}>
+            <TableCell className="font-medium">
               {m.name}
-              {m.isYou ? ' (you)' : ''}
-            </td>
-            <td>{m.email}</td>
-            <td>
+              {m.isYou ? <span className="text-muted-foreground"> (you)</span> : ''}
+            </TableCell>
+            <TableCell>{m.email}</TableCell>
+            <TableCell>
               {m.canChangeRank ? (
-                <select aria-label={`Rank of ${m.email}`} value={m.rank} onChange={(e) => void changeRank(m.userId, e.target.value as MemberRank)}>
+                <Select
+                  aria-label={`Rank of ${m.email}`}
+                  className="w-36"
+                  value={m.rank}
+                  onChange={(e) => void changeRank(m.userId, e.target.value as MemberRank)}
+                >
                   {ranks.map((r) => (
                     <option key={r} value={r}>
                       {r}
                     </option>
                   ))}
-                </select>
+                </Select>
               ) : (
-                m.rank
+                <Badge tone={m.rank === 'crew' ? 'neutral' : 'info'}>{m.rank}</Badge>
               )}
-            </td>
-            <td>
+            </TableCell>
+            <TableCell className="text-right">
               {m.canChangeRank ? (
-                <button type="button" className="link" aria-label={`Remove ${m.email}`} onClick={() => void removeMember(m.userId)}>
+                <Button variant="ghost" size="sm" aria-label={`Remove ${m.email}`} onClick={() => void removeMember(m.userId)}>
                   Remove
-                </button>
+                </Button>
               ) : null}
-            </td>
-          </tr>
+            </TableCell>
+          </TableRow>
         ))}
-      </tbody>
-    </table>
+      </TableBody>
+    </Table>
   );
 }
 
@@ -127,23 +158,32 @@ function Invites() {
   const invites = useFuse((s: S) => s.team.invites);
   const canInvite = useFuse((s: S) => s.team.canInvite);
   const revoke = useFuse((s: S) => s.team.revoke);
-  if (invites.length === 0) return null;
   return (
-    <>
-      <h2>Open invitations</h2>
-      <ul className="invites">
-        {invites.map((i) => (
-          <li key={i.id}>
-            {i.email} as {i.rank}, until {i.expiresAt.slice(0, 10)}{' '}
-            {canInvite ? (
-              <button type="button" className="link" onClick={() => void revoke(i.id)}>
-                Revoke
-              </button>
-            ) : null}
-          </li>
-        ))}
-      </ul>
-    </>
+    <Card className="mt-6">
+      <CardHeader>
+        <CardTitle>Open invitations</CardTitle>
+      </CardHeader>
+      <CardContent>
+        {invites.length === 0 ? (
+          <EmptyState icon={MailOpen} title="No open invitations" description="Invitations waiting to be accepted show here." className="py-4" />
+        ) : (
+          <ul className="invites flex flex-col divide-y divide-border">
+            {invites.map((i) => (
+              <li key={i.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
+                <span className="min-w-0 break-words">
+                  {i.email} as {i.rank}, until {i.expiresAt.slice(0, 10)}{' '}
+                </span>
+                {canInvite ? (
+                  <Button variant="ghost" size="sm" onClick={() => void revoke(i.id)}>
+                    Revoke
+                  </Button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </CardContent>
+    </Card>
   );
 }
 
@@ -151,7 +191,7 @@ export function TeamView() {
   const canInvite = useFuse((s: S) => s.team.canInvite);
   return (
     <section className="team">
-      <h1>Team</h1>
+      <PageHeader title="Team" description="Who works in this business, and what each may do." />
       {canInvite ? <InviteForm /> : null}
       <Members />
       <Invites />

@@ -1,6 +1,8 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { Button } from '@/fuse/ui/button';
+import { Field, Input } from '@/fuse/ui/input';
 
 /** An input; one without a name is shown (read-only, with its value) but not sent. */
 type Field = { name?: string; label: string; type?: string; autoComplete?: string; value?: string };
@@ -49,29 +51,26 @@ export function AuthForm({ action, fields, submitLabel, next, extra, label, repl
 
   return (
     // method="post": a submit before the page's script has started must not put a password in a URL.
-    <form onSubmit={submit} method="post" noValidate aria-label={label}>
+    <form onSubmit={submit} method="post" noValidate aria-label={label} className="flex flex-col gap-4">
       {fields.map((f) =>
         f.name ? (
-          <label key={f.name}>
-            {f.label}
-            <input name={f.name} type={f.type ?? 'text'} autoComplete={f.autoComplete} aria-invalid={errors[f.name] ? true : undefined} />
-            {errors[f.name] ? <span className="field-error">{errors[f.name]}</span> : null}
-          </label>
+          <Field key={f.name} label={f.label} error={errors[f.name]}>
+            {(p) => <Input {...p} name={f.name} type={f.type ?? 'text'} autoComplete={f.autoComplete} />}
+          </Field>
         ) : (
-          <label key={f.label}>
-            {f.label}
-            <input value={f.value ?? ''} readOnly />
-          </label>
+          <Field key={f.label} label={f.label}>
+            {(p) => <Input {...p} value={f.value ?? ''} readOnly />}
+          </Field>
         ),
       )}
       {message ? (
-        <p role="alert" className="form-error">
+        <p role="alert" className="form-error rounded-md border border-destructive px-3 py-2 text-sm text-destructive">
           {message}
         </p>
       ) : null}
-      <button type="submit" disabled={submitting}>
+      <Button type="submit" disabled={submitting} className="w-full">
         {submitLabel}
-      </button>
+      </Button>
     </form>
   );
 }

@@ -1,20 +1,24 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useCallback } from 'react';
+import { Button } from '@/fuse/ui/button';
+
+/** Ends the session, then shows the sign-in page (the server forgets the session first). */
+export function useSignOut(): () => Promise<void> {
+  const router = useRouter();
+  return useCallback(async () => {
+    await fetch('/api/auth/sign-out', { method: 'POST' });
+    router.replace('/sign-in');
+    router.refresh();
+  }, [router]);
+}
 
 export function SignOutButton() {
-  const router = useRouter();
+  const signOut = useSignOut();
   return (
-    <button
-      type="button"
-      className="link"
-      onClick={async () => {
-        await fetch('/api/auth/sign-out', { method: 'POST' });
-        router.replace('/sign-in');
-        router.refresh();
-      }}
-    >
+    <Button variant="ghost" onClick={() => void signOut()}>
       Sign out
-    </button>
+    </Button>
   );
 }

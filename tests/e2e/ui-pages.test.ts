@@ -1,0 +1,120 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser } from '../setup/browser';
+import { call, DEMO_USERS, signInAs } from './ranks-helpers';
+import { contextWith, documentScheme, luminance, seriousViolations, setTheme, SHOT_DIR } from './ui-support';
+
+/**
+ * Every page, in the light and the dark theme, at desktop and phone width: no serious or critical
+ * WCAG 2.1 A/AA violation (axe-core), the theme covers the whole document, no sideways scrolling at
+ * 375 px, and a screenshot of each into test-results/ui for review.
+ */
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+
+const THEMES = ['light', 'dark'] as const;
+type Theme = (typeof THEMES)[number];
+
+/** Public pages follow the device (system theme): the test emulates the device's setting. */
+const PUBLIC_PAGES = [
+  { name: 'home', path: '/' },
+  { name: 'sign-in', path: '/sign-in' },
+  { name: 'sign-up', path: '/sign-up' },
+  { name: 'join-invalid', path: '/join?token=not-a-real-token' },
+];
+const CAPTAIN_PAGES = [
+  { name: 'overview', path: '/dashboard' },
+  { name: 'clients', path: '/dashboard/clients' },
+  { name: 'finance', path: '/dashboard/finance' },
+  { name: 'team', path: '/dashboard/team' },
+  { name: 'settings', path: '/dashboard/settings' },
+];
+const ADMIRAL_PAGES = [{ name: 'operations', path: '/dashboard/admin' }];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function checkPage(page: Page, name: string, url: string, theme: Theme) {
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: width === 375 ? 812 : 800 });
+    const res = await page.goto(url, { waitUntil: 'load' });
+    expect(res?.status(), `${url} status`).toBeLessThan(400);
+    await page.locator('h1').first().waitFor();
+    // The whole document is in the theme, not only the content area.
+    const { scheme, background } = await documentScheme(page);
+    expect(scheme, `${name} ${theme} colour scheme`).toContain(theme);
+    const lum = luminance(background);
+    if (theme === 'dark') expect(lum, `${name} dark background`).toBeLessThan(0.05);
+    else expect(lum, `${name} light background`).toBeGreaterThan(0.8);
+    if (width === 375) {
+      const sizes = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+      expect(sizes.scroll, `${name} at 375 px scrolls sideways`).toBeLessThanOrEqual(sizes.inner);
+    } else {
+      const violations = await seriousViolations(page);
+      expect(violations, `${name} (${theme}) axe: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
+    }
+    await page.screenshot({ path: path.join(SHOT_DIR, `${name}-${theme}-${width}.png`), fullPage: true });
+  }
+}
+
+describe('every page in both themes', () => {
+  for (const theme of THEMES) {
+    it(`public pages follow the device's ${theme} setting`, async () => {
+      const context = await contextWith(browser, baseUrl, null);
+      const page = await context.newPage();
+      await page.emulateMedia({ colorScheme: theme });
+      try {
+        for (const p of PUBLIC_PAGES) await checkPage(page, p.name, p.path, theme);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  for (const [who, pages] of [
+    ['captain', CAPTAIN_PAGES],
+    ['admiral', ADMIRAL_PAGES],
+  ] as const) {
+    it(`${who}'s dashboard pages in the light and the dark theme, and "system" following the device`, async () => {
+      let cookie = await signInAs(baseUrl, DEMO_USERS[who]);
+      const before = ((await (await call(baseUrl, cookie, 'GET', '/api/settings')).json()) as { profile: { theme: Theme | 'system' } }).profile.theme;
+      try {
+        for (const theme of THEMES) {
+          cookie = await setTheme(baseUrl, cookie, theme);
+          const context = await contextWith(browser, baseUrl, cookie);
+          const page = await context.newPage();
+          // The opposite device setting: the user's choice wins over it.
+          await page.emulateMedia({ colorScheme: theme === 'dark' ? 'light' : 'dark' });
+          try {
+            for (const p of pages) await checkPage(page, p.name, p.path, theme);
+          } finally {
+            await context.close();
+          }
+        }
+        // "system": the first HTML names no colour, the device decides (no script involved).
+        cookie = await setTheme(baseUrl, cookie, 'system');
+        const context = await contextWith(browser, baseUrl, cookie);
+        const page = await context.newPage();
+        try {
+          for (const device of THEMES) {
+            await page.emulateMedia({ colorScheme: device });
+            await page.goto(pages[0]!.path);
+            const { background } = await documentScheme(page);
+            if (device === 'dark') expect(luminance(background)).toBeLessThan(0.05);
+            else expect(luminance(background)).toBeGreaterThan(0.8);
+          }
+        } finally {
+          await context.close();
+        }
+      } finally {
+        await setTheme(baseUrl, cookie, before);
+      }
+    });
+  }
+});
