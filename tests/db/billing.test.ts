@@ -10,6 +10,7 @@ import { billingEvents } from '@/domains/billing/schema';
 import { createClient, updateClient } from '@/domains/clients/mutations';
 import { clients } from '@/domains/clients/schema';
 import { createInvite, revokeInvite } from '@/domains/team/mutations';
+import { revenue } from '@/domains/operations/queries';
 import { signUp } from '@/fuse/auth/accounts';
 import { memberships, subscriptions, users } from '@/fuse/auth/schema';
 import type { Database } from '@/fuse/db/client';
@@ -275,5 +276,27 @@ describeEachDatabase('billing: plans, limits and Stripe events', ({ db: getDb, k
     expect(change).toMatchObject({ kind: 'subscription', data: { plan: 'pro', status: 'active' } });
     expect(await completeTestCheckout(db, a, { action: 'cancel' })).toEqual({ outcome: 'applied' });
     expect(await loadBilling(db, a)).toMatchObject({ plan: 'free', status: 'canceled' });
+  });
+
+  it('the operations page counts paying subscribers, MRR and churn from the subscriptions as webhooks left them', async () => {
+    const admiral = { rank: 'admiral' as const, userId: randomUUID() };
+    const before = await revenue(db, admiral);
+    const a = await newBusiness(db, 'mrr');
+    await applyStripeEvent(db, subscriptionEvent('customer.subscription.created', a.businessId, { created: nowSeconds() - 10, plan: 'business' }));
+    const paid = await revenue(db, admiral);
+    expect(paid.mrrCents - before.mrrCents).toBe(9_900);
+    expect(paid.byMonth.at(-1)!.paying - before.byMonth.at(-1)!.paying).toBe(1);
+    expect(paid.byMonth.at(-1)!.mrrCents - before.byMonth.at(-1)!.mrrCents).toBe(9_900);
+    await applyStripeEvent(
+      db,
+      subscriptionEvent('customer.subscription.deleted', a.businessId, { created: nowSeconds() - 5, status: 'canceled', plan: 'business' }),
+    );
+    const churned = await revenue(db, admiral);
+    expect(churned.mrrCents).toBe(before.mrrCents);
+    expect(churned.churnedThisMonth - before.churnedThisMonth).toBe(1);
+    expect(churned.byMonth.at(-1)!.churned - before.byMonth.at(-1)!.churned).toBe(1);
+    expect(churned.byMonth.at(-1)!.paying).toBe(before.byMonth.at(-1)!.paying);
+    expect(churned.byMonth).toHaveLength(12);
+    await expect(revenue(db, { rank: 'captain', userId: a.userId })).rejects.toThrow();
   });
 });

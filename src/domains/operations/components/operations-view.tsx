@@ -28,6 +28,9 @@ function Target({ id, label, value, target }: { id: string; label: string; value
   );
 }
 
+const dollars = (cents: number) => `$${Math.round(cents / 100).toLocaleString('en-US')}`;
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+
 const fmtVital = (name: string, v: number) => (name === 'CLS' ? v.toFixed(3) : `${Math.round(v)} ms`);
 
 export function OperationsView({ data }: { data: OperationsOverview }) {
@@ -51,6 +54,52 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
           <div className="muted">this instance, since start</div>
         </div>
       </div>
+
+      <h2>Subscriptions</h2>
+      <div className="cards" aria-label="subscriptions">
+        <div className="card" data-ops="mrr">
+          <div className="muted">MRR</div>
+          <div className="n" data-value={data.revenue.mrrCents}>
+            {dollars(data.revenue.mrrCents)}
+          </div>
+          <div className="muted">active paid plans</div>
+        </div>
+        <div className="card" data-ops="churn">
+          <div className="muted">Canceled this month</div>
+          <div className="n" data-value={data.revenue.churnedThisMonth}>
+            {data.revenue.churnedThisMonth}
+          </div>
+          <div className="muted">churn {percent(data.revenue.byMonth.at(-1)?.churnRate ?? 0)}</div>
+        </div>
+      </div>
+      <LineChart
+        label="MRR by month, last 12 months"
+        unit=" $"
+        lines={[{ label: 'MRR ($)', points: data.revenue.byMonth.map((m) => ({ x: m.month, y: m.mrrCents / 100 })) }]}
+      />
+      <BarChart label="Paying subscribers by month" data={data.revenue.byMonth.map((m) => ({ label: m.month, value: m.paying }))} />
+      <table data-table="revenue">
+        <thead>
+          <tr>
+            <th>Month</th>
+            <th>Paying</th>
+            <th>MRR</th>
+            <th>Canceled</th>
+            <th>Churn</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.revenue.byMonth.map((m) => (
+            <tr key={m.month} data-revenue-month={m.month} data-paying={m.paying} data-mrr={m.mrrCents} data-churned={m.churned}>
+              <td>{m.month}</td>
+              <td>{m.paying.toLocaleString('en-US')}</td>
+              <td>{dollars(m.mrrCents)}</td>
+              <td>{m.churned}</td>
+              <td>{percent(m.churnRate)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
 
       <h2>Joins per month</h2>
       <BarChart label="Joins per month, last 12 months" data={data.joinsByMonth.map((m) => ({ label: m.month, value: m.joins }))} />

@@ -140,6 +140,10 @@ export function SettingsView() {
       <h1>Settings</h1>
       <Profile />
       <Business />
+      <section>
+        <h2>Billing</h2>
+        <a href="/dashboard/settings/billing">Plan, usage and payment</a>
+      </section>
       <Switcher />
       <Toast />
     </section>
