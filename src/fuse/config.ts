@@ -151,7 +151,7 @@ const envSchema = z.object({
     .url()
     .optional()
     .or(z.literal('').transform(() => undefined))
-    .refine((v) => v === undefined || /^https?:$/.test(new URL(v).protocol), { message: 'must be an http:// or https:// URL' }),
+    .refine((v) => v === undefined || /^https?:\/\//i.test(v), { message: 'must be an http:// or https:// URL' }),
 });
 
 /** Where the Stripe client sends its requests: STRIPE_API_BASE split into the constructor's options. */

@@ -1,6 +1,6 @@
 import 'server-only';
 import Stripe from 'stripe';
-import { config } from '@/fuse/config';
+import { config, type FuseConfig } from '@/fuse/config';
 import { processSingleton } from '@/fuse/singleton';
 import type { PaidPlan, Plan } from './plans';
 
@@ -42,15 +42,17 @@ export function stripeClient(secretKey: string): Stripe {
   return client;
 }
 
-export function localProviderAllowed(): boolean {
-  const cfg = config();
-  return !cfg.production || cfg.database.embedded;
+/** Which provider a configuration gets (the policy above). */
+export function providerKind(cfg: Pick<FuseConfig, 'production' | 'database' | 'billing'>): BillingProvider['kind'] {
+  if (cfg.billing.secretKey && cfg.billing.prices) return 'stripe';
+  return !cfg.production || cfg.database.embedded ? 'local' : 'none';
 }
 
 export function billingProvider(): BillingProvider {
-  const { billing } = config();
-  if (billing.secretKey && billing.prices) return { kind: 'stripe', stripe: stripeClient(billing.secretKey), prices: billing.prices };
-  return localProviderAllowed() ? { kind: 'local' } : { kind: 'none' };
+  const cfg = config();
+  const kind = providerKind(cfg);
+  if (kind === 'stripe') return { kind, stripe: stripeClient(cfg.billing.secretKey!), prices: cfg.billing.prices! };
+  return { kind };
 }
 
 /** The plan a price id stands for (the configured Stripe prices; the local ones only for the local provider); null: not one of ours. */
