@@ -158,7 +158,8 @@ export async function seedDemo(db: NodePgDatabase<Record<string, unknown>>): Pro
     ]);
     await tx.insert(subscriptions).values({
       businessId,
-      plan: 'pro',
+      // The largest demo business: no limits, whatever the tests and the demo's visitors add.
+      plan: 'business',
       status: 'active',
       currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
       paidSince: new Date(Date.now() - 200 * 86_400_000),
@@ -183,7 +184,7 @@ export async function seedDemo(db: NodePgDatabase<Record<string, unknown>>): Pro
       .values({ businessId: second!.id, userId: commodore!.id, rank: 'commodore', createdAt: sql`now() + interval '1 second'` });
     await tx.insert(subscriptions).values({
       businessId: second!.id,
-      plan: 'business',
+      plan: 'pro',
       status: 'active',
       currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
       paidSince: new Date(Date.now() - 90 * 86_400_000),

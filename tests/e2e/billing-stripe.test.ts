@@ -323,7 +323,7 @@ describe('billing with Stripe (a real deployment)', () => {
     expect(checkout.status).toBe(503);
     expect(checkout.body.error).toMatch(/Billing is not configured/);
     expect((await call(cookie, 'POST', '/api/billing/test-checkout', { action: 'pay', plan: 'business' }, unconfigured)).status).toBe(404);
-    expect((await call(cookie, 'GET', '/api/billing', undefined, unconfigured)).body).toMatchObject({ provider: 'none', plan: 'pro' });
+    expect((await call(cookie, 'GET', '/api/billing', undefined, unconfigured)).body).toMatchObject({ provider: 'none', plan: 'business' });
     const hook = await fetch(`${unconfigured.url}/api/billing/webhook`, { method: 'POST', body: '{}', headers: { 'stripe-signature': 't=1,v1=x' } });
     expect(hook.status).toBe(503);
   });
