@@ -77,7 +77,11 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
         unit=" $"
         lines={[{ label: 'MRR ($)', points: data.revenue.byMonth.map((m) => ({ x: m.month, y: m.mrrCents / 100 })) }]}
       />
-      <BarChart label="Paying subscribers by month" data={data.revenue.byMonth.map((m) => ({ label: m.month, value: m.paying }))} />
+      <LineChart
+        label="Paying subscribers by month, last 12 months"
+        unit=" "
+        lines={[{ label: 'Paying subscribers', points: data.revenue.byMonth.map((m) => ({ x: m.month, y: m.paying })) }]}
+      />
       <table data-table="revenue">
         <thead>
           <tr>
