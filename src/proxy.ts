@@ -38,6 +38,12 @@ function writesSessionCookie(pathname: string): boolean {
   return SESSION_WRITING_ROUTES.has(pathname) || SESSION_WRITING_PATTERNS.some((p) => p.test(pathname));
 }
 
+/**
+ * Server-to-server webhooks: signed by their sender (checked by the route), sent without cookies or
+ * Origin. They skip the cross-site refusal and the session, and have a rate budget of their own.
+ */
+const WEBHOOK_ROUTES = new Set(['/api/billing/webhook']);
+
 function isDashboard(pathname: string) {
   return pathname === '/dashboard' || pathname.startsWith('/dashboard/');
 }
@@ -82,12 +88,15 @@ export async function proxy(request: NextRequest) {
     return response;
   };
 
-  const { allowed, headers: limitHeaders } = await checkRequestRate(ip);
+  const webhook = WEBHOOK_ROUTES.has(pathname);
+  const { allowed, headers: limitHeaders } = await checkRequestRate(ip, webhook ? 'webhook' : 'general');
   if (!allowed) {
     const body = pathname.startsWith('/api/') ? JSON.stringify({ error: TOO_MANY_REQUESTS }) : `${TOO_MANY_REQUESTS}\n`;
     const type = pathname.startsWith('/api/') ? 'application/json' : 'text/plain; charset=utf-8';
     return decorate(new NextResponse(body, { status: 429, headers: { 'Content-Type': type, 'Cache-Control': 'no-store' } }), limitHeaders);
   }
+
+  if (webhook) return decorate(NextResponse.next({ request: { headers: requestHeaders } }), limitHeaders);
 
   if (pathname.startsWith('/api/')) {
     const refusal = crossSiteRefusal(request);

@@ -160,9 +160,11 @@ export async function seedDemo(db: NodePgDatabase<Record<string, unknown>>): Pro
     ]);
     await tx.insert(subscriptions).values({
       businessId,
-      plan: 'pro',
+      // The largest demo business: no limits, whatever the tests and the demo's visitors add.
+      plan: 'business',
       status: 'active',
       currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
+      paidSince: new Date(Date.now() - 200 * 86_400_000),
     });
     const rows = demoClients(businessId, DEMO.clientCount);
     const clientIds: number[] = [];
@@ -182,9 +184,13 @@ export async function seedDemo(db: NodePgDatabase<Record<string, unknown>>): Pro
     await tx
       .insert(memberships)
       .values({ businessId: second!.id, userId: commodore!.id, rank: 'commodore', createdAt: sql`now() + interval '1 second'` });
-    await tx
-      .insert(subscriptions)
-      .values({ businessId: second!.id, plan: 'business', status: 'active', currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000) });
+    await tx.insert(subscriptions).values({
+      businessId: second!.id,
+      plan: 'pro',
+      status: 'active',
+      currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
+      paidSince: new Date(Date.now() - 90 * 86_400_000),
+    });
     const secondClients = await tx
       .insert(clients)
       .values(demoClients(second!.id, 40).map((c) => ({ ...c, email: c.email.replace('@example.com', '@lighthouse.example') })))

@@ -367,16 +367,18 @@ export async function seedScale(pool: pg.Pool, options: ScaleOptions = {}): Prom
            from generate_series(0, $1 - 1) g join users u on u.id = ${uuidOf("'scale-user-' || g")}`,
         [B],
       );
-      // Paying: ords below payingBusinesses (the largest tenants are among them); then free ones.
+      // Paying: ords below payingBusinesses (the largest tenants are among them, on the business plan:
+      // past the pro plan's client limit); then free ones.
       const s = await c.query(
-        `insert into subscriptions (business_id, plan, status, current_period_end, created_at)
+        `insert into subscriptions (business_id, plan, status, current_period_end, created_at, paid_since)
          select ${uuidOf("'scale-business-' || g")},
-                case when g >= $2 then 'free' when g % 4 = 0 then 'business' else 'pro' end,
+                case when g >= $2 then 'free' when g % 4 = 0 or g < $3 then 'business' else 'pro' end,
                 'active',
                 now() + (1 + g % 30) * interval '1 day',
-                now() - (g % 365) * interval '1 day'
+                now() - (g % 365) * interval '1 day',
+                case when g < $2 then now() - (g % 365) * interval '1 day' end
            from generate_series(0, $1 - 1) g`,
-        [B, shape.payingBusinesses],
+        [B, shape.payingBusinesses, shape.clientsPerBusiness.filter((n) => n > 10_000).length],
       );
       return (r.rowCount ?? 0) + (s.rowCount ?? 0);
     });

@@ -129,7 +129,41 @@ const envSchema = z.object({
     .url()
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || /^(sk|rk)_/.test(v), { message: 'must be a Stripe secret or restricted key (sk_… or rk_…)' }),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || v.startsWith('whsec_'), { message: 'must be a webhook signing secret (whsec_…)' }),
+  STRIPE_PRICE_PRO: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
+  STRIPE_PRICE_BUSINESS: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
+  STRIPE_API_BASE: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined))
+    .refine((v) => v === undefined || /^https?:\/\//i.test(v), { message: 'must be an http:// or https:// URL' }),
 });
+
+/** Where the Stripe client sends its requests: STRIPE_API_BASE split into the constructor's options. */
+export type StripeApiBase = { host: string; port: number; protocol: 'http' | 'https' };
+
+function stripeApiBase(raw: string | undefined): StripeApiBase | null {
+  if (!raw) return null;
+  const url = new URL(raw);
+  const protocol = url.protocol === 'http:' ? 'http' : 'https';
+  return { host: url.hostname, port: url.port ? Number(url.port) : protocol === 'http' ? 80 : 443, protocol };
+}
 
 export type FuseConfig = {
   env: 'development' | 'production' | 'test';
@@ -188,6 +222,16 @@ export type FuseConfig = {
   mail: { smtpUrl: string | null; from: string };
   /** The app's public origin, for links in emails; null: the origin of the request. */
   publicUrl: string | null;
+  /**
+   * Stripe (src/domains/billing): without `secretKey` the local test provider serves checkout where
+   * it is allowed (docs/billing.md). `prices`: the Stripe price id of each paid plan.
+   */
+  billing: {
+    secretKey: string | null;
+    webhookSecret: string | null;
+    prices: { pro: string; business: string } | null;
+    apiBase: StripeApiBase | null;
+  };
 };
 
 export class ConfigError extends Error {
@@ -244,6 +288,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
 
   if (e.DATABASE_DIRECT_URL && !e.DATABASE_URL) {
     throw new ConfigError('DATABASE_DIRECT_URL is set but DATABASE_URL is not: set DATABASE_URL (the pooled URL the app queries through) too.');
+  }
+
+  if (e.STRIPE_SECRET_KEY && !(e.STRIPE_WEBHOOK_SECRET && e.STRIPE_PRICE_PRO && e.STRIPE_PRICE_BUSINESS)) {
+    throw new ConfigError(
+      'STRIPE_SECRET_KEY is set, so STRIPE_WEBHOOK_SECRET, STRIPE_PRICE_PRO and STRIPE_PRICE_BUSINESS are required too (the webhook signing secret and the price id of each paid plan).',
+    );
+  }
+  if (e.STRIPE_PRICE_PRO && e.STRIPE_PRICE_PRO === e.STRIPE_PRICE_BUSINESS) {
+    throw new ConfigError('STRIPE_PRICE_PRO and STRIPE_PRICE_BUSINESS are the same price: each plan needs its own.');
   }
 
   const encoder = new TextEncoder();
@@ -309,6 +362,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
     cronSecret: e.CRON_SECRET ?? null,
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
     publicUrl: e.FUSE_PUBLIC_URL ? e.FUSE_PUBLIC_URL.replace(/\/+$/, '') : null,
+    billing: {
+      secretKey: e.STRIPE_SECRET_KEY ?? null,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET ?? null,
+      prices: e.STRIPE_PRICE_PRO && e.STRIPE_PRICE_BUSINESS ? { pro: e.STRIPE_PRICE_PRO, business: e.STRIPE_PRICE_BUSINESS } : null,
+      apiBase: stripeApiBase(e.STRIPE_API_BASE),
+    },
   };
 }
 

@@ -12,6 +12,7 @@ import { outbox } from '@/fuse/live/schema';
 import { ForbiddenError } from '@/fuse/session/errors';
 import { signingSecret } from '@/fuse/session/secrets';
 import { describeEachDatabase } from '../setup/each-database';
+import { onPlan } from '../setup/plans';
 import { thrown } from '../setup/thrown';
 
 const PASSWORD = 'correct-horse-42';
@@ -23,6 +24,8 @@ async function newBusiness(db: Database, label: string): Promise<Scope> {
     name: `${label} captain`,
     businessName: `${label} business`,
   });
+  // Hundreds of clients per business here: the business plan has no limit (tests/db/billing.test.ts holds the limits).
+  await onPlan(db, s.businessId, 'business');
   return { businessId: s.businessId, userId: s.userId, rank: s.rank };
 }
 

@@ -25,6 +25,7 @@ import { invites } from '@/domains/team/schema';
 import { updateSettings } from '@/domains/settings/mutations';
 import { loadSettings } from '@/domains/settings/queries';
 import { describeEachDatabase } from '../setup/each-database';
+import { onPlan } from '../setup/plans';
 import { thrown } from '../setup/thrown';
 
 const PASSWORD = 'tide-and-anchor-42';
@@ -65,6 +66,8 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
   beforeAll(async () => {
     db = getDb();
     captain = asSession(await signUp(db, { email: `cap-${randomUUID()}@example.com`, password: PASSWORD, name: 'Cap', businessName: 'Team Biz' }));
+    // Many invites from this one business: no member limit (tests/db/billing.test.ts holds the limits).
+    await onPlan(db, captain.businessId, 'business');
   });
 
   it('invites by email (mailed), and the link creates the member with the invited rank', async () => {
@@ -265,6 +268,7 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
       await signUp(db, { email: `lim2-${randomUUID()}@example.com`, password: PASSWORD, name: 'Lim2', businessName: 'Lim2 Home' }),
     );
     await db.insert(memberships).values({ businessId: first.businessId, userId: second.userId, rank: 'captain' });
+    await onPlan(db, first.businessId, 'business');
     const secondHere = asSession((await sessionForUser(db, second.userId, first.businessId))!);
     const max = config().rateLimit.inviteMax;
     for (let i = 0; i < max; i++) await createInvite(db, first, { email: `l${i}-${randomUUID()}@example.com` }, 'http://app.test');

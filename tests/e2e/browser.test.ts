@@ -53,6 +53,8 @@ describe('browser', () => {
       await expect.poll(() => page.locator('[data-status="total"]').textContent(), { timeout: 30_000 }).toBe('0');
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Browser Boats');
 
+      // More clients than the free plan's 100: on to pro through the local test checkout.
+      expect((await page.request.post('/api/billing/test-checkout', { data: { action: 'pay', plan: 'pro' } })).status()).toBe(200);
       // Give the business 100 clients (two pages) through the API with the browser's own session cookie.
       for (let i = 0; i < 100; i += 10) {
         const batch = Array.from({ length: 10 }, (_, j) =>

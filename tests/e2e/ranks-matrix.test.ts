@@ -95,6 +95,9 @@ const SCENARIOS: Record<Action, Scenario> = {
     run: (c) => call(baseUrl, c, 'PATCH', '/api/settings', { businessName: 'Harbor & Co', timezone: 'UTC' }),
     allowed: 200,
   },
+  'billing.read': { run: (c) => call(baseUrl, c, 'GET', '/api/billing'), allowed: 200 },
+  // The local provider's portal (the test server has no Stripe key): the page to manage the plan.
+  'billing.manage': { run: (c) => call(baseUrl, c, 'POST', '/api/billing/portal'), allowed: 200 },
   'data.export': { run: (c) => statusOf(call(baseUrl, c, 'GET', '/api/export')), allowed: 200 },
   // The platform's metrics: anyone else is asked for the metrics token.
   'admin.read': { run: (c) => statusOf(call(baseUrl, c, 'GET', '/api/metrics')), allowed: 200, refused: 401 },

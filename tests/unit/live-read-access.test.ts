@@ -19,6 +19,7 @@ const OTHER = randomUUID();
  * `all` ranks, `captain+` (what GET /api/team allows), or `owner` (the user the change is about, whatever their rank).
  */
 const EXPECTED: Record<string, Record<string, 'all' | 'captain+' | 'owner'>> = {
+  billing: { subscription: 'all' },
   clients: { upsert: 'all' },
   finance: { upsert: 'all' },
   settings: { business: 'all', profile: 'owner' },

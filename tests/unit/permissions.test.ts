@@ -32,6 +32,8 @@ const EXPECTED: Record<Action, Rank[]> = {
   'settings.read': ['crew', 'captain', 'commodore', 'admiral'],
   'settings.editProfile': ['crew', 'captain', 'commodore', 'admiral'],
   'settings.editBusiness': ['captain', 'commodore'],
+  'billing.read': ['crew', 'captain', 'commodore', 'admiral'],
+  'billing.manage': ['captain', 'commodore'],
   'data.export': ['captain', 'commodore', 'admiral'],
   'admin.read': ['admiral'],
   // fuse new-domain: expected ranks (`npm run fuse -- new-domain` adds a domain's rows above this line)

@@ -1,3 +1,4 @@
+import { billingDomain } from '@/domains/billing/manifest';
 import { clientsDomain } from '@/domains/clients/manifest';
 import { financeDomain } from '@/domains/finance/manifest';
 import { operationsDomain } from '@/domains/operations/manifest';
@@ -16,5 +17,6 @@ export const DOMAINS: readonly DomainManifest[] = [
   teamDomain,
   // fuse new-domain: sidebar (`npm run fuse -- new-domain` adds a domain here, before settings)
   settingsDomain,
+  billingDomain,
   operationsDomain,
 ];

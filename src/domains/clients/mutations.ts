@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { assertBillingAllows } from '@/domains/billing';
 import { defineMutation, defineTargetedMutation, type MutationContext, type MutationOptions } from '@/fuse/domain/define-mutation';
 import type { Database } from '@/fuse/db/client';
 import { UNIQUE_VIOLATION } from '@/fuse/db/pg-error';
@@ -20,6 +21,7 @@ export const createClient = defineMutation({
   input: clientInput,
   pgErrors: EMAIL_TAKEN,
   run: async (tx, { scope, input, publish }): Promise<ClientView> => {
+    await assertBillingAllows(tx, scope.businessId, 'clients');
     const [row] = await tx
       .insert(clients)
       .values({ ...input, businessId: scope.businessId })
@@ -33,6 +35,7 @@ export const createClient = defineMutation({
 type ClientChange = MutationContext<z.output<typeof clientPatch>>;
 
 async function saveClient(tx: Transaction, { scope, input, publish }: ClientChange, id: number): Promise<ClientView> {
+  await assertBillingAllows(tx, scope.businessId);
   const [row] = await tx
     .update(clients)
     .set({ ...input, updatedAt: sql`now()` })

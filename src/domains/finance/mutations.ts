@@ -1,5 +1,6 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
+import { assertBillingAllows } from '@/domains/billing';
 import { defineMutation, defineTargetedMutation, type MutationContext } from '@/fuse/domain/define-mutation';
 import { UNIQUE_VIOLATION } from '@/fuse/db/pg-error';
 import { NotFoundError, ValidationError, ConflictError } from '@/fuse/http/errors';
@@ -44,6 +45,7 @@ export const createInvoice = defineMutation({
   input: invoiceInput,
   pgErrors: { [UNIQUE_VIOLATION]: NUMBER_TAKEN, '23503': new ValidationError({ clientId: 'That client does not exist in this business.' }) },
   run: async (tx, { scope, input, publish }): Promise<InvoiceView> => {
+    await assertBillingAllows(tx, scope.businessId);
     await assertClientInBusiness(tx, scope, input.clientId);
     const today = businessToday(scope.businessId);
     const issuedOn = input.issuedOn ? sql`${input.issuedOn}::date` : today;
@@ -81,6 +83,7 @@ export const updateInvoice = defineTargetedMutation({
     '23514': new ValidationError({ body: 'The invoice would break a rule (amount, currency or dates).' }),
   },
   run: async (tx, { scope, input, publish }, id: number): Promise<InvoiceView> => {
+    await assertBillingAllows(tx, scope.businessId);
     // Lock the row so two concurrent transitions (send and mark paid) apply one after the other.
     const [current] = await tx
       .select({ status: invoices.status, currency: invoices.currency, issuedOn: invoices.issuedOn })

@@ -1,5 +1,6 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
+import { PLANS } from '@/domains/billing';
 import { can } from '@/fuse/auth/permissions';
 import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
@@ -29,8 +30,13 @@ export type RecentError = {
   lastSeen: string;
 };
 
+/** One month of subscription history: paying subscribers and MRR at its end, cancellations during it. */
+export type RevenueMonth = { month: string; paying: number; mrrCents: number; churned: number; churnRate: number };
+
 export type OperationsOverview = {
   totals: { users: number; payingSubscribers: number; joinsThisMonth: number };
+  /** From the subscriptions as billing keeps them: now, and by month. */
+  revenue: { mrrCents: number; churnedThisMonth: number; byMonth: RevenueMonth[] };
   joinsByMonth: { month: string; joins: number }[];
   vitals: VitalSummary[];
   vitalSeries: VitalSeries[];
@@ -60,6 +66,57 @@ export async function scaleTotals(db: Database, scope: Scope): Promise<Operation
     ),
   );
   return { users: Number(row!.users), payingSubscribers: Number(row!.paying), joinsThisMonth: Number(row!.joins) };
+}
+
+/** A paid plan's monthly price in SQL, from the plans table (src/domains/billing/plans.ts). */
+const monthlyCents = (plan: ReturnType<typeof sql.raw>) =>
+  sql`case ${plan} ${sql.join(
+    // Constants of the plans table, never input: inlined, so the sum stays an integer sum.
+    Object.entries(PLANS).map(([name, p]) => sql.raw(`when '${name}' then ${Math.trunc(p.monthlyCents)}`)),
+    sql` `,
+  )} else 0 end`;
+
+/**
+ * MRR (the monthly price of every active paid subscription), and by month for the last twelve:
+ * subscribers paying at the month's end (paid since before it, not canceled by then) with their MRR,
+ * and the cancellations during it (churn rate: of those paying when it began).
+ */
+export async function revenue(db: Database, scope: Scope): Promise<OperationsOverview['revenue']> {
+  assertAdmiral(scope);
+  const price = monthlyCents(sql.raw('s.plan'));
+  const [now, months] = await timed('operations.revenue', async () => {
+    const a = await db.execute(sql`
+      select coalesce(sum(${price}) filter (where s.plan <> 'free' and s.status = 'active'), 0)::bigint as mrr,
+             count(*) filter (where s.canceled_at >= date_trunc('month', now()))::int as churned
+      from subscriptions s`);
+    const b = await db.execute(sql`
+      with m as (
+        select m as start, least(m + interval '1 month', now()) as stop
+        from generate_series(date_trunc('month', now()) - interval '11 months', date_trunc('month', now()), interval '1 month') as m
+      )
+      select to_char(m.start, 'YYYY-MM') as month,
+             count(s.business_id) filter (where s.paid_since < m.stop and (s.canceled_at is null or s.canceled_at >= m.stop))::int as paying,
+             coalesce(sum(${price}) filter (where s.paid_since < m.stop and (s.canceled_at is null or s.canceled_at >= m.stop)), 0)::bigint as mrr,
+             count(s.business_id) filter (where s.canceled_at >= m.start and s.canceled_at < m.stop)::int as churned,
+             count(s.business_id) filter (where s.paid_since < m.start and (s.canceled_at is null or s.canceled_at >= m.start))::int as paying_at_start
+      from m left join subscriptions s on s.plan <> 'free' and s.paid_since is not null
+      group by m.start order by m.start`);
+    return [rowsOf(a)[0]!, rowsOf(b)] as const;
+  });
+  return {
+    mrrCents: Number(now.mrr),
+    churnedThisMonth: Number(now.churned),
+    byMonth: months.map((r) => {
+      const atStart = Number(r.paying_at_start);
+      return {
+        month: String(r.month),
+        paying: Number(r.paying),
+        mrrCents: Number(r.mrr),
+        churned: Number(r.churned),
+        churnRate: atStart > 0 ? Number(r.churned) / atStart : 0,
+      };
+    }),
+  };
 }
 
 /** Sign-ups per calendar month, the current month and the eleven before it (empty months are 0). */
@@ -130,8 +187,9 @@ export async function recentErrors(db: Database, scope: Scope, limit = 20): Prom
 /** Everything the operations page shows, read in parallel (admiral only). */
 export async function operationsOverview(db: Database, scope: Scope): Promise<OperationsOverview> {
   assertAdmiral(scope);
-  const [totals, joins, vitals, errors, streams, rateLimited] = await Promise.all([
+  const [totals, money, joins, vitals, errors, streams, rateLimited] = await Promise.all([
     scaleTotals(db, scope),
+    revenue(db, scope),
     joinsByMonth(db, scope),
     webVitalsP75(db, scope),
     recentErrors(db, scope),
@@ -140,6 +198,7 @@ export async function operationsOverview(db: Database, scope: Scope): Promise<Op
   ]);
   return {
     totals,
+    revenue: money,
     joinsByMonth: joins,
     vitals: vitals.vitals,
     vitalSeries: vitals.vitalSeries,

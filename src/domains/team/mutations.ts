@@ -2,6 +2,7 @@ import 'server-only';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { assertBillingAllows } from '@/domains/billing';
 import { rememberSwitchedBusiness, sessionForUser } from '@/fuse/auth/accounts';
 import { hashPassword, verifyPassword } from '@/fuse/auth/passwords';
 import { assertVerified } from '@/fuse/auth/lifecycle';
@@ -62,6 +63,8 @@ export async function createInvite(db: Database, scope: Scope & Pick<Session, 'n
         .where(and(eq(memberships.businessId, scope.businessId), sql`lower(${users.email}) = ${email}`))
         .limit(1);
       if (member) throw new ValidationError({ email: 'This person is already a member.' });
+      // Members count their open invites: the plan's member limit is checked under its lock.
+      await assertBillingAllows(tx, scope.businessId, 'members');
       const [row] = await tx
         .insert(invites)
         .values({

@@ -35,6 +35,9 @@ export const PERMISSIONS = {
   /** One's own name and theme: every rank, the admiral included. */
   'settings.editProfile': { ranks: RANKS, refusal: 'Your rank does not allow this.' },
   'settings.editBusiness': { ranks: CAPTAINS, refusal: 'Only a captain can change the business settings.' },
+  /** The plan, its usage and limits: every rank; changing or paying for it: captains and commodores. */
+  'billing.read': { ranks: RANKS, refusal: 'Your rank does not allow this.' },
+  'billing.manage': { ranks: CAPTAINS, refusal: 'Only a captain can change the plan or payment.' },
   'data.export': { ranks: CAPTAINS_AND_SUPPORT, refusal: 'Only a captain can export the business’s data.' },
   /** The operations page and /api/metrics: the platform's own view, not a business's. */
   'admin.read': { ranks: ['admiral'], refusal: 'Your rank does not allow this.' },

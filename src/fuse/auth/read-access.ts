@@ -12,6 +12,7 @@ import type { Rank } from './schema-types';
 export const READ_ACCESS = {
   clients: { kinds: { upsert: 'business' } },
   finance: { kinds: { upsert: 'business' } },
+  billing: { kinds: { subscription: 'business' } },
   settings: { kinds: { business: 'business', profile: 'personal' } },
   team: { kinds: { invite: 'business', 'invite-revoked': 'business', member: 'business', 'member-removed': 'business', joined: 'business' } },
   // fuse new-domain: read access (`npm run fuse -- new-domain` adds a domain's kinds above this line)

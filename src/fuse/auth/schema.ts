@@ -59,6 +59,14 @@ export const memberships = pgTable(
   (t) => [primaryKey({ columns: [t.businessId, t.userId] }), index('memberships_user_idx').on(t.userId)],
 );
 
+export const PLANS = ['free', 'pro', 'business'] as const;
+export const SUBSCRIPTION_STATUSES = ['active', 'trialing', 'past_due', 'incomplete', 'canceled'] as const;
+
+/**
+ * A business's subscription: one row per business (the billing domain keeps it in step with Stripe,
+ * src/domains/billing). `plan` is the plan paid for; a `canceled` (or `incomplete`) row is free in
+ * effect. The billing domain locks this row to count a business's clients and members against its plan.
+ */
 export const subscriptions = pgTable(
   'subscriptions',
   {
@@ -66,12 +74,33 @@ export const subscriptions = pgTable(
       .notNull()
       .references(() => businesses.id, { onDelete: 'cascade' }),
     id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
-    plan: text('plan', { enum: ['free', 'pro', 'business'] }).notNull(),
-    status: text('status', { enum: ['active', 'trialing', 'past_due', 'canceled'] }).notNull(),
+    plan: text('plan', { enum: PLANS }).notNull(),
+    status: text('status', { enum: SUBSCRIPTION_STATUSES }).notNull(),
     currentPeriodEnd: timestamp('current_period_end', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    stripeCustomerId: text('stripe_customer_id'),
+    stripeSubscriptionId: text('stripe_subscription_id'),
+    cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
+    /** When payment first failed: writes are refused once the grace period after it has passed. */
+    pastDueSince: timestamp('past_due_since', { withTimezone: true }),
+    /** When the current paid period of subscription began, and when it ended (MRR and churn by month). */
+    paidSince: timestamp('paid_since', { withTimezone: true }),
+    canceledAt: timestamp('canceled_at', { withTimezone: true }),
+    /** The `created` (Unix seconds) of the newest Stripe event applied: an older one never overwrites it. */
+    lastEventCreated: bigint('last_event_created', { mode: 'number' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.businessId, t.id] }), index('subscriptions_status_idx').on(t.status, t.plan)],
+  (t) => [
+    primaryKey({ columns: [t.businessId, t.id] }),
+    uniqueIndex('subscriptions_business_unique').on(t.businessId),
+    uniqueIndex('subscriptions_stripe_customer_unique')
+      .on(t.stripeCustomerId)
+      .where(sql`${t.stripeCustomerId} is not null`),
+    index('subscriptions_stripe_subscription_idx')
+      .on(t.stripeSubscriptionId)
+      .where(sql`${t.stripeSubscriptionId} is not null`),
+    index('subscriptions_status_idx').on(t.status, t.plan),
+  ],
 );
 
 export const ACCOUNT_TOKEN_PURPOSES = ['verify_email', 'reset_password', 'change_email', 'revert_email'] as const;

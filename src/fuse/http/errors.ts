@@ -39,3 +39,17 @@ export class ConflictError extends Error {
     this.name = 'ConflictError';
   }
 }
+
+/** The business's plan does not allow this (a limit reached, or payment overdue): a 402 that says where to upgrade. */
+export class PaymentRequiredError extends Error {
+  readonly status = 402;
+  constructor(
+    message: string,
+    readonly upgradeUrl: string,
+    /** The limit reached (`clients`, `members`), or `payment` for an overdue one. */
+    readonly limit: string,
+  ) {
+    super(message);
+    this.name = 'PaymentRequiredError';
+  }
+}

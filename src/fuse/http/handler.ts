@@ -14,7 +14,7 @@ import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
 import { getSession } from '@/fuse/session/server';
 import type { Session } from '@/fuse/session/token';
 import { idempotencyKeyOf, idempotent, requestHash } from '@/fuse/live/idempotency';
-import { ConflictError, NotFoundError, ValidationError } from './errors';
+import { ConflictError, NotFoundError, PaymentRequiredError, ValidationError } from './errors';
 
 export const PRIVATE_NO_STORE = { 'Cache-Control': 'private, no-store' };
 
@@ -31,6 +31,7 @@ export function errorResponse(err: unknown, request?: Request, log: Logger = log
   if (err instanceof ForbiddenError) return json({ error: err.message }, { status: 403 });
   if (err instanceof NotFoundError) return json({ error: err.message }, { status: 404 });
   if (err instanceof ConflictError) return json({ error: err.message }, { status: 409 });
+  if (err instanceof PaymentRequiredError) return json({ error: err.message, limit: err.limit, upgradeUrl: err.upgradeUrl }, { status: 402 });
   // A database that does not answer in time (or at all) is a 503 with Retry-After below, not a 500.
   const unavailable = databaseUnavailable(err);
   if (unavailable) {
@@ -92,6 +93,27 @@ export async function readJson(request: Request): Promise<unknown> {
   } catch {
     throw new ValidationError({ body: 'The request body is not valid JSON.' }, 'The request body is not valid JSON.');
   }
+}
+
+/** Reads a raw body (a signed webhook's exact bytes) up to `maxBytes`; past that a 413, without reading the rest. */
+export async function readBody(request: Request, maxBytes: number): Promise<Buffer> {
+  const tooLarge = () => Object.assign(new Error('Request body too large.'), { status: 413 });
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
+  if (!request.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(Buffer.from(value));
+  }
+  return Buffer.concat(chunks);
 }
 
 type Context<P> = { params: Promise<P> };
@@ -211,12 +233,19 @@ function parseParams<PS extends z.ZodType | undefined>(schema: PS, raw: Record<s
   return parsed.data as Out<PS, Record<string, never>>;
 }
 
-export function publicHandler<P = Record<string, never>>(handler: (args: { request: Request; db: Database; params: P }) => Promise<Response>) {
+/**
+ * A route without a session. `fromOtherSites`: a server-to-server endpoint that proves itself
+ * otherwise (a signed webhook), so the cross-site refusal does not apply.
+ */
+export function publicHandler<P = Record<string, never>>(
+  handler: (args: { request: Request; db: Database; params: P }) => Promise<Response>,
+  options: { fromOtherSites?: boolean } = {},
+) {
   return async (request: Request, context: Context<P>): Promise<Response> => {
     const start = performance.now();
     let response: Response;
     try {
-      if (crossSiteRefusal(request)) throw new ForbiddenError('Cross-site requests cannot change data.');
+      if (!options.fromOtherSites && crossSiteRefusal(request)) throw new ForbiddenError('Cross-site requests cannot change data.');
       response = await handler({ request, db: getDb(), params: await context.params });
     } catch (err) {
       response = errorResponse(err, request, loggerFor({ requestId: requestIdFrom(request.headers) }));

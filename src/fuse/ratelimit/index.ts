@@ -85,6 +85,33 @@ export function requestRule(): Rule {
   return { max, windowMs: windowSeconds * 1000 };
 }
 
+/**
+ * Webhook senders (Stripe) post in bursts from few addresses: their own per-IP budget, ten times the
+ * general one, so a burst of events neither starves nor is starved by page traffic from that address.
+ */
+export function webhookRule(): Rule {
+  const { max, windowSeconds } = config().rateLimit;
+  return { max: max * 10, windowMs: windowSeconds * 1000 };
+}
+
+/** Failed webhook signatures per IP (AUTH_RATE_LIMIT_MAX a minute): a forger cannot try signatures in bulk. */
+export async function guardWebhookSignature(ip: string): Promise<PasswordGuard> {
+  const rule = authRules.ip();
+  const key = `webhook-signature:ip:${ip}`;
+  const peek = await hitRateLimit(key, rule, 'memory', 'peek');
+  if (!peek.allowed) throw new RateLimitedError(rateLimitHeaders(peek, rule), 'Too many webhook deliveries with a bad signature. Try again later.');
+  return {
+    async attempt(check, isFailure) {
+      try {
+        return await check();
+      } catch (err) {
+        if (isFailure(err)) await hitRateLimit(key, rule, 'memory');
+        throw err;
+      }
+    },
+  };
+}
+
 export const authRules = {
   /** Sign-up attempts, and failed sign-in attempts, per client IP. */
   ip: (): Rule => ({ max: config().rateLimit.authMax, windowMs: 60_000 }),

@@ -5,3 +5,18 @@ import { CLIENT_IP_HEADER, requestOrigin } from './client-ip';
 export function requestClientIp(request: { headers: Headers }): string {
   return request.headers.get(CLIENT_IP_HEADER) ?? requestOrigin(request.headers, config()).ip;
 }
+
+const HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/**
+ * The origin the browser addressed, for links sent back to it (a checkout's return URL):
+ * FUSE_PUBLIC_URL when set; else the Host (a trusted proxy's X-Forwarded-Host) with the scheme the
+ * client used; else the URL Next resolved.
+ */
+export function requestAppOrigin(request: { headers: Headers; url: string }): string {
+  const cfg = config();
+  if (cfg.publicUrl) return cfg.publicUrl;
+  const { host, https } = requestOrigin(request.headers, cfg);
+  if (host && HOST.test(host)) return `${https ? 'https' : 'http'}://${host.toLowerCase()}`;
+  return new URL(request.url).origin;
+}

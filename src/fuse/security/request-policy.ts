@@ -1,6 +1,6 @@
 import { config } from '@/fuse/config';
 import { rateLimitedTotal } from '@/fuse/observability/metrics';
-import { hitRateLimit, rateLimitHeaders, requestRule } from '@/fuse/ratelimit';
+import { hitRateLimit, rateLimitHeaders, requestRule, webhookRule } from '@/fuse/ratelimit';
 import { REQUEST_ID_HEADER, requestOrigin, type ForwardingTrust } from './client-ip';
 import { contentSecurityPolicy, createNonce, staticSecurityHeaders } from './headers';
 import { prerenderedScriptHashes } from './static-csp';
@@ -74,9 +74,12 @@ export function setResponseSecurityHeaders(headers: Headers, https: boolean, csp
 }
 
 /** Counts the request against the client's general budget; `headers` go on the response either way. */
-export async function checkRequestRate(ip: string): Promise<{ allowed: boolean; headers: Record<string, string> }> {
-  const rule = requestRule();
-  const decision = await hitRateLimit(`req:${ip}`, rule, 'memory');
+export async function checkRequestRate(
+  ip: string,
+  budget: 'general' | 'webhook' = 'general',
+): Promise<{ allowed: boolean; headers: Record<string, string> }> {
+  const rule = budget === 'webhook' ? webhookRule() : requestRule();
+  const decision = await hitRateLimit(`${budget === 'webhook' ? 'webhook' : 'req'}:${ip}`, rule, 'memory');
   if (!decision.allowed) rateLimitedTotal.inc({ scope: 'request' });
   return { allowed: decision.allowed, headers: rateLimitHeaders(decision, rule) };
 }

@@ -45,6 +45,9 @@ function Panel({ title, description, children }: { title: string; description?: 
 
 const Empty = ({ children }: { children: React.ReactNode }) => <p className="text-sm text-muted-foreground">{children}</p>;
 
+const dollars = (cents: number) => `$${Math.round(cents / 100).toLocaleString('en-US')}`;
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+
 const fmtVital = (name: string, v: number) => (name === 'CLS' ? v.toFixed(3) : `${Math.round(v)} ms`);
 
 export function OperationsView({ data }: { data: OperationsOverview }) {
@@ -61,6 +64,57 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
         <StatCard label="Open live streams" value={data.liveStreamsOpen} data-ops="live-streams" />
         <StatCard label="Rate-limit rejections" value={data.rateLimited} hint="this instance, since start" data-ops="rate-limited" />
       </div>
+
+      <Panel title="Subscriptions" description="Paid plans from the billing state: MRR, paying subscribers and churn, last 12 months.">
+        <div className="grid gap-4 sm:grid-cols-2" aria-label="subscriptions">
+          <StatCard
+            label="MRR"
+            value={<span data-value={data.revenue.mrrCents}>{dollars(data.revenue.mrrCents)}</span>}
+            hint="active paid plans"
+            data-ops="mrr"
+          />
+          <StatCard
+            label="Canceled this month"
+            value={<span data-value={data.revenue.churnedThisMonth}>{data.revenue.churnedThisMonth}</span>}
+            hint={`churn ${percent(data.revenue.byMonth.at(-1)?.churnRate ?? 0)}`}
+            data-ops="churn"
+          />
+        </div>
+        <div className="mt-6 grid gap-6 lg:grid-cols-2">
+          <LineChart
+            name="MRR by month, last 12 months"
+            format={(v) => `$${Math.round(v).toLocaleString('en-US')}`}
+            lines={[{ label: 'MRR ($)', points: data.revenue.byMonth.map((m) => ({ x: m.month.slice(2), y: m.mrrCents / 100 })) }]}
+          />
+          <LineChart
+            name="Paying subscribers by month, last 12 months"
+            format={(v) => Math.round(v).toLocaleString('en-US')}
+            lines={[{ label: 'Paying subscribers', points: data.revenue.byMonth.map((m) => ({ x: m.month.slice(2), y: m.paying })) }]}
+          />
+        </div>
+        <Table label="Subscriptions by month" data-table="revenue" className="mt-6">
+          <TableHeader>
+            <TableRow>
+              <TableHead>Month</TableHead>
+              <TableHead>Paying</TableHead>
+              <TableHead>MRR</TableHead>
+              <TableHead>Canceled</TableHead>
+              <TableHead>Churn</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {data.revenue.byMonth.map((m) => (
+              <TableRow key={m.month} data-revenue-month={m.month} data-paying={m.paying} data-mrr={m.mrrCents} data-churned={m.churned}>
+                <TableCell className="font-medium">{m.month}</TableCell>
+                <TableCell className="tabular-nums">{m.paying.toLocaleString('en-US')}</TableCell>
+                <TableCell className="tabular-nums">{dollars(m.mrrCents)}</TableCell>
+                <TableCell className="tabular-nums">{m.churned}</TableCell>
+                <TableCell className="tabular-nums">{percent(m.churnRate)}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </Panel>
 
       <Panel title="Joins per month" description="Sign-ups, last 12 months.">
         <BarChart

@@ -186,6 +186,16 @@ export function SettingsView() {
       <div className="flex flex-col gap-6">
         <Profile />
         <Business />
+        <Card>
+          <CardHeader>
+            <CardTitle>Billing and security</CardTitle>
+            <CardDescription>Your plan and payments; your password, devices and account.</CardDescription>
+          </CardHeader>
+          <CardContent className="flex flex-wrap gap-x-6 gap-y-2">
+            <a href="/dashboard/settings/billing">Plan, usage and payment</a>
+            <a href="/dashboard/settings/security">Password, sessions and account</a>
+          </CardContent>
+        </Card>
         <Switcher />
       </div>
       <Toast />

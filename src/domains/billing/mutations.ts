@@ -1,0 +1,144 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { assertCan } from '@/fuse/auth/permissions';
+import type { Database } from '@/fuse/db/client';
+import { defineMutation } from '@/fuse/domain/define-mutation';
+import { ConflictError, NotFoundError, ValidationError } from '@/fuse/http/errors';
+import { applyStripeEvent, type StripeEventLike } from './apply';
+import { subscriptionOf } from './limits';
+import { effectivePlan, UPGRADE_PATH, type PaidPlan } from './plans';
+import { BillingNotConfiguredError, billingProvider, LOCAL_PRICES } from './provider';
+import type { Scope } from './queries';
+import { checkoutInput, testCheckoutInput } from './validators';
+
+export const TEST_CHECKOUT_PATH = `${UPGRADE_PATH}/test-checkout`;
+
+const ALREADY_PAID = 'This business already has a paid plan: change or cancel it with “Manage billing”.';
+
+/**
+ * The business's Stripe customer, created once: under the subscription row's lock, so two checkouts
+ * at once create one customer (and Stripe's idempotency key covers a retry after a lost answer).
+ */
+const ensureCustomer = defineMutation({
+  name: 'billing.customer',
+  permission: 'billing.manage',
+  input: checkoutInput,
+  run: async (tx, { scope }): Promise<string | null> => {
+    const row = await subscriptionOf(tx, scope.businessId, { lock: true });
+    if (effectivePlan(row) !== 'free') throw new ConflictError(ALREADY_PAID);
+    const provider = billingProvider();
+    if (provider.kind !== 'stripe') return null;
+    if (row.stripeCustomerId) return row.stripeCustomerId;
+    const { rows } = await tx.execute(sql`select name from businesses where id = ${scope.businessId}`);
+    const customer = await provider.stripe.customers.create(
+      { name: String((rows[0] as { name?: string } | undefined)?.name ?? ''), metadata: { businessId: scope.businessId } },
+      { idempotencyKey: `fuse-customer-${scope.businessId}` },
+    );
+    await tx.execute(sql`update subscriptions set stripe_customer_id = ${customer.id}, updated_at = now() where business_id = ${scope.businessId}`);
+    return customer.id;
+  },
+});
+
+/**
+ * `POST /api/billing/checkout {plan}`: a Stripe Checkout session in subscription mode for the plan's
+ * price, on the business's customer, the business id in the subscription's metadata (what ties its
+ * webhooks to the business). With the local provider: the test checkout page.
+ */
+export async function startCheckout(db: Database, scope: Scope, raw: unknown, origin: string): Promise<{ url: string }> {
+  assertCan(scope, 'billing.manage');
+  const provider = billingProvider();
+  if (provider.kind === 'none') throw new BillingNotConfiguredError();
+  const customer = await ensureCustomer(db, scope, raw);
+  const { plan } = checkoutInput.parse(raw);
+  if (provider.kind === 'local') return { url: `${origin}${TEST_CHECKOUT_PATH}?plan=${plan}` };
+  const metadata = { businessId: scope.businessId, plan };
+  const session = await provider.stripe.checkout.sessions.create({
+    mode: 'subscription',
+    customer: customer!,
+    client_reference_id: scope.businessId,
+    line_items: [{ price: provider.prices[plan], quantity: 1 }],
+    metadata,
+    subscription_data: { metadata },
+    success_url: `${origin}${UPGRADE_PATH}?checkout=success`,
+    cancel_url: `${origin}${UPGRADE_PATH}?checkout=canceled`,
+  });
+  if (!session.url) throw new Error('Stripe returned a checkout session without a URL.');
+  return { url: session.url };
+}
+
+/** `POST /api/billing/portal`: Stripe's customer portal for the business (the local provider: its test page). */
+export async function openPortal(db: Database, scope: Scope, origin: string): Promise<{ url: string }> {
+  assertCan(scope, 'billing.manage');
+  const provider = billingProvider();
+  if (provider.kind === 'none') throw new BillingNotConfiguredError();
+  const row = await db.transaction((tx) => subscriptionOf(tx, scope.businessId, { lock: false }));
+  if (provider.kind === 'local') return { url: `${origin}${TEST_CHECKOUT_PATH}?manage=1` };
+  if (!row.stripeCustomerId) throw new NotFoundError('This business has no billing account yet: choose a plan first.');
+  const session = await provider.stripe.billingPortal.sessions.create({ customer: row.stripeCustomerId, return_url: `${origin}${UPGRADE_PATH}` });
+  return { url: session.url };
+}
+
+/**
+ * The local test checkout ("Pay with a test card") and its cancel: builds the Stripe event the real
+ * payment (or cancellation) would send and applies it through the webhook's own path. Only where the
+ * local provider serves (never beside Stripe, never in a real deployment).
+ */
+export async function completeTestCheckout(db: Database, scope: Scope, raw: unknown): Promise<{ outcome: string }> {
+  assertCan(scope, 'billing.manage');
+  if (billingProvider().kind !== 'local') throw new NotFoundError('There is no test checkout on this server.');
+  const parsed = testCheckoutInput.safeParse(raw);
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  const row = await db.transaction((tx) => subscriptionOf(tx, scope.businessId, { lock: false }));
+  const now = Math.floor(Date.now() / 1000);
+  // Never older than what is applied, so the out-of-order rule does not drop a click made within a second.
+  const created = Math.max(now, row.lastEventCreated ?? 0);
+  const customer = row.stripeCustomerId ?? `cus_local_${scope.businessId.replace(/-/g, '')}`;
+  let event: StripeEventLike;
+  if (parsed.data.action === 'pay') {
+    if (effectivePlan(row) !== 'free') throw new ConflictError(ALREADY_PAID);
+    event = subscriptionEvent('customer.subscription.created', created, {
+      id: `sub_local_${randomUUID().replace(/-/g, '')}`,
+      customer,
+      status: 'active',
+      businessId: scope.businessId,
+      plan: parsed.data.plan,
+      periodEnd: now + 30 * 86_400,
+    });
+  } else {
+    if (effectivePlan(row) === 'free') throw new ConflictError('This business has no paid plan to cancel.');
+    event = subscriptionEvent('customer.subscription.deleted', created, {
+      // A paid plan the seeds gave has no subscription id yet.
+      id: row.stripeSubscriptionId ?? `sub_local_${scope.businessId.replace(/-/g, '')}`,
+      customer,
+      status: 'canceled',
+      businessId: scope.businessId,
+      plan: row.plan === 'free' ? 'pro' : row.plan,
+      periodEnd: Math.floor(row.currentPeriodEnd.getTime() / 1000),
+    });
+  }
+  return { outcome: await applyStripeEvent(db, event) };
+}
+
+function subscriptionEvent(
+  type: string,
+  created: number,
+  s: { id: string; customer: string; status: string; businessId: string; plan: PaidPlan; periodEnd: number },
+): StripeEventLike {
+  return {
+    id: `evt_local_${randomUUID().replace(/-/g, '')}`,
+    type,
+    created,
+    data: {
+      object: {
+        id: s.id,
+        object: 'subscription',
+        customer: s.customer,
+        status: s.status,
+        cancel_at_period_end: false,
+        metadata: { businessId: s.businessId },
+        items: { data: [{ price: { id: LOCAL_PRICES[s.plan] }, current_period_end: s.periodEnd }] },
+      },
+    },
+  };
+}
