@@ -7,7 +7,7 @@ export type DomainState<TSlice> = SessionSlice & UiSlice & TSlice;
 /** What the server hands a domain page's store: the session and the domain's data under its key. */
 export type DomainInitial<K extends string, TInit> = { session: SessionView } & { [P in K]: TInit };
 
-type SliceBuilder<TInit, TSlice> = (
+export type SliceBuilder<TInit, TSlice> = (
   initial: TInit,
   set: StoreApi<DomainState<TSlice>>['setState'],
   get: StoreApi<DomainState<TSlice>>['getState'],

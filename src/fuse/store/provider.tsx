@@ -3,6 +3,7 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import { LiveSync } from '@/fuse/live/live-sync';
+import { createDomainStore, type DomainInitial, type DomainState, type SliceBuilder } from './domain-store';
 import type { UiSlice } from './slices';
 
 /**
@@ -43,6 +44,35 @@ export function FuseProvider<TInitial, TState extends UiSlice>({
       {children}
     </FuseStoreContext.Provider>
   );
+}
+
+/**
+ * A domain page's provider, from its slice: the store is built from the server's data before the
+ * first paint and follows the live stream from `livePosition`. `onResync` reloads the slice when the
+ * stream cannot be replayed (default: re-render the page on the server).
+ */
+export function domainProvider<K extends string, TInit, TSlice>(
+  key: K,
+  slice: SliceBuilder<TInit, TSlice>,
+  options: { onResync?: (state: DomainState<TSlice>) => void | Promise<void> } = {},
+) {
+  const create = createDomainStore(key, slice);
+  return function DomainProvider({
+    initial,
+    livePosition,
+    children,
+  }: {
+    initial: DomainInitial<K, TInit>;
+    /** Outbox position the page's data was read at; null only for a preview from the preload cache. */
+    livePosition: number | null;
+    children: ReactNode;
+  }) {
+    return (
+      <FuseProvider initial={initial} create={create} livePosition={livePosition} onResync={options.onResync}>
+        {children}
+      </FuseProvider>
+    );
+  };
 }
 
 export function useFuseStoreApi<TState>(): StoreApi<TState> {

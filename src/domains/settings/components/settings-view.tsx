@@ -2,9 +2,9 @@
 
 import { Building2, Monitor, Moon, Sun, type LucideIcon } from 'lucide-react';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { createDomainStore, type DomainInitial } from '@/fuse/store/domain-store';
-import { FuseProvider, useFuse } from '@/fuse/store/provider';
+import { useState, type FormEvent } from 'react';
+import type { DomainInitial } from '@/fuse/store/domain-store';
+import { domainProvider, useFuse } from '@/fuse/store/provider';
 import type { SessionView } from '@/fuse/store/slices';
 import { Toast } from '@/fuse/store/toast';
 import { Badge } from '@/fuse/ui/badge';
@@ -20,25 +20,8 @@ type S = SettingsStoreState;
 
 export type SettingsStoreInitial = DomainInitial<'settings', SettingsInitial>;
 
-const createSettingsStore = createDomainStore('settings', settingsSlice);
-
-export function SettingsProvider({
-  initial,
-  livePosition,
-  children,
-}: {
-  initial: SettingsStoreInitial;
-  /** Outbox position the page's data was read at; null only for a preview from the preload cache. */
-  livePosition: number | null;
-  children: ReactNode;
-}) {
-  // A resync re-renders the page on the server (the default): settings are one small read.
-  return (
-    <FuseProvider initial={initial} create={createSettingsStore} livePosition={livePosition}>
-      {children}
-    </FuseProvider>
-  );
-}
+// A resync re-renders the page on the server (the default): settings are one small read.
+export const SettingsProvider = domainProvider('settings', settingsSlice);
 
 const THEME_ICONS: Record<Theme, LucideIcon> = { light: Sun, dark: Moon, system: Monitor };
 

@@ -1,9 +1,9 @@
 'use client';
 
 import { MailOpen, UserPlus } from 'lucide-react';
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { createDomainStore, type DomainInitial } from '@/fuse/store/domain-store';
-import { FuseProvider, useFuse } from '@/fuse/store/provider';
+import { useState, type FormEvent } from 'react';
+import type { DomainInitial } from '@/fuse/store/domain-store';
+import { domainProvider, useFuse } from '@/fuse/store/provider';
 import type { SessionView } from '@/fuse/store/slices';
 import { Toast } from '@/fuse/store/toast';
 import { Badge } from '@/fuse/ui/badge';
@@ -21,25 +21,7 @@ type S = TeamStoreState;
 
 export type TeamStoreInitial = DomainInitial<'team', TeamInitial>;
 
-const createTeamStore = createDomainStore('team', teamSlice);
-const reloadTeam = (state: S) => state.team.reload();
-
-export function TeamProvider({
-  initial,
-  livePosition,
-  children,
-}: {
-  initial: TeamStoreInitial;
-  /** Outbox position the page's data was read at; null only for a preview from the preload cache. */
-  livePosition: number | null;
-  children: ReactNode;
-}) {
-  return (
-    <FuseProvider initial={initial} create={createTeamStore} livePosition={livePosition} onResync={reloadTeam}>
-      {children}
-    </FuseProvider>
-  );
-}
+export const TeamProvider = domainProvider('team', teamSlice, { onResync: (state) => state.team.reload() });
 
 function InviteForm() {
   const ranks = useFuse((s: S) => s.team.assignableRanks);
