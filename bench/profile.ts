@@ -18,7 +18,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { scaleUserEmail, SCALE_PASSWORD } from '../src/cli/scale-seed';
-import { arg, buildBareNext, buildIfNeeded, ensureScaleDatabase, flag, log, ROOT, signInCookie, startApp, startBareNext, today } from './lib';
+import {
+  arg,
+  buildBareNext,
+  buildIfNeeded,
+  ensureScaleDatabase,
+  flag,
+  log,
+  recordOneChange,
+  ROOT,
+  signInCookie,
+  startApp,
+  startBareNext,
+  today,
+} from './lib';
 
 type CallFrame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
 type ProfileNode = { id: number; callFrame: CallFrame; children?: number[] };
@@ -50,6 +63,7 @@ const PIECES: Piece[] = [
   { name: 'validation (zod)', match: (s) => s.includes('/zod/') },
   { name: 'FUSE proxy (the rest of src/proxy.ts)', match: (s) => s.endsWith('src/proxy.ts') },
   { name: 'FUSE handler wrapper (withSession, json)', match: (s) => s.endsWith('src/fuse/http/handler.ts') },
+  { name: 'read cache (position query, lookup)', match: (s) => /src\/fuse\/http\/read-cache(-store)?\.ts$/.test(s) },
   { name: 'product code (src/domains, src/app, other src/fuse)', match: (s) => s.startsWith(`${ROOT}/src/`) },
   { name: 'React rendering (RSC + HTML)', match: (s) => /react-dom|react-server-dom|\/react\//.test(s) },
   { name: 'Next.js framework', match: (s) => s.includes('/next/') },
@@ -151,6 +165,7 @@ async function profileRoute(databaseUrl: string, route: string, seconds: number,
   let to = 0;
   try {
     const cookie = await signInCookie(cookieFrom.url, scaleUserEmail(0), SCALE_PASSWORD);
+    if (!bare) await recordOneChange(app.url, cookie);
     if (bare) await cookieFrom.stop();
     for (let i = 0; i < 50; i++) await fetch(`${app.url}${path_}`, { headers: { cookie } }).then((r) => r.arrayBuffer());
     from = Number(process.hrtime.bigint() / 1000n);
