@@ -7,7 +7,8 @@
  * the framework's and the product's own work.
  *
  * Options: --scale N (data set, default 0.01), --seconds S (per route, default 10), --connections C (10),
- * --label L (added to the file names), --no-build (profile the build already there).
+ * --label L (added to the file names), --no-build (profile the build already there), --read-cache-off
+ * (also the JSON list on a server with READ_CACHE_MAX_ENTRIES=0).
  * Writes bench/results/profile-<date>[-<label>].md and the raw profiles (bench/results/profile-<date>-<route>.cpuprofile,
  * which Chrome DevTools and speedscope open as flame graphs).
  */
@@ -151,13 +152,22 @@ export function breakdown(profile: CpuProfile, from = -Infinity, to = Infinity):
 const label = arg('--label');
 const stem = () => `profile-${today()}${label ? `-${label}` : ''}`;
 
-async function profileRoute(databaseUrl: string, route: string, seconds: number, connections: number, dir: string, bare = false) {
-  const profDir = path.join(os.tmpdir(), `fuse-profile-${process.pid}-${bare ? 'bare' : 'fuse'}-${route.replace(/\W+/g, '_')}`);
+async function profileRoute(
+  databaseUrl: string,
+  route: string,
+  seconds: number,
+  connections: number,
+  dir: string,
+  bare = false,
+  env: Record<string, string> = {},
+) {
+  const variant = env.READ_CACHE_MAX_ENTRIES === '0' ? 'read-cache-off-' : '';
+  const profDir = path.join(os.tmpdir(), `fuse-profile-${process.pid}-${bare ? 'bare' : 'fuse'}-${variant}${route.replace(/\W+/g, '_')}`);
   rmSync(profDir, { recursive: true, force: true });
   mkdirSync(profDir, { recursive: true });
   const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
   // The bare app answers the same work at its own path (no query string: it only lists active clients).
-  const app = bare ? await startBareNext(databaseUrl, { nodeArgs }) : await startApp(databaseUrl, {}, { nodeArgs });
+  const app = bare ? await startBareNext(databaseUrl, { nodeArgs }) : await startApp(databaseUrl, env, { nodeArgs });
   const cookieFrom = bare ? await startApp(databaseUrl) : app;
   const path_ = bare ? route.replace(/\?.*$/, '') : route;
   let requests = 0;
@@ -183,10 +193,15 @@ async function profileRoute(databaseUrl: string, route: string, seconds: number,
   // The server's process is the one with the most samples (next start may fork).
   const profiles = files.map((f) => ({ f, p: JSON.parse(readFileSync(path.join(profDir, f), 'utf8')) as CpuProfile }));
   const main = profiles.sort((a, b) => b.p.samples.length - a.p.samples.length)[0]!;
-  const keep = path.join(dir, `${stem()}-${bare ? 'bare-' : ''}${route.replace(/^\//, '').replace(/\W+/g, '-')}.cpuprofile`);
+  const keep = path.join(dir, `${stem()}-${bare ? 'bare-' : variant}${route.replace(/^\//, '').replace(/\W+/g, '-')}.cpuprofile`);
   copyFileSync(path.join(profDir, main.f), keep);
   rmSync(profDir, { recursive: true, force: true });
-  return { route: `${bare ? 'bare Next.js ' : 'FUSE '}${path_}`, requests, file: path.relative(ROOT, keep), ...breakdown(main.p, from, to) };
+  return {
+    route: `${bare ? 'bare Next.js ' : variant ? 'FUSE (read cache off) ' : 'FUSE '}${path_}`,
+    requests,
+    file: path.relative(ROOT, keep),
+    ...breakdown(main.p, from, to),
+  };
 }
 
 async function main() {
@@ -202,6 +217,10 @@ async function main() {
   if (!flag('--no-bare')) buildBareNext();
   for (const route of ['/api/clients?status=active', '/dashboard/clients']) {
     results.push(await profileRoute(url, route, seconds, connections, dir));
+    // The same build with the read cache off (--read-cache-off): what the cache itself saves.
+    if (flag('--read-cache-off') && route.startsWith('/api/')) {
+      results.push(await profileRoute(url, route, seconds, connections, dir, false, { READ_CACHE_MAX_ENTRIES: '0' }));
+    }
     if (!flag('--no-bare')) results.push(await profileRoute(url, route, seconds, connections, dir, true));
   }
   const names = [...new Set(results.flatMap((r) => [...r.pieces.keys()]))].sort(

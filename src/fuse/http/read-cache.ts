@@ -1,5 +1,5 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { Counter } from 'prom-client';
 import { NextResponse } from 'next/server';
 import { config } from '@/fuse/config';
@@ -38,17 +38,27 @@ const lookups = processSingleton(
     }),
 );
 
+function buildPositionStatement(db: Database) {
+  // Unnamed: built once per database handle, parsed by PostgreSQL per call (transaction-mode poolers).
+  return db
+    .select({ id: outbox.id, at: sql<string>`${outbox.at}::text` })
+    .from(outbox)
+    .where(eq(outbox.businessId, sql.placeholder('businessId')))
+    .orderBy(desc(outbox.id))
+    .limit(1)
+    .prepare('');
+}
+
+const positionStatements = new WeakMap<Database, ReturnType<typeof buildPositionStatement>>();
+
 /**
- * The business's newest outbox row as `id@time`, or null when it has none. One backward step of
- * outbox_business_id_idx. The time is text so its microseconds survive.
+ * The business's newest outbox row as `id@time`, or null when it has none: one backward step of
+ * outbox_business_id_idx. The time is text so that its microseconds survive.
  */
 export async function readPosition(db: Database, businessId: string): Promise<string | null> {
-  const result = await timed('readCache.position', () =>
-    db.execute<{ id: string | number; at: string }>(
-      sql`select id, at::text as at from ${outbox} where business_id = ${businessId} order by id desc limit 1`,
-    ),
-  );
-  const row = result.rows[0];
+  let statement = positionStatements.get(db);
+  if (!statement) positionStatements.set(db, (statement = buildPositionStatement(db)));
+  const [row] = await timed('readCache.position', () => statement.execute({ businessId }));
   return row ? `${row.id}@${row.at}` : null;
 }
 
