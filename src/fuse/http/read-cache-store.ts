@@ -6,7 +6,7 @@ import { processSingleton } from '@/fuse/singleton';
  */
 type Entry = { body: Uint8Array; bytes: number };
 
-class ReadCache {
+export class ReadCache {
   private entries = new Map<string, Entry>();
   private bytes = 0;
 
