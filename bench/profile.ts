@@ -229,7 +229,7 @@ async function main() {
   const lines = [
     `# Where a signed-in request's CPU goes — ${new Date().toISOString()}`,
     '',
-    `\`npm run bench:profile -- --seconds ${seconds} --connections ${connections}\`: the production build under \`--cpu-prof\`, ${connections} connections for ${seconds} s per route, frames mapped to their sources through the build's source maps. CPU per request = the piece's CPU sampled while the load ran / requests served in that time. A frame of the framework or Node called from a FUSE piece counts as that piece.`,
+    `\`npm run bench:profile -- ${process.argv.slice(2).join(' ')}\`: the production build under \`--cpu-prof\`, ${connections} connections for ${seconds} s per route, frames mapped to their sources through the build's source maps. CPU per request = the piece's CPU sampled while the load ran / requests served in that time. A frame of the framework or Node called from a FUSE piece counts as that piece.`,
     '',
     `| Piece | ${results.map((r) => `${r.route} µs/req (share)`).join(' | ')} |`,
     `|---|${results.map(() => '---:').join('|')}|`,
