@@ -243,6 +243,23 @@ export async function signInCookie(baseUrl: string, email: string, password: str
  * CPU seconds a process (and the children it waited for) has used, read from /proc every 250 ms so
  * the last reading is at most that old when it exits. Linux only; null elsewhere.
  */
+/**
+ * One write through the API (a client's notes set to what they are): the seed writes rows without
+ * outbox rows, and a business that never wrote has no outbox position, so its reads are never
+ * cached. Every business the app has written for has one; the benchmark measures that case.
+ */
+export async function recordOneChange(baseUrl: string, cookie: string): Promise<void> {
+  const list = await fetch(`${baseUrl}/api/clients?limit=1`, { headers: { cookie } });
+  const first = ((await list.json()) as { items: { id: number; notes: string | null }[] }).items[0];
+  if (!first) throw new Error('bench: the signed-in business has no clients');
+  const res = await fetch(`${baseUrl}/api/clients/${first.id}`, {
+    method: 'PATCH',
+    headers: { cookie, 'content-type': 'application/json', origin: baseUrl },
+    body: JSON.stringify({ notes: first.notes ?? '' }),
+  });
+  if (!res.ok) throw new Error(`bench: PATCH /api/clients/${first.id} answered ${res.status}: ${await res.text()}`);
+}
+
 export function cpuMeter(pid: number | undefined): { seconds: () => number | null; stop: () => number | null } {
   const ticks = 100; // USER_HZ: 100 on every Linux the benchmarks run on.
   const read = (): number | null => {

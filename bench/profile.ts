@@ -7,7 +7,8 @@
  * the framework's and the product's own work.
  *
  * Options: --scale N (data set, default 0.01), --seconds S (per route, default 10), --connections C (10),
- * --label L (added to the file names), --no-build (profile the build already there).
+ * --label L (added to the file names), --no-build (profile the build already there), --read-cache-off
+ * (also the JSON list on a server with READ_CACHE_MAX_ENTRIES=0).
  * Writes bench/results/profile-<date>[-<label>].md and the raw profiles (bench/results/profile-<date>-<route>.cpuprofile,
  * which Chrome DevTools and speedscope open as flame graphs).
  */
@@ -18,7 +19,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { scaleUserEmail, SCALE_PASSWORD } from '../src/cli/scale-seed';
-import { arg, buildBareNext, buildIfNeeded, ensureScaleDatabase, flag, log, ROOT, signInCookie, startApp, startBareNext, today } from './lib';
+import {
+  arg,
+  buildBareNext,
+  buildIfNeeded,
+  ensureScaleDatabase,
+  flag,
+  log,
+  recordOneChange,
+  ROOT,
+  signInCookie,
+  startApp,
+  startBareNext,
+  today,
+} from './lib';
 
 type CallFrame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
 type ProfileNode = { id: number; callFrame: CallFrame; children?: number[] };
@@ -50,6 +64,7 @@ const PIECES: Piece[] = [
   { name: 'validation (zod)', match: (s) => s.includes('/zod/') },
   { name: 'FUSE proxy (the rest of src/proxy.ts)', match: (s) => s.endsWith('src/proxy.ts') },
   { name: 'FUSE handler wrapper (withSession, json)', match: (s) => s.endsWith('src/fuse/http/handler.ts') },
+  { name: 'read cache (position query, lookup)', match: (s) => /src\/fuse\/http\/read-cache(-store)?\.ts$/.test(s) },
   { name: 'product code (src/domains, src/app, other src/fuse)', match: (s) => s.startsWith(`${ROOT}/src/`) },
   { name: 'React rendering (RSC + HTML)', match: (s) => /react-dom|react-server-dom|\/react\//.test(s) },
   { name: 'Next.js framework', match: (s) => s.includes('/next/') },
@@ -137,13 +152,22 @@ export function breakdown(profile: CpuProfile, from = -Infinity, to = Infinity):
 const label = arg('--label');
 const stem = () => `profile-${today()}${label ? `-${label}` : ''}`;
 
-async function profileRoute(databaseUrl: string, route: string, seconds: number, connections: number, dir: string, bare = false) {
-  const profDir = path.join(os.tmpdir(), `fuse-profile-${process.pid}-${bare ? 'bare' : 'fuse'}-${route.replace(/\W+/g, '_')}`);
+async function profileRoute(
+  databaseUrl: string,
+  route: string,
+  seconds: number,
+  connections: number,
+  dir: string,
+  bare = false,
+  env: Record<string, string> = {},
+) {
+  const variant = env.READ_CACHE_MAX_ENTRIES === '0' ? 'read-cache-off-' : '';
+  const profDir = path.join(os.tmpdir(), `fuse-profile-${process.pid}-${bare ? 'bare' : 'fuse'}-${variant}${route.replace(/\W+/g, '_')}`);
   rmSync(profDir, { recursive: true, force: true });
   mkdirSync(profDir, { recursive: true });
   const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
   // The bare app answers the same work at its own path (no query string: it only lists active clients).
-  const app = bare ? await startBareNext(databaseUrl, { nodeArgs }) : await startApp(databaseUrl, {}, { nodeArgs });
+  const app = bare ? await startBareNext(databaseUrl, { nodeArgs }) : await startApp(databaseUrl, env, { nodeArgs });
   const cookieFrom = bare ? await startApp(databaseUrl) : app;
   const path_ = bare ? route.replace(/\?.*$/, '') : route;
   let requests = 0;
@@ -151,6 +175,7 @@ async function profileRoute(databaseUrl: string, route: string, seconds: number,
   let to = 0;
   try {
     const cookie = await signInCookie(cookieFrom.url, scaleUserEmail(0), SCALE_PASSWORD);
+    if (!bare) await recordOneChange(app.url, cookie);
     if (bare) await cookieFrom.stop();
     for (let i = 0; i < 50; i++) await fetch(`${app.url}${path_}`, { headers: { cookie } }).then((r) => r.arrayBuffer());
     from = Number(process.hrtime.bigint() / 1000n);
@@ -168,10 +193,15 @@ async function profileRoute(databaseUrl: string, route: string, seconds: number,
   // The server's process is the one with the most samples (next start may fork).
   const profiles = files.map((f) => ({ f, p: JSON.parse(readFileSync(path.join(profDir, f), 'utf8')) as CpuProfile }));
   const main = profiles.sort((a, b) => b.p.samples.length - a.p.samples.length)[0]!;
-  const keep = path.join(dir, `${stem()}-${bare ? 'bare-' : ''}${route.replace(/^\//, '').replace(/\W+/g, '-')}.cpuprofile`);
+  const keep = path.join(dir, `${stem()}-${bare ? 'bare-' : variant}${route.replace(/^\//, '').replace(/\W+/g, '-')}.cpuprofile`);
   copyFileSync(path.join(profDir, main.f), keep);
   rmSync(profDir, { recursive: true, force: true });
-  return { route: `${bare ? 'bare Next.js ' : 'FUSE '}${path_}`, requests, file: path.relative(ROOT, keep), ...breakdown(main.p, from, to) };
+  return {
+    route: `${bare ? 'bare Next.js ' : variant ? 'FUSE (read cache off) ' : 'FUSE '}${path_}`,
+    requests,
+    file: path.relative(ROOT, keep),
+    ...breakdown(main.p, from, to),
+  };
 }
 
 async function main() {
@@ -187,6 +217,10 @@ async function main() {
   if (!flag('--no-bare')) buildBareNext();
   for (const route of ['/api/clients?status=active', '/dashboard/clients']) {
     results.push(await profileRoute(url, route, seconds, connections, dir));
+    // The same build with the read cache off (--read-cache-off): what the cache itself saves.
+    if (flag('--read-cache-off') && route.startsWith('/api/')) {
+      results.push(await profileRoute(url, route, seconds, connections, dir, false, { READ_CACHE_MAX_ENTRIES: '0' }));
+    }
     if (!flag('--no-bare')) results.push(await profileRoute(url, route, seconds, connections, dir, true));
   }
   const names = [...new Set(results.flatMap((r) => [...r.pieces.keys()]))].sort(
@@ -195,7 +229,7 @@ async function main() {
   const lines = [
     `# Where a signed-in request's CPU goes — ${new Date().toISOString()}`,
     '',
-    `\`npm run bench:profile -- --seconds ${seconds} --connections ${connections}\`: the production build under \`--cpu-prof\`, ${connections} connections for ${seconds} s per route, frames mapped to their sources through the build's source maps. CPU per request = the piece's CPU sampled while the load ran / requests served in that time. A frame of the framework or Node called from a FUSE piece counts as that piece.`,
+    `\`npm run bench:profile -- ${process.argv.slice(2).join(' ')}\`: the production build under \`--cpu-prof\`, ${connections} connections for ${seconds} s per route, frames mapped to their sources through the build's source maps. CPU per request = the piece's CPU sampled while the load ran / requests served in that time. A frame of the framework or Node called from a FUSE piece counts as that piece.`,
     '',
     `| Piece | ${results.map((r) => `${r.route} µs/req (share)`).join(' | ')} |`,
     `|---|${results.map(() => '---:').join('|')}|`,

@@ -4,7 +4,8 @@
  * data-set scale 0.01, shorter runs, no Lighthouse (add `--lighthouse` to include it).
  *
  * Options: --report FILE (write an earlier run's report again, measuring nothing), --quick, --no-live (no live-change row),
- * --bare-rounds N / --bare-duration S (FUSE against the bare Next.js app, bench/bare-next), --scale N, --db NAME, --lighthouse / --no-lighthouse, --lighthouse-runs N (median of N; 3 by default, 1 with --quick), --duration S.
+ * --bare-rounds N / --bare-duration S (FUSE against the bare Next.js app, bench/bare-next), --read-cache-off (also
+ * a second FUSE server with READ_CACHE_MAX_ENTRIES=0 in the same interleaved rounds), --scale N, --db NAME, --lighthouse / --no-lighthouse, --lighthouse-runs N (median of N; 3 by default, 1 with --quick), --duration S.
  * Writes bench/results/<date>[-quick].{json,md,svg}.
  */
 import { randomUUID } from 'node:crypto';
@@ -34,6 +35,7 @@ import {
   log,
   machine,
   PG_SERVER,
+  recordOneChange,
   ROOT,
   signInCookie,
   startApp,
@@ -148,10 +150,16 @@ function rerender(file: string) {
 async function compareWithBare(fuseUrl: string, databaseUrl: string, signedIn: Record<string, string>, servers: Server[]): Promise<BareComparison[]> {
   const bareServer = await startBareNext(databaseUrl);
   servers.push(bareServer);
-  const pairs = [
+  const pairs: { label: string; fuse: string; bare: string; fuseUrl?: string }[] = [
     { label: 'JSON list', fuse: '/api/clients?status=active', bare: '/api/clients' },
     { label: 'signed-in page', fuse: '/dashboard/clients', bare: '/dashboard/clients' },
   ];
+  if (flag('--read-cache-off')) {
+    // The same build with the read cache off, measured in the same rounds: the cache's own effect.
+    const uncached = await startApp(databaseUrl, { READ_CACHE_MAX_ENTRIES: '0' });
+    servers.push(uncached);
+    pairs.push({ label: 'JSON list, read cache off', fuse: '/api/clients?status=active', bare: '/api/clients', fuseUrl: uncached.url });
+  }
   const ids = async (base: string, p: string) => {
     const res = await fetch(`${base}${p}`, { headers: signedIn, redirect: 'manual' });
     if (res.status !== 200) throw new Error(`bench: ${base}${p} answered ${res.status}, not 200`);
@@ -161,18 +169,18 @@ async function compareWithBare(fuseUrl: string, databaseUrl: string, signedIn: R
   if (fuseIds !== bareIds || !fuseIds) throw new Error('bench: FUSE and the bare app do not list the same active clients');
   for (const p of pairs) {
     for (let i = 0; i < 20; i++) {
-      await fetch(`${fuseUrl}${p.fuse}`, { headers: signedIn }).then((r) => r.arrayBuffer());
+      await fetch(`${p.fuseUrl ?? fuseUrl}${p.fuse}`, { headers: signedIn }).then((r) => r.arrayBuffer());
       await fetch(`${bareServer.url}${p.bare}`, { headers: signedIn }).then((r) => r.arrayBuffer());
     }
   }
-  const out: BareComparison[] = pairs.map((p) => ({ ...p, connections: bareConnections, rounds: [] }));
+  const out = pairs.map((p): BareComparison & { fuseUrl?: string } => ({ ...p, connections: bareConnections, rounds: [] }));
   for (let round = 0; round < bareRounds; round++) {
     log(`FUSE vs bare Next.js, round ${round + 1} of ${bareRounds}`);
     for (const c of out) {
       const run = (side: 'fuse' | 'bare') =>
         load(
           `${side === 'fuse' ? 'FUSE' : 'bare'} ${side === 'fuse' ? c.fuse : c.bare}`,
-          `${side === 'fuse' ? fuseUrl : bareServer.url}${side === 'fuse' ? c.fuse : c.bare}`,
+          `${side === 'fuse' ? (c.fuseUrl ?? fuseUrl) : bareServer.url}${side === 'fuse' ? c.fuse : c.bare}`,
           bareConnections,
           signedIn,
           bareDuration,
@@ -190,7 +198,7 @@ async function compareWithBare(fuseUrl: string, databaseUrl: string, signedIn: R
     const r = bareRatios(c);
     log(`  ${c.label}: FUSE ${r.rps.toFixed(2)}× the bare app's req/s, p99 ${r.p99.toFixed(2)}×`);
   }
-  return out;
+  return out.map(({ fuseUrl: _, ...c }) => c);
 }
 
 async function main() {
@@ -315,6 +323,7 @@ async function main() {
     const signInProbe = await fetch(`${app.url}/sign-in`);
     if (signInProbe.status !== 200) log(`WARNING: the dynamic floor /sign-in answers ${signInProbe.status}; its ratios are not meaningful`);
     const signedIn = { cookie };
+    await recordOneChange(app.url, cookie);
     // Warm the server's routes before measuring.
     for (const p of ['/sign-in', '/api/clients', '/dashboard/clients']) {
       for (let i = 0; i < 20; i++) await fetch(`${app.url}${p}`, { headers: signedIn }).then((r) => r.arrayBuffer());

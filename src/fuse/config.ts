@@ -111,6 +111,8 @@ const envSchema = z.object({
   OUTBOX_RETENTION_DAYS: numberFrom(7),
   LIVE_HEARTBEAT_SECONDS: numberFrom(10),
   LIVE_MAX_REPLAY: numberFrom(1000),
+  READ_CACHE_MAX_ENTRIES: numberFrom(2000),
+  READ_CACHE_MAX_MB: numberFrom(32),
   LIVE_MAX_STREAMS_PER_USER: numberFrom(10).pipe(z.number().int('must be a whole number').min(1, 'must be at least 1')),
   LIVE_MAX_STREAM_SECONDS: numberFrom(1800).pipe(z.number().int('must be a whole number').min(10, 'must be at least 10')),
   CRON_SECRET: z
@@ -212,6 +214,8 @@ export type FuseConfig = {
    * many streams one user may hold open on one instance.
    */
   live: { retentionDays: number; heartbeatSeconds: number; maxReplay: number; maxStreamsPerUser: number; maxStreamSeconds: number };
+  /** The in-process cache of list answers keyed by the business's outbox position (src/fuse/http/read-cache.ts); 0 entries: off. */
+  readCache: { maxEntries: number; maxBytes: number };
   /** Bearer secret of GET /api/cron/<job> (a host's scheduler, e.g. Vercel Cron); null: those routes are off. */
   cronSecret: string | null;
   /**
@@ -350,6 +354,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FuseConfig 
       vitalsMaxRows: e.VITALS_MAX_ROWS,
       errorsDays: e.ERRORS_RETENTION_DAYS,
       errorsMaxGroups: e.ERRORS_MAX_GROUPS,
+    },
+    readCache: {
+      maxEntries: Math.max(0, Math.floor(e.READ_CACHE_MAX_ENTRIES)),
+      maxBytes: Math.max(0, Math.floor(e.READ_CACHE_MAX_MB * 1024 * 1024)),
     },
     live: {
       retentionDays: Math.max(1, e.OUTBOX_RETENTION_DAYS),

@@ -113,6 +113,38 @@ describe.runIf(serverUrl)('hardening: revocation on every instance at once (two 
     expect((await accessOf(two.url, await signInCookie(one.url))).api).toBe(200);
   });
 
+  it('the cached clients list: a write on one instance is in the next read on the other, and a signed-out cookie is refused while it is cached', async () => {
+    const cookie = await signInCookie(one.url);
+    const other = await signInCookie(two.url);
+    const list = async (url: string, c: string) => {
+      const res = await fetch(`${url}/api/clients?status=active&limit=100`, { headers: { cookie: c } });
+      return { status: res.status, body: res.status === 200 ? ((await res.json()) as { items: { id: number; firstName: string }[] }) : null };
+    };
+    const email = `cached-${Date.now()}@example.com`;
+    const created = await post(one.url, '/api/clients', cookie, { email, firstName: 'Cached', lastName: 'Client', status: 'active' });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: number };
+    // Read twice on each instance: the second read is the cached answer.
+    for (const url of [one.url, two.url, one.url, two.url])
+      expect((await list(url, cookie)).body!.items.find((c) => c.id === id)?.firstName).toBe('Cached');
+
+    // Acknowledged on one instance, read at once on the other: no wait for any notification.
+    expect((await post(one.url, `/api/clients/${id}`, cookie, { firstName: 'Renamed' }, 'PATCH')).status).toBe(200);
+    expect((await list(two.url, cookie)).body!.items.find((c) => c.id === id)?.firstName).toBe('Renamed');
+    expect((await list(one.url, other)).body!.items.find((c) => c.id === id)?.firstName).toBe('Renamed');
+    expect((await post(two.url, `/api/clients/${id}`, cookie, undefined, 'DELETE')).status).toBe(200);
+    expect((await list(one.url, cookie)).body!.items.some((c) => c.id === id)).toBe(false);
+    expect((await list(two.url, cookie)).body!.items.some((c) => c.id === id)).toBe(false);
+
+    // The list is cached on both instances; the signed-out cookie still gets nothing from it.
+    expect((await post(one.url, '/api/auth/sign-out', cookie)).status).toBe(200);
+    expect((await list(one.url, cookie)).status).toBe(401);
+    const deadline = Date.now() + 2_000;
+    while ((await list(two.url, cookie)).status !== 401 && Date.now() < deadline) await sleep(50);
+    expect(await list(two.url, cookie)).toEqual({ status: 401, body: null });
+    expect((await list(two.url, other)).status).toBe(200);
+  });
+
   it('sign out everywhere ends open streams at once, on both instances', async () => {
     const here = await signInCookie(one.url, 'crew@demo.fuse.dev');
     const there = await signInCookie(two.url, 'crew@demo.fuse.dev');

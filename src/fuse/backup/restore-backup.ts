@@ -7,6 +7,7 @@ import { finished } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { clearReadCache } from '@/fuse/http/read-cache-store';
 import { databaseSchemaVersion, describeVersion, isPglite, listOwnedSequences, listTables, qualified, quoteIdent, type TableInfo } from './catalog';
 import {
   BACKUP_FORMAT,
@@ -351,6 +352,8 @@ export async function restoreBackup(
       }
     }
     await client.query('commit');
+    // The restored rows came without outbox rows of their own: nothing this process cached may stay.
+    clearReadCache();
   } catch (err) {
     await client.query('rollback').catch(() => undefined);
     throw err;

@@ -2,12 +2,14 @@ import { revalidateTag } from 'next/cache';
 import { createClient } from '@/domains/clients/mutations';
 import { listClients } from '@/domains/clients/queries';
 import { clientInput } from '@/domains/clients/validators';
-import { json, withSession } from '@/fuse/http/handler';
+import { withSession } from '@/fuse/http/handler';
+import { cachedJson } from '@/fuse/http/read-cache';
 import { PLATFORM_STATS_TAG } from '@/fuse/stats';
 
-export const GET = withSession(async ({ request, session, db }) => {
+// The permission is checked here as well as in listClients: a cached answer skips the query.
+export const GET = withSession({ permission: 'clients.read' }, async ({ request, session, db }) => {
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  return json(await listClients(db, session, params));
+  return cachedJson(db, session, 'clients.list', params, () => listClients(db, session, params));
 });
 
 /** Idempotent: a retry with the same Idempotency-Key (or x-mutation-id) returns the first answer. */
