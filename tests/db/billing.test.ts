@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { applyStripeEvent, type StripeEventLike } from '@/domains/billing/apply';
 import { assertBillingAllows } from '@/domains/billing/limits';
-import { completeTestCheckout } from '@/domains/billing/mutations';
+import { completeTestCheckout, openPortal, startCheckout } from '@/domains/billing/mutations';
 import { LOCAL_PRICES } from '@/domains/billing/provider';
 import { loadBilling, type Scope } from '@/domains/billing/queries';
 import { billingEvents } from '@/domains/billing/schema';
@@ -22,7 +22,8 @@ import { thrown } from '../setup/thrown';
 
 type Captain = Scope & { name: string };
 
-async function newBusiness(db: Database, label: string): Promise<Captain> {
+/** A new business whose captain has not confirmed their address yet. */
+async function newUnverifiedBusiness(db: Database, label: string): Promise<Captain> {
   const s = await signUp(db, {
     email: `${label}-${randomUUID()}@example.com`,
     password: 'correct-horse-42',
@@ -30,6 +31,13 @@ async function newBusiness(db: Database, label: string): Promise<Captain> {
     businessName: `${label} business`,
   });
   return { businessId: s.businessId, userId: s.userId, rank: s.rank, name: s.name };
+}
+
+/** A new business whose captain's address is verified (managing billing and inviting need one). */
+async function newBusiness(db: Database, label: string): Promise<Captain> {
+  const captain = await newUnverifiedBusiness(db, label);
+  await db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, captain.userId));
+  return captain;
 }
 
 async function addClients(db: Database, businessId: string, n: number) {
@@ -276,6 +284,33 @@ describeEachDatabase('billing: plans, limits and Stripe events', ({ db: getDb, k
     expect(change).toMatchObject({ kind: 'subscription', data: { plan: 'pro', status: 'active' } });
     expect(await completeTestCheckout(db, a, { action: 'cancel' })).toEqual({ outcome: 'applied' });
     expect(await loadBilling(db, a)).toMatchObject({ plan: 'free', status: 'canceled' });
+  });
+
+  it('checkout, the portal and the test checkout need a verified address: a 403 after the rank check, nothing written', async () => {
+    const a = await newUnverifiedBusiness(db, 'unverified');
+    const refusals = [
+      await thrown(startCheckout(db, a, { plan: 'pro' }, 'http://app.test')),
+      await thrown(openPortal(db, a, 'http://app.test')),
+      await thrown(completeTestCheckout(db, a, { action: 'pay', plan: 'pro' })),
+    ];
+    for (const err of refusals) {
+      expect(err).toBeInstanceOf(ForbiddenError);
+      expect((err as ForbiddenError).status).toBe(403);
+      expect(err.message).toBe('Confirm your email address before changing billing: check your inbox, or send the link again.');
+    }
+    expect(await planOf(db, a.businessId)).toMatchObject({ plan: 'free', stripeCustomerId: null, stripeSubscriptionId: null });
+    expect(await billingChanges(db, a.businessId)).toEqual([]);
+    // The rank check comes first: a crew member hears about their rank, not their address.
+    const crew: Scope = { ...a, rank: 'crew' };
+    expect((await thrown(startCheckout(db, crew, { plan: 'pro' }, 'http://app.test'))).message).not.toMatch(/confirm your email/i);
+
+    // Once the address is confirmed, the same captain goes through.
+    await db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, a.userId));
+    expect(await startCheckout(db, a, { plan: 'pro' }, 'http://app.test')).toEqual({
+      url: 'http://app.test/dashboard/settings/billing/test-checkout?plan=pro',
+    });
+    expect(await completeTestCheckout(db, a, { action: 'pay', plan: 'pro' })).toEqual({ outcome: 'applied' });
+    expect(await openPortal(db, a, 'http://app.test')).toEqual({ url: 'http://app.test/dashboard/settings/billing/test-checkout?manage=1' });
   });
 
   it('the operations page counts paying subscribers, MRR and churn from the subscriptions as webhooks left them', async () => {

@@ -133,6 +133,15 @@ describe.runIf(serverUrl)('account lifecycle: two instances, real SMTP', () => {
     const refused = await call('POST', '/api/team/invites', { cookie: user.cookie, body: { email: `x-${randomUUID()}@example.com`, rank: 'crew' } });
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: string }).error).toMatch(/confirm your email address/i);
+    // Billing too, before it looks for a provider (this server has none: 503 once verified).
+    for (const [path, body] of [
+      ['/api/billing/checkout', { plan: 'pro' }],
+      ['/api/billing/portal', undefined],
+    ] as const) {
+      const billing = await call('POST', path, { cookie: user.cookie, body });
+      expect(billing.status, path).toBe(403);
+      expect(((await billing.json()) as { error: string }).error).toMatch(/^Confirm your email address before changing billing/);
+    }
 
     const message = await mail.waitFor(user.email, /confirm your email/i);
     expect(message.from).toBe('no-reply@fuse.test');
@@ -154,6 +163,7 @@ describe.runIf(serverUrl)('account lifecycle: two instances, real SMTP', () => {
     expect(again.status).toBe(400);
     expect(((await again.json()) as { error: string }).error).toBe(INVALID_LINK);
     expect(await (await call('GET', '/dashboard', { cookie: user.cookie })).text()).not.toContain('Resend the link');
+    expect((await call('POST', '/api/billing/checkout', { cookie: user.cookie, body: { plan: 'pro' } })).status).toBe(503);
 
     // Invites go through the same mailer once verified.
     const invitee = `invitee-${randomUUID()}@example.com`;

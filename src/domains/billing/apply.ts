@@ -4,7 +4,7 @@ import type { Database } from '@/fuse/db/client';
 import { timed } from '@/fuse/db/timed';
 import { recordChange, type Transaction } from '@/fuse/live/outbox';
 import { subscriptionOf, type SubscriptionRow } from './limits';
-import { effectivePlan, type BillingStatus, type Plan } from './plans';
+import type { BillingStatus, Plan } from './plans';
 import { planForPrice } from './provider';
 import { toSubscriptionView } from './queries';
 import { billingEvents } from './schema';

@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { assertVerified } from '@/fuse/auth/lifecycle';
 import { assertCan } from '@/fuse/auth/permissions';
 import type { Database } from '@/fuse/db/client';
 import { defineMutation } from '@/fuse/domain/define-mutation';
@@ -47,6 +48,7 @@ const ensureCustomer = defineMutation({
  */
 export async function startCheckout(db: Database, scope: Scope, raw: unknown, origin: string): Promise<{ url: string }> {
   assertCan(scope, 'billing.manage');
+  await assertVerified(db, scope, 'billing.manage');
   const provider = billingProvider();
   if (provider.kind === 'none') throw new BillingNotConfiguredError();
   const customer = await ensureCustomer(db, scope, raw);
@@ -70,6 +72,7 @@ export async function startCheckout(db: Database, scope: Scope, raw: unknown, or
 /** `POST /api/billing/portal`: Stripe's customer portal for the business (the local provider: its test page). */
 export async function openPortal(db: Database, scope: Scope, origin: string): Promise<{ url: string }> {
   assertCan(scope, 'billing.manage');
+  await assertVerified(db, scope, 'billing.manage');
   const provider = billingProvider();
   if (provider.kind === 'none') throw new BillingNotConfiguredError();
   const row = await db.transaction((tx) => subscriptionOf(tx, scope.businessId, { lock: false }));
@@ -86,6 +89,7 @@ export async function openPortal(db: Database, scope: Scope, origin: string): Pr
  */
 export async function completeTestCheckout(db: Database, scope: Scope, raw: unknown): Promise<{ outcome: string }> {
   assertCan(scope, 'billing.manage');
+  await assertVerified(db, scope, 'billing.manage');
   if (billingProvider().kind !== 'local') throw new NotFoundError('There is no test checkout on this server.');
   const parsed = testCheckoutInput.safeParse(raw);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);

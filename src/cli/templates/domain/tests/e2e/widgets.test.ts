@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startAppServer, type AppServer } from '../setup/app-server';
+import { baseEnv, seededPostgres } from './hardening-support';
 import { openStream, isChange, changeOf } from './live-helpers';
 import { call, cookieOf, DEMO_USERS, signInAs } from './ranks-helpers';
 
@@ -105,5 +107,47 @@ describe('widgets through the production build', () => {
     const page = await call(baseUrl, otherBusiness, 'GET', '/dashboard/widgets');
     expect(await page.text()).not.toContain(item.name);
     expect(await json<Item>(await call(baseUrl, captain, 'GET', `/api/widgets/${item.id}`))).toEqual(item);
+  });
+});
+
+/** Its own server and database: putting the demo business past due must not touch the other suites. */
+describe('widgets of a business past due beyond its grace period', () => {
+  let db: Awaited<ReturnType<typeof seededPostgres>>;
+  let app: AppServer;
+
+  beforeAll(async () => {
+    db = await seededPostgres('fuse_widgets_billing');
+    app = await startAppServer(baseEnv({ DATABASE_URL: db.url }));
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await db?.pool.end();
+    await db?.drop();
+  });
+
+  it('refuses every write with a 402 while the list still reads', async () => {
+    const captain = await signInAs(app.url, DEMO_USERS.captain);
+    const created = await call(app.url, captain, 'POST', '/api/widgets', { name: 'Before the missed payment' });
+    expect(created.status).toBe(201);
+    const item = await json<Item>(created);
+    // A payment failed eight days ago: the seven days of grace are over.
+    await db.pool.query(
+      `update subscriptions set plan = 'pro', status = 'past_due', past_due_since = now() - interval '8 days'
+        where business_id = (select business_id from widgets where id = $1)`,
+      [item.id],
+    );
+
+    const refused = await call(app.url, captain, 'POST', '/api/widgets', { name: 'After the missed payment' });
+    expect(refused.status).toBe(402);
+    expect(await json<{ limit: string }>(refused)).toMatchObject({ limit: 'payment' });
+    expect((await call(app.url, captain, 'PATCH', `/api/widgets/${item.id}`, { name: 'Renamed while past due' })).status).toBe(402);
+    expect((await call(app.url, captain, 'DELETE', `/api/widgets/${item.id}`)).status).toBe(402);
+
+    const list = await call(app.url, captain, 'GET', '/api/widgets');
+    expect(list.status).toBe(200);
+    expect((await json<{ items: Item[] }>(list)).items.filter((w) => w.id === item.id)).toEqual([item]);
+    const page = await call(app.url, captain, 'GET', '/dashboard/widgets');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(item.name);
   });
 });

@@ -1,9 +1,10 @@
+import { Boxes } from 'lucide-react';
 import { defineDomain } from '@/fuse/domain-manifest';
 import { WidgetsPreview } from './components/widgets-preview';
 
 export const widgetsDomain = defineDomain({
   name: 'widgets',
-  navigation: { label: 'Widgets', href: '/dashboard/widgets', icon: '▣' },
+  navigation: { label: 'Widgets', href: '/dashboard/widgets', icon: Boxes },
   shownTo: 'widgets.read',
   preload: { url: '/api/widgets?status=active', preview: WidgetsPreview },
 });

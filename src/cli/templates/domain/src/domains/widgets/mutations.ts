@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { assertBillingAllows } from '@/domains/billing';
 import { defineMutation, defineTargetedMutation, type MutationContext, type MutationOptions } from '@/fuse/domain/define-mutation';
 import type { Database } from '@/fuse/db/client';
 import { NotFoundError } from '@/fuse/http/errors';
@@ -14,6 +15,9 @@ export const createWidget = defineMutation({
   permission: 'widgets.create',
   input: widgetInput,
   run: async (tx, { scope, input, publish }): Promise<WidgetView> => {
+    // A business past due beyond its grace period writes nothing (402). A widget counts against no
+    // plan limit; one that should passes the limit's name here (docs/billing.md).
+    await assertBillingAllows(tx, scope.businessId);
     const [row] = await tx
       .insert(widgets)
       .values({ ...input, businessId: scope.businessId })
@@ -29,6 +33,7 @@ async function saveWidget(
   { scope, input, publish }: MutationContext<z.output<typeof widgetPatch>>,
   id: number,
 ): Promise<WidgetView> {
+  await assertBillingAllows(tx, scope.businessId);
   const [row] = await tx
     .update(widgets)
     .set({ ...input, updatedAt: sql`now()` })

@@ -1,12 +1,25 @@
 'use client';
 
+import { SearchX } from 'lucide-react';
 import { memo, useState, type FormEvent } from 'react';
 import { can } from '@/fuse/auth/permissions';
 import { useFuse } from '@/fuse/store/provider';
 import { Toast } from '@/fuse/store/toast';
+import { Badge, type BadgeTone } from '@/fuse/ui/badge';
+import { Button } from '@/fuse/ui/button';
+import { Card, CardContent, CardHeader, CardTitle } from '@/fuse/ui/card';
+import { EmptyState } from '@/fuse/ui/empty-state';
+import { Field, Input, Select } from '@/fuse/ui/input';
+import { LoadMoreBar } from '@/fuse/ui/load-more';
+import { PageHeader } from '@/fuse/ui/page-header';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/fuse/ui/table';
 import type { WidgetView } from '../queries';
 import { WIDGET_STATUSES, type WidgetStatus } from '../schema';
 import type { WidgetsStoreState } from '../slice';
+
+const STATUS_TONE: Record<WidgetStatus, BadgeTone> = { active: 'success', archived: 'neutral' };
+
+const NAME_REQUIRED = 'Enter a name.';
 
 function NameForm({
   initial = '',
@@ -20,19 +33,39 @@ function NameForm({
   onCancel?: () => void;
 }) {
   const [name, setName] = useState(initial);
+  // The server refuses a blank name too; saying so at the field reads it out with the field.
+  const [error, setError] = useState<string | null>(null);
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (!name.trim()) return setError(NAME_REQUIRED);
+    setError(null);
     if ((await onSubmit(name)) && !initial) setName('');
   }
   return (
-    <form className="client-form" onSubmit={submit} aria-label={label}>
-      <input name="name" placeholder="Name" aria-label="Name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
-      <button type="submit">{label}</button>
-      {onCancel ? (
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      ) : null}
+    <form className="flex flex-wrap items-end gap-2" onSubmit={submit} aria-label={label} noValidate>
+      <Field label="Name" error={error} className="min-w-48 flex-1">
+        {(p) => (
+          <Input
+            {...p}
+            name="name"
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+              if (error) setError(null);
+            }}
+            maxLength={200}
+            autoComplete="off"
+          />
+        )}
+      </Field>
+      <div className="flex gap-2">
+        {onCancel ? (
+          <Button variant="outline" onClick={onCancel}>
+            Cancel
+          </Button>
+        ) : null}
+        <Button type="submit">{label}</Button>
+      </div>
     </form>
   );
 }
@@ -41,10 +74,11 @@ const WidgetRow = memo(function WidgetRow({ item, canEdit, canArchive }: { item:
   const rename = useFuse((s: WidgetsStoreState) => s.widgets.rename);
   const archive = useFuse((s: WidgetsStoreState) => s.widgets.archive);
   const [editing, setEditing] = useState(false);
+  const saved = item.id > 0;
   if (editing) {
     return (
-      <tr data-widget-id={item.id}>
-        <td colSpan={3}>
+      <TableRow data-widget-id={item.id}>
+        <TableCell colSpan={3} className="py-2 whitespace-normal">
           <NameForm
             initial={item.name}
             label="Save"
@@ -54,29 +88,33 @@ const WidgetRow = memo(function WidgetRow({ item, canEdit, canArchive }: { item:
               return rename(item.id, name);
             }}
           />
-        </td>
-      </tr>
+        </TableCell>
+      </TableRow>
     );
   }
   return (
-    <tr data-widget-id={item.id} className={item.id < 0 ? 'unsaved' : undefined}>
-      <td>{item.name}</td>
-      <td>
-        <span className={`status status-${item.status}`}>{item.status}</span>
-      </td>
-      <td className="actions">
-        {item.id > 0 && canEdit ? (
-          <button type="button" className="link" onClick={() => setEditing(true)}>
-            Edit
-          </button>
+    <TableRow data-widget-id={item.id} className={saved ? undefined : 'unsaved opacity-60'}>
+      <TableCell className="font-medium">{item.name}</TableCell>
+      <TableCell>
+        <Badge tone={STATUS_TONE[item.status]}>{item.status}</Badge>
+      </TableCell>
+      <TableCell className="text-right">
+        {saved ? (
+          <div className="flex justify-end gap-1">
+            {canEdit ? (
+              <Button variant="ghost" size="sm" onClick={() => setEditing(true)}>
+                Edit
+              </Button>
+            ) : null}
+            {canArchive && item.status !== 'archived' ? (
+              <Button variant="ghost" size="sm" onClick={() => void archive(item.id)}>
+                Archive
+              </Button>
+            ) : null}
+          </div>
         ) : null}
-        {item.id > 0 && canArchive && item.status !== 'archived' ? (
-          <button type="button" className="link" onClick={() => void archive(item.id)}>
-            Archive
-          </button>
-        ) : null}
-      </td>
-    </tr>
+      </TableCell>
+    </TableRow>
   );
 });
 
@@ -87,27 +125,29 @@ function WidgetsTable() {
   const canEdit = can(rank, 'widgets.edit');
   const canArchive = can(rank, 'widgets.archive');
   return (
-    <table className="clients">
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th>Status</th>
-          <th aria-label="Actions" />
-        </tr>
-      </thead>
-      <tbody>
+    <Table label="Widgets" className="widgets">
+      <TableHeader>
+        <TableRow>
+          <TableHead>Name</TableHead>
+          <TableHead>Status</TableHead>
+          <TableHead>
+            <span className="sr-only">Actions</span>
+          </TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
         {items.map((item) => (
           <WidgetRow key={item.id} item={item} canEdit={canEdit} canArchive={canArchive} />
         ))}
         {items.length === 0 ? (
           <tr>
-            <td colSpan={3} className="empty">
-              No widgets match.
+            <td colSpan={3}>
+              <EmptyState icon={SearchX} title="No widgets match" description="Try another status, or add a widget above." />
             </td>
           </tr>
         ) : null}
-      </tbody>
-    </table>
+      </TableBody>
+    </Table>
   );
 }
 
@@ -115,15 +155,20 @@ function StatusFilter() {
   const status = useFuse((s: WidgetsStoreState) => s.widgets.filter.status);
   const setFilter = useFuse((s: WidgetsStoreState) => s.widgets.setFilter);
   return (
-    <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-      <select aria-label="Filter by status" value={status} onChange={(e) => void setFilter({ status: e.target.value as WidgetStatus | 'all' })}>
+    <form className="mb-3 flex flex-wrap gap-2" role="search" onSubmit={(e) => e.preventDefault()}>
+      <Select
+        aria-label="Filter by status"
+        className="w-full sm:w-44"
+        value={status}
+        onChange={(e) => void setFilter({ status: e.target.value as WidgetStatus | 'all' })}
+      >
         <option value="all">all statuses</option>
         {WIDGET_STATUSES.map((s) => (
           <option key={s} value={s}>
             {s}
           </option>
         ))}
-      </select>
+      </Select>
     </form>
   );
 }
@@ -133,16 +178,7 @@ function LoadMore() {
   const busy = useFuse((s: WidgetsStoreState) => s.widgets.busy);
   const loadMore = useFuse((s: WidgetsStoreState) => s.widgets.loadMore);
   const count = useFuse((s: WidgetsStoreState) => s.widgets.items.length);
-  return (
-    <div className="load-more">
-      <span className="muted">{count} shown</span>
-      {nextCursor ? (
-        <button type="button" onClick={() => void loadMore()} disabled={busy}>
-          Load more
-        </button>
-      ) : null}
-    </div>
-  );
+  return <LoadMoreBar count={count} more={Boolean(nextCursor)} busy={busy} onMore={() => void loadMore()} />;
 }
 
 export function WidgetsView() {
@@ -150,8 +186,17 @@ export function WidgetsView() {
   const rank = useFuse((s: WidgetsStoreState) => s.session.rank);
   return (
     <section>
-      <h1>Widgets</h1>
-      {can(rank, 'widgets.create') ? <NameForm label="Add widget" onSubmit={create} /> : null}
+      <PageHeader title="Widgets" description="The widgets of your business." />
+      {can(rank, 'widgets.create') ? (
+        <Card className="mb-6">
+          <CardHeader>
+            <CardTitle>Add a widget</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <NameForm label="Add widget" onSubmit={create} />
+          </CardContent>
+        </Card>
+      ) : null}
       <StatusFilter />
       <WidgetsTable />
       <LoadMore />
