@@ -394,7 +394,7 @@ describe.runIf(serverUrl)('account lifecycle: two instances, real SMTP', () => {
       await browser?.close();
     });
 
-    it('the security page: sessions with "Sign out" per device, password change, field errors tied to their inputs', async () => {
+    it('the security page: sessions with "Sign out" per device, password change, field errors tied to their inputs, account deletion in a dialog', async () => {
       const user = await signUp('secpage');
       const laptop = await signIn(user.email, PASSWORD, { 'user-agent': FIREFOX_WIN });
       const context = await browser.newContext();
@@ -434,6 +434,29 @@ describe.runIf(serverUrl)('account lifecycle: two instances, real SMTP', () => {
         await passwordForm.getByRole('button', { name: 'Change password' }).click();
         await expect.poll(() => page.getByRole('status').allTextContents()).toContain('Your password is changed. Every other device is signed out.');
         await signIn(user.email, NEW_PASSWORD);
+
+        // Deleting the account is a dialog: focus goes to its password field, Escape closes it and
+        // gives the focus back to the button that opened it; a wrong password is an error on the field.
+        const deleteButton = page.getByRole('button', { name: 'Delete my account…' });
+        await deleteButton.click();
+        const dialog = page.getByRole('dialog', { name: 'Delete your account?' });
+        await dialog.waitFor();
+        const deletePassword = dialog.getByLabel('Your password');
+        await expect.poll(() => deletePassword.evaluate((el) => el === document.activeElement)).toBe(true);
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({ state: 'detached' });
+        expect(await deleteButton.evaluate((el) => el === document.activeElement)).toBe(true);
+        await deleteButton.click();
+        await deletePassword.fill('not-the-password-1');
+        await dialog.getByRole('button', { name: 'Delete my account' }).click();
+        await expect.poll(() => deletePassword.getAttribute('aria-invalid')).toBe('true');
+        expect(await page.locator(`[id="${(await deletePassword.getAttribute('aria-describedby'))!}"]`).textContent()).toBe(
+          'That is not your password.',
+        );
+        await deletePassword.fill(NEW_PASSWORD);
+        await dialog.getByRole('button', { name: 'Delete my account' }).click();
+        await page.waitForURL(`${one.url}/`);
+        expect((await call('POST', '/api/auth/sign-in', { body: { email: user.email, password: NEW_PASSWORD } })).status).toBe(401);
       } finally {
         await context.close();
       }

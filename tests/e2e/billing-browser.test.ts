@@ -38,6 +38,8 @@ describe('billing in the browser (local test checkout)', () => {
       await watcher.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
       expect(await watcher.locator('[data-plan]').innerText()).toBe('Free');
       expect(await watcher.locator('[data-usage="members"]').innerText()).toContain('1 of 5');
+      const membersBar = watcher.getByRole('progressbar', { name: 'Members (with open invites) used' });
+      expect([await membersBar.getAttribute('aria-valuenow'), await membersBar.getAttribute('aria-valuemax')]).toEqual(['1', '5']);
 
       const page = await context.newPage();
       await page.goto('/dashboard/settings/billing');
@@ -51,6 +53,7 @@ describe('billing in the browser (local test checkout)', () => {
       // The other tab, never reloaded, shows the new plan and its limits.
       await watcher.locator('[data-plan="pro"]').waitFor({ timeout: 10_000 });
       expect(await watcher.locator('[data-usage="members"]').innerText()).toContain('1 of 25');
+      expect(await membersBar.getAttribute('aria-valuemax')).toBe('25');
       expect(await watcher.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 
       await page.getByRole('button', { name: 'Manage billing' }).click();

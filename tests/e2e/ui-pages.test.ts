@@ -22,6 +22,14 @@ const PUBLIC_PAGES = [
   { name: 'sign-in', path: '/sign-in' },
   { name: 'sign-up', path: '/sign-up' },
   { name: 'join-invalid', path: '/join?token=not-a-real-token' },
+  { name: 'forgot-password', path: '/forgot-password' },
+  // The one-time-link pages opened without their token say so; with one, they show their form.
+  { name: 'reset-password-no-token', path: '/reset-password' },
+  { name: 'reset-password', path: '/reset-password?token=not-a-real-token' },
+  { name: 'verify-email-no-token', path: '/verify-email' },
+  { name: 'confirm-email-no-token', path: '/confirm-email' },
+  { name: 'revert-email-no-token', path: '/revert-email' },
+  { name: 'revert-email', path: '/revert-email?token=not-a-real-token' },
 ];
 const CAPTAIN_PAGES = [
   { name: 'overview', path: '/dashboard' },
@@ -29,6 +37,9 @@ const CAPTAIN_PAGES = [
   { name: 'finance', path: '/dashboard/finance' },
   { name: 'team', path: '/dashboard/team' },
   { name: 'settings', path: '/dashboard/settings' },
+  { name: 'security', path: '/dashboard/settings/security' },
+  { name: 'billing', path: '/dashboard/settings/billing' },
+  { name: 'test-checkout', path: '/dashboard/settings/billing/test-checkout?plan=pro' },
 ];
 const ADMIRAL_PAGES = [{ name: 'operations', path: '/dashboard/admin' }];
 

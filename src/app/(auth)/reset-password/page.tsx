@@ -1,19 +1,21 @@
 import Link from 'next/link';
 import { AccountForm } from '@/fuse/auth/components/account-form';
+import { MissingToken } from '@/fuse/auth/components/missing-token';
 import { firstParam } from '@/fuse/http/params';
+import { AuthCard } from '@/fuse/ui/auth-card';
 
 export const metadata = { title: 'Choose a new password' };
 
 export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const token = firstParam((await searchParams).token);
   return (
-    <main className="auth">
-      <h1>Choose a new password</h1>
+    <AuthCard title="Choose a new password" footer={<Link href="/forgot-password">Ask for a new link</Link>}>
       {token ? (
         <AccountForm
           action="/api/auth/password-reset/confirm"
           label="Choose a new password"
           submitLabel="Set password and sign in"
+          wide
           extra={{ token }}
           next="/dashboard"
           fields={[
@@ -27,11 +29,8 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
           ]}
         />
       ) : (
-        <p role="alert">This link is incomplete. Open the link from the email again, or ask for a new one.</p>
+        <MissingToken>This link is incomplete. Open the link from the email again, or ask for a new one.</MissingToken>
       )}
-      <p className="muted">
-        <Link href="/forgot-password">Ask for a new link</Link>
-      </p>
-    </main>
+    </AuthCard>
   );
 }

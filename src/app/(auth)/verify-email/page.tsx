@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import { AccountForm } from '@/fuse/auth/components/account-form';
+import { MissingToken } from '@/fuse/auth/components/missing-token';
 import { firstParam } from '@/fuse/http/params';
+import { AuthCard } from '@/fuse/ui/auth-card';
 
 export const metadata = { title: 'Confirm your email address' };
 
@@ -8,22 +10,19 @@ export const metadata = { title: 'Confirm your email address' };
 export default async function VerifyEmailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const token = firstParam((await searchParams).token);
   return (
-    <main className="auth">
-      <h1>Confirm your email address</h1>
+    <AuthCard title="Confirm your email address" footer={<Link href="/dashboard">Go to the dashboard</Link>}>
       {token ? (
         <AccountForm
           action="/api/auth/verify-email"
           label="Confirm your email address"
           submitLabel="Confirm my email address"
+          wide
           extra={{ token }}
           done="Your email address is confirmed."
         />
       ) : (
-        <p role="alert">This link is incomplete. Open the link from the email again.</p>
+        <MissingToken>This link is incomplete. Open the link from the email again.</MissingToken>
       )}
-      <p className="muted">
-        <Link href="/dashboard">Go to the dashboard</Link>
-      </p>
-    </main>
+    </AuthCard>
   );
 }

@@ -2,7 +2,11 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { CreditCard } from 'lucide-react';
 import { ApiError, fetchJson } from '@/fuse/store/api';
+import { Button } from '@/fuse/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/fuse/ui/card';
+import { PageHeader } from '@/fuse/ui/page-header';
 import { PLANS, type PaidPlan, type Plan } from '../plans';
 
 /**
@@ -27,35 +31,55 @@ export function TestCheckout({ plan, current, mode }: { plan: PaidPlan | null; c
   }
   return (
     <section className="settings test-checkout">
-      <h1>Test checkout</h1>
-      <p className="muted">FUSE runs without Stripe here: this page stands in for Stripe’s checkout. No card is charged.</p>
-      {mode === 'pay' && plan ? (
-        <>
-          <p>
-            {PLANS[plan].label} plan — ${(PLANS[plan].monthlyCents / 100).toFixed(0)} a month
-          </p>
-          <button type="button" disabled={busy} onClick={() => void send({ action: 'pay', plan })}>
-            Pay with a test card
-          </button>
-        </>
-      ) : (
-        <>
-          <p>Current plan: {PLANS[current].label}</p>
-          {current !== 'free' ? (
-            <button type="button" disabled={busy} onClick={() => void send({ action: 'cancel' })}>
-              Cancel subscription
-            </button>
-          ) : (
-            <p className="muted">No paid plan to manage.</p>
-          )}
-        </>
-      )}{' '}
-      <a href="/dashboard/settings/billing">Back to billing</a>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <PageHeader title="Test checkout" description="FUSE runs without Stripe here: this page stands in for Stripe’s checkout. No card is charged." />
+      <Card className="max-w-lg">
+        {mode === 'pay' && plan ? (
+          <>
+            <CardHeader>
+              <CardTitle>{PLANS[plan].label} plan</CardTitle>
+              <CardDescription>
+                ${(PLANS[plan].monthlyCents / 100).toFixed(0)} a month · {PLANS[plan].limits.clients?.toLocaleString('en-US') ?? 'unlimited'} clients,{' '}
+                {PLANS[plan].limits.members ?? 'unlimited'} members
+              </CardDescription>
+            </CardHeader>
+            <CardContent className="flex flex-wrap items-center gap-3">
+              <Button disabled={busy} onClick={() => void send({ action: 'pay', plan })}>
+                <CreditCard aria-hidden />
+                Pay with a test card
+              </Button>
+              <Button asChild variant="ghost">
+                <a href="/dashboard/settings/billing">Back to billing</a>
+              </Button>
+            </CardContent>
+          </>
+        ) : (
+          <>
+            <CardHeader>
+              <CardTitle>Manage your subscription</CardTitle>
+              <CardDescription>Current plan: {PLANS[current].label}</CardDescription>
+            </CardHeader>
+            <CardContent className="flex flex-wrap items-center gap-3">
+              {current !== 'free' ? (
+                <Button variant="destructive" disabled={busy} onClick={() => void send({ action: 'cancel' })}>
+                  Cancel subscription
+                </Button>
+              ) : (
+                <p className="w-full text-sm text-muted-foreground">No paid plan to manage.</p>
+              )}
+              <Button asChild variant="ghost">
+                <a href="/dashboard/settings/billing">Back to billing</a>
+              </Button>
+            </CardContent>
+          </>
+        )}
+        {error ? (
+          <CardContent>
+            <p className="form-error rounded-md border border-destructive px-3 py-2 text-sm text-destructive" role="alert">
+              {error}
+            </p>
+          </CardContent>
+        ) : null}
+      </Card>
     </section>
   );
 }

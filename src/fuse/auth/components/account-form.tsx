@@ -1,6 +1,9 @@
 'use client';
 
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { Button, type ButtonVariant } from '@/fuse/ui/button';
+import { Field, Input } from '@/fuse/ui/input';
+import { cn } from '@/fuse/ui/cn';
 
 type Field = { name: string; label: string; type?: string; autoComplete?: string; hint?: string };
 
@@ -9,6 +12,8 @@ type AccountFormProps = {
   method?: 'POST' | 'DELETE';
   fields?: Field[];
   submitLabel: string;
+  /** The submit button's look (`destructive` for the account deletion). */
+  submitVariant?: ButtonVariant;
   /** Sent with the fields (a link's token). */
   extra?: Record<string, string>;
   /** The form's accessible name. */
@@ -17,6 +22,9 @@ type AccountFormProps = {
   next?: string;
   /** ...or show this message (the server's `message`, if it sends one, wins). */
   done?: string;
+  /** Stretch the submit button across the form (the auth cards). */
+  wide?: boolean;
+  className?: string;
   children?: ReactNode;
 };
 
@@ -25,8 +33,20 @@ type AccountFormProps = {
  * field's error next to it (tied to its input by aria-describedby) and a form-level error as an
  * alert, then go on or say what happened.
  */
-export function AccountForm({ action, method = 'POST', fields = [], submitLabel, extra, label, next, done, children }: AccountFormProps) {
-  const id = useId();
+export function AccountForm({
+  action,
+  method = 'POST',
+  fields = [],
+  submitLabel,
+  submitVariant,
+  extra,
+  label,
+  next,
+  done,
+  wide,
+  className,
+  children,
+}: AccountFormProps) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [success, setSuccess] = useState<string | null>(null);
@@ -62,49 +82,33 @@ export function AccountForm({ action, method = 'POST', fields = [], submitLabel,
 
   if (success) {
     return (
-      <p role="status" className="form-success">
+      <p role="status" className="form-success rounded-md border border-border bg-muted px-3 py-2 text-sm text-foreground">
         {success}
       </p>
     );
   }
   return (
-    <form onSubmit={submit} method="post" noValidate aria-label={label}>
+    // method="post": a submit before the page's script has started must not put a password in a URL.
+    <form onSubmit={submit} method="post" noValidate aria-label={label} className={cn('flex flex-col gap-4', className)}>
       {children}
-      {fields.map((f) => {
-        const errorId = `${id}-${f.name}-error`;
-        const hintId = `${id}-${f.name}-hint`;
-        const described = [f.hint ? hintId : null, errors[f.name] ? errorId : null].filter(Boolean).join(' ') || undefined;
-        return (
-          <label key={f.name}>
-            {f.label}
-            <input
-              name={f.name}
-              type={f.type ?? 'text'}
-              autoComplete={f.autoComplete}
-              aria-invalid={errors[f.name] ? true : undefined}
-              aria-describedby={described}
-            />
-            {f.hint ? (
-              <span id={hintId} className="muted">
-                {f.hint}
-              </span>
-            ) : null}
-            {errors[f.name] ? (
-              <span id={errorId} className="field-error">
-                {errors[f.name]}
-              </span>
-            ) : null}
-          </label>
-        );
-      })}
+      {fields.map((f) => (
+        <Field key={f.name} label={f.label} hint={f.hint} error={errors[f.name]}>
+          {(p) => <Input {...p} name={f.name} type={f.type ?? 'text'} autoComplete={f.autoComplete} />}
+        </Field>
+      ))}
       {message ? (
-        <p role="alert" className="form-error">
+        <p role="alert" className="form-error rounded-md border border-destructive px-3 py-2 text-sm text-destructive">
           {message}
         </p>
       ) : null}
-      <button type="submit" disabled={busy}>
+      <Button
+        type="submit"
+        variant={submitVariant}
+        disabled={busy}
+        className={cn('h-auto! min-h-9 py-2 text-center whitespace-normal!', wide ? 'w-full' : 'self-start')}
+      >
         {submitLabel}
-      </button>
+      </Button>
     </form>
   );
 }

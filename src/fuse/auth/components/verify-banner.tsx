@@ -1,4 +1,5 @@
 import 'server-only';
+import { MailWarning } from 'lucide-react';
 import { accountProfile } from '@/fuse/auth/lifecycle';
 import { mailDelivery } from '@/fuse/mail/mailer';
 import { requireScope } from '@/fuse/session/scope';
@@ -11,8 +12,12 @@ export async function VerifyBanner() {
   const profile = await accountProfile(db, session.userId);
   if (!profile || profile.emailVerified) return null;
   return (
-    <p className="banner" role="status">
-      Confirm your email address: we sent a link to {profile.email}. Until then you cannot invite others or change billing. <ResendVerification />
-    </p>
+    <div className="banner mb-6 flex gap-3 rounded-xl border border-border bg-card p-4 text-sm shadow-xs" role="status">
+      <MailWarning aria-hidden className="mt-0.5 size-5 shrink-0 text-primary" />
+      <p className="min-w-0 break-words">
+        <strong className="font-semibold">Confirm your email address:</strong> we sent a link to {profile.email}. Until then you cannot invite others
+        or change billing. <ResendVerification />
+      </p>
+    </div>
   );
 }
