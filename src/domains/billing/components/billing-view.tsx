@@ -1,10 +1,9 @@
 'use client';
 
 import { TriangleAlert } from 'lucide-react';
-import type { ReactNode } from 'react';
 import { can } from '@/fuse/auth/permissions';
-import { createDomainStore, type DomainInitial } from '@/fuse/store/domain-store';
-import { FuseProvider, useFuse } from '@/fuse/store/provider';
+import type { DomainInitial } from '@/fuse/store/domain-store';
+import { domainProvider, useFuse } from '@/fuse/store/provider';
 import { Toast } from '@/fuse/store/toast';
 import { Badge, type BadgeTone } from '@/fuse/ui/badge';
 import { Button } from '@/fuse/ui/button';
@@ -18,23 +17,7 @@ type S = BillingStoreState;
 
 export type BillingStoreInitial = DomainInitial<'billing', BillingData>;
 
-const createBillingStore = createDomainStore('billing', billingSlice);
-
-export function BillingProvider({
-  initial,
-  livePosition,
-  children,
-}: {
-  initial: BillingStoreInitial;
-  livePosition: number | null;
-  children: ReactNode;
-}) {
-  return (
-    <FuseProvider initial={initial} create={createBillingStore} livePosition={livePosition}>
-      {children}
-    </FuseProvider>
-  );
-}
+export const BillingProvider = domainProvider('billing', billingSlice);
 
 const STATUS_TEXT: Record<BillingData['status'], string> = {
   active: 'Active',
