@@ -7,6 +7,7 @@
  * the framework's and the product's own work.
  *
  * Options: --scale N (data set, default 0.01), --seconds S (per route, default 10), --connections C (10),
+ * --routes R1,R2 (FUSE routes to profile; the bare app runs beside the two it answers),
  * --label L (added to the file names), --no-build (profile the build already there), --read-cache-off
  * (also the JSON list on a server with READ_CACHE_MAX_ENTRIES=0).
  * Writes bench/results/profile-<date>[-<label>].md and the raw profiles (bench/results/profile-<date>-<route>.cpuprofile,
@@ -215,13 +216,16 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   const results: Awaited<ReturnType<typeof profileRoute>>[] = [];
   if (!flag('--no-bare')) buildBareNext();
-  for (const route of ['/api/clients?status=active', '/dashboard/clients']) {
+  const routes = arg('--routes')?.split(',') ?? ['/api/clients?status=active', '/dashboard/clients'];
+  for (const route of routes) {
     results.push(await profileRoute(url, route, seconds, connections, dir));
     // The same build with the read cache off (--read-cache-off): what the cache itself saves.
     if (flag('--read-cache-off') && route.startsWith('/api/')) {
       results.push(await profileRoute(url, route, seconds, connections, dir, false, { READ_CACHE_MAX_ENTRIES: '0' }));
     }
-    if (!flag('--no-bare')) results.push(await profileRoute(url, route, seconds, connections, dir, true));
+    // The bare app answers only the two routes it was written for.
+    const bareRoute = ['/api/clients?status=active', '/dashboard/clients'].includes(route);
+    if (!flag('--no-bare') && bareRoute) results.push(await profileRoute(url, route, seconds, connections, dir, true));
   }
   const names = [...new Set(results.flatMap((r) => [...r.pieces.keys()]))].sort(
     (a, b) => Math.max(...results.map((r) => r.pieces.get(b) ?? 0)) - Math.max(...results.map((r) => r.pieces.get(a) ?? 0)),

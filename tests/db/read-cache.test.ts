@@ -7,7 +7,8 @@ import { signUp } from '@/fuse/auth/accounts';
 import { restoreBackup } from '@/fuse/backup/restore-backup';
 import { writeBackup } from '@/fuse/backup/write-backup';
 import type { Database } from '@/fuse/db/client';
-import { cachedJson, clearReadCache, readCacheSize, readPosition } from '@/fuse/http/read-cache';
+import { cachedJson, cachedPageData, clearReadCache, readCacheSize, readPosition } from '@/fuse/http/read-cache';
+import { ForbiddenError } from '@/fuse/session/errors';
 import { ValidationError } from '@/fuse/http/errors';
 import { describeEachDatabase } from '../setup/each-database';
 import { freshDatabase, KINDS, tempDir, type Fresh } from './backup-helpers';
@@ -95,6 +96,67 @@ describeEachDatabase('read cache of the clients list', ({ db }) => {
   });
 });
 
+describeEachDatabase('read cache of page data', ({ db }) => {
+  beforeEach(() => clearReadCache());
+
+  /** The clients page's data as /dashboard/clients reads it. */
+  async function page(scope: Scope, counter?: { runs: number }) {
+    return cachedPageData(db(), scope, { name: 'clients', permission: 'clients.read', params: { status: 'active' } }, async () => {
+      if (counter) counter.runs += 1;
+      return listClients(db(), scope, { status: 'active' });
+    });
+  }
+
+  it('reads once until a write moves the position, and hands the position read with the data to the live stream', async () => {
+    const scope = await newBusiness(db(), 'page');
+    const first = await createClient(db(), scope, { email: `p1-${randomUUID()}@example.com`, firstName: 'P', lastName: 'One', status: 'active' });
+    const counter = { runs: 0 };
+    const a = await page(scope, counter);
+    const b = await page(scope, counter);
+    expect(counter.runs).toBe(1);
+    expect(emails(b.data)).toEqual([first.email]);
+    expect(b.livePosition).toBe(a.livePosition);
+    expect(a.livePosition).toBe((await readPosition(db(), scope.businessId))!.id);
+    // Shared between requests, so nobody may change it.
+    expect(() => (b.data.items as unknown[]).push({})).toThrow(TypeError);
+
+    const second = await createClient(db(), scope, { email: `p2-${randomUUID()}@example.com`, firstName: 'P', lastName: 'Two', status: 'active' });
+    const c = await page(scope, counter);
+    expect(counter.runs).toBe(2);
+    expect(emails(c.data)).toEqual([second.email, first.email]);
+    expect(c.livePosition).toBeGreaterThan(a.livePosition);
+  });
+
+  it('never shares page data between businesses or ranks, and checks the permission on a hit', async () => {
+    const a = await newBusiness(db(), 'page-a');
+    const b = await newBusiness(db(), 'page-b');
+    const ca = await createClient(db(), a, { email: `pa-${randomUUID()}@example.com`, firstName: 'A', lastName: 'A', status: 'active' });
+    const cb = await createClient(db(), b, { email: `pb-${randomUUID()}@example.com`, firstName: 'B', lastName: 'B', status: 'active' });
+    expect(emails((await page(a)).data)).toEqual([ca.email]);
+    expect(emails((await page(b)).data)).toEqual([cb.email]);
+    // Same business, another rank: its own entry, never the captain's.
+    const counter = { runs: 0 };
+    await page({ ...a, rank: 'crew' }, counter);
+    expect(counter.runs).toBe(1);
+
+    // The team page's permission is refused to crew even once the data is cached for a captain.
+    const teamRead = (scope: Scope) => cachedPageData(db(), scope, { name: 'team', permission: 'team.read' }, async () => ['secret']);
+    expect((await teamRead(a)).data).toEqual(['secret']);
+    expect(await thrown(teamRead({ ...a, rank: 'crew' }))).toBeInstanceOf(ForbiddenError);
+  });
+
+  it('does not keep data that failed to read', async () => {
+    const scope = await newBusiness(db(), 'page-fail');
+    await createClient(db(), scope, { email: `pf-${randomUUID()}@example.com`, firstName: 'F', lastName: 'F', status: 'active' });
+    const failing = () =>
+      cachedPageData(db(), scope, { name: 'failing', permission: 'clients.read' }, async () => {
+        throw new Error('read failed');
+      });
+    expect(await thrown(failing())).toBeInstanceOf(Error);
+    expect(readCacheSize().entries).toBe(0);
+  });
+});
+
 /**
  * A restore hands out the outbox ids of the backup again. An instance that cached a list at the
  * source's position (id N) must not serve it when the restored database reaches id N with other
@@ -131,8 +193,8 @@ for (const kind of KINDS) {
       await createClient(target.db, scope, { email: 'after-restore@example.com', firstName: 'R', lastName: 'R', status: 'active' });
       const targetPosition = await readPosition(target.db, scope.businessId);
       // The same outbox id on both sides, a different position.
-      expect(targetPosition!.split('@')[0]).toBe(sourcePosition!.split('@')[0]);
-      expect(targetPosition).not.toBe(sourcePosition);
+      expect(targetPosition!.id).toBe(sourcePosition!.id);
+      expect(targetPosition!.at).not.toBe(sourcePosition!.at);
       expect(emails(await list(target.db, scope))).toEqual(['after-restore@example.com', 'kept@example.com']);
     });
   });

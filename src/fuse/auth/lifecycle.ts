@@ -42,16 +42,37 @@ export const VERIFIED_ACTIONS = {
 export type VerifiedAction = keyof typeof VERIFIED_ACTIONS;
 
 /**
+ * Users this instance has seen verified. Verification is never undone (every write of
+ * `email_verified_at` sets it or keeps it), so a user once seen verified needs no further read to
+ * know it: the dashboard's banner check then costs nothing per page. Bounded; emptied when full.
+ */
+const seenVerified = new Set<string>();
+const SEEN_VERIFIED_MAX = 200_000;
+
+function rememberVerified(userId: string): void {
+  if (seenVerified.size >= SEEN_VERIFIED_MAX) seenVerified.clear();
+  seenVerified.add(userId);
+}
+
+/**
  * A 403 with the action's message unless the user's address is verified. A server that cannot send
  * mail (production without SMTP_URL) can verify no one, and sends nothing anyone could abuse: there
  * the check passes, as docs/security.md explains.
  */
 export async function assertVerified(db: Database, scope: { userId: string }, action: VerifiedAction): Promise<void> {
-  if (mailDelivery() === 'none') return;
+  if (mailDelivery() === 'none' || seenVerified.has(scope.userId)) return;
   const [row] = await timed('accounts.emailVerified', () =>
     db.select({ verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, scope.userId)).limit(1),
   );
   if (!row?.verifiedAt) throw new ForbiddenError(VERIFIED_ACTIONS[action]);
+  rememberVerified(scope.userId);
+}
+
+/** The profile to show the "confirm your email address" banner with, or null when none is due. */
+export async function unverifiedProfile(db: Database, userId: string): Promise<AccountProfile | null> {
+  if (seenVerified.has(userId)) return null;
+  const profile = await accountProfile(db, userId);
+  return profile && !profile.emailVerified ? profile : null;
 }
 
 export type AccountProfile = { id: string; name: string; email: string; emailVerified: boolean; createdAt: string };
@@ -66,6 +87,7 @@ export async function accountProfile(db: Database, userId: string): Promise<Acco
       .limit(1),
   );
   if (!row) return null;
+  if (row.verifiedAt) rememberVerified(row.id);
   return { id: row.id, name: row.name, email: row.email, emailVerified: row.verifiedAt !== null, createdAt: row.createdAt.toISOString() };
 }
 

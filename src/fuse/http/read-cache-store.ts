@@ -4,23 +4,24 @@ import { processSingleton } from '@/fuse/singleton';
  * The entries of the read cache (src/fuse/http/read-cache.ts), apart from it so that a restore,
  * which runs outside the app's server bundle too (the restore command), can clear it.
  */
-type Entry = { body: Uint8Array; bytes: number };
+type Entry = { value: unknown; bytes: number };
 
 export class ReadCache {
   private entries = new Map<string, Entry>();
   private bytes = 0;
 
-  get(key: string): Uint8Array | undefined {
+  get(key: string): unknown {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     // Most recently used last: Map keeps insertion order, so eviction takes the first key.
     this.entries.delete(key);
     this.entries.set(key, entry);
-    return entry.body;
+    return entry.value;
   }
 
-  set(key: string, body: Uint8Array, limits: { maxEntries: number; maxBytes: number }): void {
-    const bytes = body.byteLength + key.length * 2;
+  /** `size`: the value's bytes as held (a JSON body's length; a page's data, its JSON's length). */
+  set(key: string, value: unknown, size: number, limits: { maxEntries: number; maxBytes: number }): void {
+    const bytes = size + key.length * 2;
     // One answer may take at most an eighth of the budget: a huge page must not flush the rest.
     if (limits.maxEntries === 0 || bytes > limits.maxBytes / 8) return;
     const old = this.entries.get(key);
@@ -28,7 +29,7 @@ export class ReadCache {
       this.entries.delete(key);
       this.bytes -= old.bytes;
     }
-    this.entries.set(key, { body, bytes });
+    this.entries.set(key, { value, bytes });
     this.bytes += bytes;
     for (const [k, e] of this.entries) {
       if (this.entries.size <= limits.maxEntries && this.bytes <= limits.maxBytes) break;

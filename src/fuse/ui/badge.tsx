@@ -1,21 +1,17 @@
 import type { HTMLAttributes } from 'react';
 import { cn } from './cn';
 
+// `.badge` and `.tone-<name>` live in globals.css: a badge repeats on every row of a list.
 const TONES = {
-  neutral: 'bg-[var(--tone-neutral-bg)] text-[var(--tone-neutral-fg)]',
-  info: 'bg-[var(--tone-info-bg)] text-[var(--tone-info-fg)]',
-  success: 'bg-[var(--tone-success-bg)] text-[var(--tone-success-fg)]',
-  warning: 'bg-[var(--tone-warning-bg)] text-[var(--tone-warning-fg)]',
-  danger: 'bg-[var(--tone-danger-bg)] text-[var(--tone-danger-fg)]',
+  neutral: 'tone-neutral',
+  info: 'tone-info',
+  success: 'tone-success',
+  warning: 'tone-warning',
+  danger: 'tone-danger',
 } as const;
 
 export type BadgeTone = keyof typeof TONES;
 
 export function Badge({ tone = 'neutral', className, ...props }: HTMLAttributes<HTMLSpanElement> & { tone?: BadgeTone }) {
-  return (
-    <span
-      className={cn('inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap', TONES[tone], className)}
-      {...props}
-    />
-  );
+  return <span className={cn('badge', TONES[tone], className)} {...props} />;
 }

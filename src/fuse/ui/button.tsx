@@ -2,19 +2,20 @@ import { Slot } from '@radix-ui/react-slot';
 import type { ComponentProps } from 'react';
 import { cn } from './cn';
 
+// The classes live in globals.css (`.btn`, `.btn-<variant>`, `.btn-<size>`): buttons repeat on every row.
 const VARIANTS = {
-  default: 'bg-primary text-primary-foreground hover:bg-primary/90 shadow-sm',
-  secondary: 'bg-secondary text-secondary-foreground hover:bg-secondary/70 border border-border',
-  outline: 'border border-input bg-card text-foreground hover:bg-muted',
-  ghost: 'text-foreground hover:bg-muted',
-  destructive: 'bg-destructive text-destructive-foreground hover:bg-destructive/90',
-  link: 'text-primary underline! underline-offset-2 px-0 h-auto',
+  default: 'btn-default',
+  secondary: 'btn-secondary',
+  outline: 'btn-outline',
+  ghost: 'btn-ghost',
+  destructive: 'btn-destructive',
+  link: 'btn-link',
 } as const;
 
 const SIZES = {
-  default: 'h-9 px-4 text-sm',
-  sm: 'h-8 px-3 text-sm',
-  icon: 'h-9 w-9',
+  default: 'btn-md',
+  sm: 'btn-sm',
+  icon: 'btn-icon',
 } as const;
 
 export type ButtonVariant = keyof typeof VARIANTS;
@@ -22,12 +23,7 @@ export type ButtonSize = keyof typeof SIZES;
 
 /** The classes of a button, for a link or a label that looks like one. */
 export function buttonVariants({ variant = 'default', size = 'default' }: { variant?: ButtonVariant; size?: ButtonSize } = {}): string {
-  return cn(
-    'inline-flex shrink-0 cursor-pointer items-center justify-center gap-2 whitespace-nowrap rounded-md font-medium no-underline transition-colors',
-    'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring disabled:pointer-events-none disabled:opacity-60 [&_svg]:size-4 [&_svg]:shrink-0',
-    VARIANTS[variant],
-    variant === 'link' ? 'h-auto px-0' : SIZES[size],
-  );
+  return cn('btn', VARIANTS[variant], variant === 'link' ? undefined : SIZES[size]);
 }
 
 export type ButtonProps = ComponentProps<'button'> & {

@@ -9,37 +9,31 @@ import { cn } from './cn';
 export function Table({ label, className, children, ...props }: HTMLAttributes<HTMLTableElement> & { label: string }) {
   return (
     <div role="region" aria-label={label} tabIndex={0} className="relative w-full overflow-x-auto rounded-xl border border-border bg-card shadow-xs">
-      <table className={cn('w-full caption-bottom border-collapse text-sm', className)} {...props}>
+      <table className={cn('data-table', className)} {...props}>
         {children}
       </table>
     </div>
   );
 }
 
-export function TableHeader({ className, ...props }: HTMLAttributes<HTMLTableSectionElement>) {
-  return <thead className={cn('bg-muted/60', className)} {...props} />;
+// Rows and cells take their look from `.data-table` (globals.css): a list repeats them on every row,
+// so they carry only the classes a caller adds.
+export function TableHeader(props: HTMLAttributes<HTMLTableSectionElement>) {
+  return <thead {...props} />;
 }
 
-export function TableBody({ className, ...props }: HTMLAttributes<HTMLTableSectionElement>) {
-  return <tbody className={cn('[&_tr:last-child]:border-0', className)} {...props} />;
+export function TableBody(props: HTMLAttributes<HTMLTableSectionElement>) {
+  return <tbody {...props} />;
 }
 
-export function TableRow({ className, ...props }: HTMLAttributes<HTMLTableRowElement>) {
-  return <tr className={cn('border-b border-border transition-colors hover:bg-muted/40', className)} {...props} />;
+export function TableRow(props: HTMLAttributes<HTMLTableRowElement>) {
+  return <tr {...props} />;
 }
 
-export function TableHead({ className, ...props }: ThHTMLAttributes<HTMLTableCellElement>) {
-  return (
-    <th
-      className={cn(
-        'h-10 px-3 text-left align-middle text-xs font-medium tracking-wide whitespace-nowrap text-muted-foreground uppercase',
-        className,
-      )}
-      {...props}
-    />
-  );
+export function TableHead(props: ThHTMLAttributes<HTMLTableCellElement>) {
+  return <th {...props} />;
 }
 
-export function TableCell({ className, ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
-  return <td className={cn('h-11 px-3 py-1 align-middle whitespace-nowrap', className)} {...props} />;
+export function TableCell(props: TdHTMLAttributes<HTMLTableCellElement>) {
+  return <td {...props} />;
 }

@@ -233,7 +233,7 @@ function InvoiceTable({ firstRows }: { firstRows?: number }) {
         ))}
         {items.length === 0 ? (
           <tr>
-            <td colSpan={7}>
+            <td colSpan={7} className="p-0 whitespace-normal">
               <EmptyState icon={FileText} title="No invoices match" description="Invoices you create show here, newest first." />
             </td>
           </tr>

@@ -1,6 +1,6 @@
 import 'server-only';
 import { MailWarning } from 'lucide-react';
-import { accountProfile } from '@/fuse/auth/lifecycle';
+import { unverifiedProfile } from '@/fuse/auth/lifecycle';
 import { mailDelivery } from '@/fuse/mail/mailer';
 import { requireScope } from '@/fuse/session/scope';
 import { ResendVerification } from './security-controls';
@@ -9,8 +9,8 @@ import { ResendVerification } from './security-controls';
 export async function VerifyBanner() {
   if (mailDelivery() === 'none') return null;
   const { session, db } = await requireScope();
-  const profile = await accountProfile(db, session.userId);
-  if (!profile || profile.emailVerified) return null;
+  const profile = await unverifiedProfile(db, session.userId);
+  if (!profile) return null;
   return (
     <div className="banner mb-6 flex gap-3 rounded-xl border border-border bg-card p-4 text-sm shadow-xs" role="status">
       <MailWarning aria-hidden className="mt-0.5 size-5 shrink-0 text-primary" />

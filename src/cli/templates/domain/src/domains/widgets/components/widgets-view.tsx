@@ -141,7 +141,7 @@ function WidgetsTable() {
         ))}
         {items.length === 0 ? (
           <tr>
-            <td colSpan={3}>
+            <td colSpan={3} className="p-0 whitespace-normal">
               <EmptyState icon={SearchX} title="No widgets match" description="Try another status, or add a widget above." />
             </td>
           </tr>
