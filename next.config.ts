@@ -12,16 +12,19 @@ const nextConfig: NextConfig = {
   // Served with `next start` everywhere (npm start, the container image, systemd): one way, with the
   // live stream's Node hook (src/fuse/live/node-transport.ts); no standalone output.
   assetPrefix: cdnUrl,
-  // The proxy sets security headers (with a per-request CSP nonce) on everything it handles; these
-  // cover what it never sees: static files, image optimisation, favicon.
+  // The proxy sets security headers (with a per-request CSP nonce) on the pages it handles; these
+  // cover what it never sees: static files, image optimisation, favicon, and the API (JSON never
+  // runs scripts; the handlers' wrapper adds the request id, the rate limit's headers and HSTS).
   async headers() {
     const base = staticAssetHeaders();
     const hsts = { key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains; preload' };
     const overHttps = [{ type: 'header' as const, key: 'x-forwarded-proto', value: 'https' }];
-    return ['/_next/static/:path*', '/_next/image', '/favicon.ico'].flatMap((source) => [
+    const assets = ['/_next/static/:path*', '/_next/image', '/favicon.ico'].flatMap((source) => [
       { source, headers: base },
       { source, has: overHttps, headers: [hsts] },
     ]);
+    // The API's HSTS is the wrapper's: it believes X-Forwarded-Proto only from a trusted proxy.
+    return [...assets, { source: '/api/:path*', headers: base }];
   },
   // Native and WASM packages load from node_modules at run time instead of being bundled.
   serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', '@node-rs/argon2', 'pino', 'pino-pretty', 'pg'],

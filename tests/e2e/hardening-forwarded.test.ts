@@ -65,6 +65,17 @@ describe('forwarded headers from a peer that is not a trusted proxy', () => {
     expect(res.headers.get('strict-transport-security')).toBeNull();
   });
 
+  it('a request id chosen by the client is not taken, on pages or the API', async () => {
+    for (const path of ['/sign-in', '/api/health', '/api/clients', '/api/no-such-route']) {
+      const res = await fetch(`${baseUrl}${path}`, { headers: { 'x-request-id': 'attacker-chosen-id' } });
+      if (path !== '/api/no-such-route') expect(res.headers.get('x-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.get('x-request-id'), path).not.toBe('attacker-chosen-id');
+      // Every answer carries the security headers, an API route that does not exist included.
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('content-security-policy'), path).toContain("object-src 'none'");
+    }
+  });
+
   it('over plain HTTP a __Host- cookie opens no session', async () => {
     const token = await sessionToken(baseUrl);
     expect((await fetch(`${baseUrl}/api/clients`, { headers: { cookie: `FUSE_SESSION=${token}` } })).status).toBe(200);
@@ -95,6 +106,14 @@ describe('forwarded headers from a trusted proxy (TRUSTED_PROXIES=127.0.0.1)', (
     const res = await signIn(server.url, { origin: `https://${EVIL}`, 'x-forwarded-host': EVIL, ...https });
     expect(res.status).toBe(200);
     expect((await signIn(server.url, { origin: 'https://other.example', 'x-forwarded-host': EVIL, ...https })).status).toBe(403);
+  });
+
+  it("a trusted proxy's request id is kept, on pages and the API; a malformed one is replaced", async () => {
+    for (const path of ['/sign-in', '/api/health']) {
+      expect((await fetch(`${server.url}${path}`, { headers: { 'x-request-id': 'edge-42' } })).headers.get('x-request-id'), path).toBe('edge-42');
+      const odd = await fetch(`${server.url}${path}`, { headers: { 'x-request-id': 'x'.repeat(300) } });
+      expect(odd.headers.get('x-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 
   it('behind HTTPS the cookie is __Host-FUSE_SESSION and Secure, and sign-out clears it with matching attributes', async () => {

@@ -59,6 +59,19 @@ describe('hardening: rate limits in memory', () => {
       'x-real-ip': `198.51.100.${i + 1}`,
     }));
     expect(spoofed).toEqual([429, 429, 429, 429, 429]);
+    // The API (no proxy in front of it) counts against the same budget, and no header a client
+    // writes, FUSE's own internal names included, gives it another address.
+    const api = await burst(`${server.url}/api/clients`, 4, (i) => ({
+      'x-fuse-client-ip': `203.0.113.${i + 1}`,
+      'x-fuse-peer-address': `203.0.113.${i + 1}`,
+      'x-forwarded-for': `203.0.113.${i + 1}`,
+    }));
+    expect(api).toEqual([429, 429, 429, 429]);
+    const limited = await fetch(`${server.url}/api/health`, { headers: { 'x-fuse-client-ip': '203.0.113.99' } });
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toEqual({ error: expect.stringMatching(/too many requests/i) });
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+    expect(limited.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

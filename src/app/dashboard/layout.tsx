@@ -14,11 +14,7 @@ function NavLinks({ items }: { items: NavItem[] }) {
   return (
     <nav aria-label="Main" className="flex flex-col gap-0.5">
       {items.map(({ href, label, icon: Icon }) => (
-        <InstantLink
-          key={href}
-          href={href}
-          className="flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-muted-foreground no-underline hover:bg-muted hover:text-foreground hover:no-underline aria-[current=page]:bg-accent aria-[current=page]:text-accent-foreground"
-        >
+        <InstantLink key={href} href={href} className="nav-link">
           <Icon aria-hidden className="size-4 shrink-0" />
           {label}
         </InstantLink>

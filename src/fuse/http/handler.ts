@@ -1,17 +1,21 @@
 import 'server-only';
+import { cookies } from 'next/headers';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { assertCan, type Action } from '@/fuse/auth/permissions';
 import { databaseUnavailable, getDb, type Database } from '@/fuse/db/client';
 import { crossSiteRefusal, isMutationMethod } from '@/fuse/security/origin';
+import { checkRequestRate, requestIdentity, TOO_MANY_REQUESTS, type RequestIdentity } from '@/fuse/security/request-policy';
+import { config } from '@/fuse/config';
+import { sessionCookieWrites } from '@/fuse/session/cookie';
+import { sessionFromCookies } from '@/fuse/session/refresh';
 import { recheckSession } from '@/fuse/session/revocation';
 import type { Logger } from 'pino';
 import { captureServerError } from '@/fuse/observability/errors';
 import { logger } from '@/fuse/observability/logger';
 import { rateLimitedTotal, recordRequest, recordSessionRead, routeLabel } from '@/fuse/observability/metrics';
-import { loggerFor, requestIdFrom } from '@/fuse/observability/request';
+import { loggerFor } from '@/fuse/observability/request';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
-import { getSession } from '@/fuse/session/server';
 import type { Session } from '@/fuse/session/token';
 import { idempotencyKeyOf, idempotent, requestHash } from '@/fuse/live/idempotency';
 import { ConflictError, NotFoundError, PaymentRequiredError, ValidationError } from './errors';
@@ -52,7 +56,7 @@ export function errorResponse(err: unknown, request?: Request, log: Logger = log
   void captureServerError(err, {
     path: request ? new URL(request.url).pathname : null,
     method: request?.method ?? null,
-    requestId: request ? requestIdFrom(request.headers) : null,
+    requestId: request ? apiRequestIdentity(request).requestId : null,
   });
   return json({ error: 'Something went wrong.' }, { status: 500 });
 }
@@ -116,6 +120,93 @@ export async function readBody(request: Request, maxBytes: number): Promise<Buff
   return Buffer.concat(chunks);
 }
 
+/**
+ * Routes whose answer to a write sets (or clears) the session cookie itself: sign-out, password
+ * change, business switch, theme, account deletion, "this wasn't me", ending a session. A refreshed
+ * cookie on the same response would be a second Set-Cookie for the same name, and the one the
+ * browser keeps could be the stale one (a password change would then sign this device out).
+ */
+const SESSION_WRITING_ROUTES = [
+  '/api/auth/sign-in',
+  '/api/auth/sign-up',
+  '/api/auth/sign-out',
+  '/api/auth/sign-out-everywhere',
+  '/api/auth/password',
+  '/api/business/switch',
+  '/api/settings',
+  '/api/team/invites/accept',
+  '/api/auth/password-reset/confirm',
+  '/api/account',
+  '/api/account/email/revert',
+  '/api/auth/sessions/[id]',
+].map((route) => new RegExp(`^${route.replace(/\[[^\]]+\]/g, '[^/]+')}$`));
+
+function writesSessionCookie(request: Request): boolean {
+  if (!isMutationMethod(request.method)) return false;
+  const { pathname } = new URL(request.url);
+  return SESSION_WRITING_ROUTES.some((route) => route.test(pathname));
+}
+
+const identities = new WeakMap<Request, RequestIdentity>();
+
+/** The request id and client address of an API request (`requestIdentity`), decided once per request. */
+export function apiRequestIdentity(request: Request): RequestIdentity {
+  let identity = identities.get(request);
+  if (!identity) identities.set(request, (identity = requestIdentity(request.headers, config())));
+  return identity;
+}
+
+const HSTS = 'max-age=63072000; includeSubDomains; preload';
+
+/** The response itself when its headers can be changed, else a copy (a `Response.redirect` is immutable). */
+function withHeader(response: Response, name: string, value: string): Response {
+  try {
+    response.headers.set(name, value);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.set(name, value);
+    return copy;
+  }
+}
+
+/**
+ * The API's request policy, run by the wrapper of every route handler. The proxy (src/proxy.ts)
+ * covers pages only: Next running a proxy in front of a route handler cost more CPU than the
+ * handler's own work (docs/scaling.md). Per request: the request id and the client address (X-*
+ * headers believed only from TRUSTED_PROXIES), the per-IP rate limit (a 429 before anything else
+ * runs), and on the answer the request id, the limit's headers and HSTS over HTTPS. The static
+ * security headers and the API's Content-Security-Policy come from next.config.ts for every /api/
+ * answer, a 404 or a 405 included.
+ */
+async function underApiPolicy(
+  request: Request,
+  budget: 'general' | 'webhook',
+  run: (identity: RequestIdentity) => Promise<Response>,
+): Promise<Response> {
+  const identity = apiRequestIdentity(request);
+  const { allowed, headers: limitHeaders } = await checkRequestRate(identity.ip, budget);
+  const answer = allowed ? await run(identity) : json({ error: TOO_MANY_REQUESTS }, { status: 429, headers: { 'Cache-Control': 'no-store' } });
+  const response = withHeader(answer, 'X-Request-Id', identity.requestId);
+  if (identity.https) response.headers.set('Strict-Transport-Security', HSTS);
+  for (const [k, v] of Object.entries(limitHeaders)) response.headers.set(k, v);
+  return response;
+}
+
+const CROSS_SITE = 'Cross-site requests cannot change data.';
+
+/**
+ * A route with its own answers (health, readiness, metrics, beacons, cron) under the API's request
+ * policy: the rate limit, the request id, and the cross-site refusal for writes.
+ */
+export function apiRoute<A extends unknown[]>(handler: (request: Request, ...rest: A) => Response | Promise<Response>) {
+  return (request: Request, ...rest: A): Promise<Response> =>
+    underApiPolicy(request, 'general', async () => {
+      if (crossSiteRefusal(request)) return json({ error: CROSS_SITE }, { status: 403 });
+      return handler(request, ...rest);
+    });
+}
+
 type Context<P> = { params: Promise<P> };
 
 /** Request duration by route pattern (ids folded), method and status. */
@@ -174,55 +265,67 @@ export function withSession<PS extends z.ZodType | undefined, BS extends z.ZodTy
 ): RouteHandler {
   const options: SessionOptions<PS, BS> = typeof first === 'function' ? {} : first;
   const handler = (typeof first === 'function' ? first : second)!;
-  return async (request, context) => {
-    const start = performance.now();
-    // The request's logger is made only when an error is logged: a child logger per request is not free.
-    let logFields: Parameters<typeof loggerFor>[0] = { requestId: requestIdFrom(request.headers) };
-    let response: Response;
-    try {
-      if (crossSiteRefusal(request)) throw new ForbiddenError('Cross-site requests cannot change data.');
-      let session = await getSession();
-      recordSessionRead((performance.now() - start) / 1000, session !== null);
-      if (!session) throw new UnauthorizedError();
-      logFields = { ...logFields, userId: session.userId, businessId: session.businessId };
-      const db = getDb();
-      // A mutation checks the cookie against the database: session version and session row
-      // (revocation, absolute end) and the current rank (a demoted user cannot act with an old
-      // cookie), in one primary-key query.
-      if (isMutationMethod(request.method) || options.recheck) {
-        session = await recheckSession(db, session);
-        if (!session) throw new UnauthorizedError('Your session has ended. Sign in again.');
+  return (request, context) =>
+    underApiPolicy(request, 'general', async (identity) => {
+      const start = performance.now();
+      // The request's logger is made only when an error is logged: a child logger per request is not free.
+      let logFields: Parameters<typeof loggerFor>[0] = { requestId: identity.requestId };
+      // The cookie is verified once here and the session handed on; an old one is refreshed (a new
+      // expiry, checked against the database) unless the route sets the cookie itself.
+      const routeWritesCookie = writesSessionCookie(request);
+      let outcome = { session: null, token: null, revoked: false } as Awaited<ReturnType<typeof sessionFromCookies>>;
+      let response: Response;
+      try {
+        if (crossSiteRefusal(request)) throw new ForbiddenError(CROSS_SITE);
+        outcome = await sessionFromCookies(await cookies(), identity.https, config().session.refreshSeconds, !routeWritesCookie);
+        let session = outcome.session;
+        recordSessionRead((performance.now() - start) / 1000, session !== null);
+        if (!session) throw new UnauthorizedError();
+        logFields = { ...logFields, userId: session.userId, businessId: session.businessId };
+        const db = getDb();
+        // A mutation checks the cookie against the database: session version and session row
+        // (revocation, absolute end) and the current rank (a demoted user cannot act with an old
+        // cookie), in one primary-key query.
+        if (isMutationMethod(request.method) || options.recheck) {
+          session = await recheckSession(db, session);
+          if (!session) throw new UnauthorizedError('Your session has ended. Sign in again.');
+        }
+        // A malformed id is "not found" whoever asks; then the permission, then the body.
+        const params = parseParams(options.params, await context.params) as Out<PS, Record<string, never>>;
+        if (options.permission) assertCan(session, options.permission);
+        const raw = options.body ? await readJson(request) : undefined;
+        if (options.body) {
+          const checked = options.body.safeParse(raw);
+          if (!checked.success) throw ValidationError.fromZod(checked.error);
+        }
+        const mutationId = request.headers.get('x-mutation-id');
+        const args = { request, session, params, body: raw as Out<BS, undefined>, mutationId };
+        const status = options.status ?? 200;
+        if (options.idempotent) {
+          const { pathname } = new URL(request.url);
+          const result = await idempotent(
+            db,
+            { businessId: session.businessId, key: idempotencyKeyOf(request), hash: requestHash(request.method, pathname, raw) },
+            async (tx) => ({ status, body: await handler({ ...args, db: tx }) }),
+          );
+          if (!result.replayed) options.afterCreate?.();
+          response = json(result.body, { status: result.status, headers: result.replayed ? { 'Idempotent-Replayed': 'true' } : {} });
+        } else {
+          const result = await handler({ ...args, db });
+          response = result instanceof Response ? result : json(result, { status });
+        }
+      } catch (err) {
+        response = errorResponse(err, request, loggerFor(logFields));
       }
-      // A malformed id is "not found" whoever asks; then the permission, then the body.
-      const params = parseParams(options.params, await context.params) as Out<PS, Record<string, never>>;
-      if (options.permission) assertCan(session, options.permission);
-      const raw = options.body ? await readJson(request) : undefined;
-      if (options.body) {
-        const checked = options.body.safeParse(raw);
-        if (!checked.success) throw ValidationError.fromZod(checked.error);
+      observe(request, response, start);
+      if (!routeWritesCookie && (outcome.token || outcome.revoked)) {
+        const writes = sessionCookieWrites({ token: outcome.token, cleared: outcome.revoked }, identity.https);
+        const withCookies = response instanceof NextResponse ? response : new NextResponse(response.body, response);
+        for (const { name, value, options: cookie } of writes) withCookies.cookies.set(name, value, cookie);
+        return withCookies;
       }
-      const mutationId = request.headers.get('x-mutation-id');
-      const args = { request, session, params, body: raw as Out<BS, undefined>, mutationId };
-      const status = options.status ?? 200;
-      if (options.idempotent) {
-        const { pathname } = new URL(request.url);
-        const result = await idempotent(
-          db,
-          { businessId: session.businessId, key: idempotencyKeyOf(request), hash: requestHash(request.method, pathname, raw) },
-          async (tx) => ({ status, body: await handler({ ...args, db: tx }) }),
-        );
-        if (!result.replayed) options.afterCreate?.();
-        response = json(result.body, { status: result.status, headers: result.replayed ? { 'Idempotent-Replayed': 'true' } : {} });
-      } else {
-        const result = await handler({ ...args, db });
-        response = result instanceof Response ? result : json(result, { status });
-      }
-    } catch (err) {
-      response = errorResponse(err, request, loggerFor(logFields));
-    }
-    observe(request, response, start);
-    return response;
-  };
+      return response;
+    });
 }
 
 /** Path parameters through their schema; any that do not parse are "not found", like a missing record. */
@@ -241,16 +344,18 @@ export function publicHandler<P = Record<string, never>>(
   handler: (args: { request: Request; db: Database; params: P }) => Promise<Response>,
   options: { fromOtherSites?: boolean } = {},
 ) {
-  return async (request: Request, context: Context<P>): Promise<Response> => {
-    const start = performance.now();
-    let response: Response;
-    try {
-      if (!options.fromOtherSites && crossSiteRefusal(request)) throw new ForbiddenError('Cross-site requests cannot change data.');
-      response = await handler({ request, db: getDb(), params: await context.params });
-    } catch (err) {
-      response = errorResponse(err, request, loggerFor({ requestId: requestIdFrom(request.headers) }));
-    }
-    observe(request, response, start);
-    return response;
-  };
+  return (request: Request, context: Context<P>): Promise<Response> =>
+    // A server-to-server endpoint has a rate budget of its own.
+    underApiPolicy(request, options.fromOtherSites ? 'webhook' : 'general', async (identity) => {
+      const start = performance.now();
+      let response: Response;
+      try {
+        if (!options.fromOtherSites && crossSiteRefusal(request)) throw new ForbiddenError(CROSS_SITE);
+        response = await handler({ request, db: getDb(), params: await context.params });
+      } catch (err) {
+        response = errorResponse(err, request, loggerFor({ requestId: identity.requestId }));
+      }
+      observe(request, response, start);
+      return response;
+    });
 }

@@ -1,16 +1,17 @@
 import { hitRateLimit } from '@/fuse/ratelimit';
+import { requestClientIp } from '@/fuse/security/request-ip';
 import { metrics } from './metrics';
 
 /**
- * A per-client limit for the browser beacons (/api/errors, /api/vitals), on top of the proxy's
- * general limit: a broken page in a loop, or a script, must not fill the tables or Sentry. It is the
+ * A per-client limit for the browser beacons (/api/errors, /api/vitals), on top of the
+ * general per-IP limit: a broken page in a loop, or a script, must not fill the tables or Sentry. It is the
  * platform's sliding window (src/fuse/ratelimit): shared by every instance through Redis when
  * REDIS_URL is set, this instance's own budget when Redis does not answer.
  */
 
-/** The client address the proxy resolved (it trusts X-Forwarded-For only from TRUSTED_PROXIES). */
-export function clientKey(headers: { get(name: string): string | null }): string {
-  return headers.get('x-fuse-client-ip') ?? 'unknown';
+/** The client address (X-Forwarded-For is believed only from TRUSTED_PROXIES). */
+export function clientKey(headers: Headers): string {
+  return requestClientIp({ headers });
 }
 
 /** Beacons per client per minute: error reports and web-vital batches. */

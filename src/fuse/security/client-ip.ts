@@ -13,8 +13,7 @@ import { isIP } from 'node:net';
  * right, skipping further trusted proxies, so a client-written left part never counts.
  */
 export const PEER_HEADER = 'x-fuse-peer-address';
-/** Set by the proxy on every request (always overwritten): the client address, the request id. */
-export const CLIENT_IP_HEADER = 'x-fuse-client-ip';
+/** Set by the proxy on every page request (always overwritten): the request id. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const PEER_MARK = Symbol.for('fuse.peerAddressInstalled');
 

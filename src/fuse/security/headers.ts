@@ -1,7 +1,8 @@
 /**
  * The security headers of every FUSE response. The proxy sets them (with a fresh CSP nonce) on
  * everything it handles; `next.config.ts` sets the same static set on what the proxy never sees
- * (`/_next/static`, `/_next/image`, `favicon.ico`), so no response goes out without them.
+ * (`/_next/static`, `/_next/image`, `favicon.ico`, and `/api/`, whose handlers add the
+ * request id, the rate limit's headers and HSTS), so no response goes out without them.
  */
 
 /** Headers that do not depend on the request, except HSTS which is only meaningful over HTTPS. */

@@ -1,9 +1,13 @@
 import { config } from '@/fuse/config';
-import { CLIENT_IP_HEADER, requestOrigin } from './client-ip';
+import { requestOrigin } from './client-ip';
 
-/** The client address of a route-handler request (or a page's headers): set by the proxy, recomputed if it is missing. */
+/**
+ * The client address of a route-handler request (or a page's headers), decided from the socket peer
+ * and trusted proxies only (`requestOrigin`). Never read from a request header a client could send:
+ * API requests do not pass through the proxy.
+ */
 export function requestClientIp(request: { headers: Headers }): string {
-  return request.headers.get(CLIENT_IP_HEADER) ?? requestOrigin(request.headers, config()).ip;
+  return requestOrigin(request.headers, config()).ip;
 }
 
 const HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;

@@ -6,9 +6,10 @@ import { contentSecurityPolicy, createNonce, staticSecurityHeaders } from './hea
 import { prerenderedScriptHashes } from './static-csp';
 
 /**
- * The per-request rules every response follows, shared by the proxy (src/proxy.ts) and the live
- * stream served outside Next (src/fuse/live/node-transport.ts): who the client is, the request id,
- * the per-IP rate limit and the security headers.
+ * The per-request rules every response follows, shared by the proxy (src/proxy.ts, pages), the API
+ * handlers' wrapper (src/fuse/http/handler.ts) and the live stream served outside Next
+ * (src/fuse/live/node-transport.ts): who the client is, the request id, the per-IP rate limit and
+ * the security headers.
  */
 const REQUEST_ID_FORMAT = /^[A-Za-z0-9._:-]{1,128}$/;
 

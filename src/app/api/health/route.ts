@@ -1,6 +1,7 @@
+import { apiRoute } from '@/fuse/http/handler';
 export const dynamic = 'force-dynamic';
 
 /** Liveness: the process answers. No dependency is checked (that is /api/ready). */
-export function GET() {
+export const GET = apiRoute(() => {
   return Response.json({ status: 'ok' }, { headers: { 'Cache-Control': 'no-store' } });
-}
+});

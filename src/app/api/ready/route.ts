@@ -1,3 +1,4 @@
+import { apiRoute } from '@/fuse/http/handler';
 import { canReadMetrics } from '@/fuse/observability/metrics-auth';
 import { publicChecks, readiness } from '@/fuse/observability/readiness';
 import { isShuttingDown } from '@/fuse/shutdown';
@@ -9,7 +10,7 @@ export const dynamic = 'force-dynamic';
  * the instance is draining for shutdown so a load balancer stops sending it new requests. Anyone may
  * ask; only a metrics reader (METRICS_TOKEN or an admiral) is told timings and error text.
  */
-export async function GET(request: Request) {
+export const GET = apiRoute(async (request: Request) => {
   if (isShuttingDown()) {
     return Response.json({ status: 'shutting-down', checks: {} }, { status: 503, headers: { 'Cache-Control': 'no-store' } });
   }
@@ -19,4 +20,4 @@ export async function GET(request: Request) {
     { status: result.ready ? 'ready' : 'unavailable', checks: detailed ? result.checks : publicChecks(result.checks) },
     { status: result.ready ? 200 : 503, headers: { 'Cache-Control': 'no-store' } },
   );
-}
+});

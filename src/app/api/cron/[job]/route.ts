@@ -1,3 +1,4 @@
+import { apiRoute } from '@/fuse/http/handler';
 import { config } from '@/fuse/config';
 import { logger } from '@/fuse/observability/logger';
 import { bearerMatches } from '@/fuse/security/bearer';
@@ -14,7 +15,7 @@ const headers = { 'Cache-Control': 'no-store' };
  * $CRON_SECRET`). Off (404) while CRON_SECRET is not set; 401 without the secret, before the job
  * name is even looked at; 404 for a name that is not a job. The name is never echoed back.
  */
-export async function GET(request: Request, { params }: { params: Promise<{ job: string }> }) {
+export const GET = apiRoute(async (request: Request, { params }: { params: Promise<{ job: string }> }) => {
   const secret = config().cronSecret;
   if (!secret) return Response.json({ error: 'Not found.' }, { status: 404, headers });
   if (!bearerMatches(request.headers.get('authorization'), secret)) {
@@ -34,4 +35,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ job:
     logger.error({ err, job }, 'cron: job failed');
     return Response.json({ job, error: 'The job failed; the server log says why.' }, { status: 500, headers });
   }
-}
+});
