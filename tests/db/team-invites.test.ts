@@ -6,7 +6,7 @@ import { mailboxMessages } from '@/fuse/mail/mailbox';
 import { memberships, users } from '@/fuse/auth/schema';
 import type { Database } from '@/fuse/db/client';
 import { config } from '@/fuse/config';
-import { NotFoundError, ValidationError } from '@/fuse/http/errors';
+import { NotFoundError, PaymentRequiredError, ValidationError } from '@/fuse/http/errors';
 import { NUL_MESSAGE } from '@/fuse/http/text-field';
 import { guardPasswordAttempt, RateLimitedError } from '@/fuse/ratelimit';
 import { ForbiddenError, UnauthorizedError } from '@/fuse/session/errors';
@@ -280,6 +280,57 @@ describeEachDatabase('team: invites, ranks, switching; settings', ({ db: getDb }
       RateLimitedError,
     );
     expect((await createInvite(db, second, { email: `own-${randomUUID()}@example.com` }, 'http://app.test')).invite.rank).toBe('crew');
+  });
+
+  it('accepting counts against the plan: a business at its member limit through open invites takes them all in', async () => {
+    const owner = asSession(
+      await signUp(db, { email: `full-${randomUUID()}@example.com`, password: PASSWORD, name: 'Full', businessName: 'Full Biz' }),
+    );
+    // Free: five members, open invites included. The captain and four invites fill it.
+    const sent: CreatedInvite[] = [];
+    for (let i = 0; i < 4; i++) sent.push(await createInvite(db, owner, { email: `full-${i}-${randomUUID()}@example.com` }, 'http://app.test'));
+    expect(await thrown(createInvite(db, owner, { email: `one-more-${randomUUID()}@example.com` }, 'http://app.test'))).toBeInstanceOf(
+      PaymentRequiredError,
+    );
+    // Each accepted invite turns one open place into one member: never counted twice.
+    for (const created of sent) {
+      const joined = await acceptInvite(db, { token: tokenOf(created), name: 'Joiner', password: PASSWORD }, fromIp());
+      expect(joined).toMatchObject({ businessId: owner.businessId, email: created.invite.email });
+    }
+    const team = await loadTeam(db, owner);
+    expect(team.members).toHaveLength(5);
+    expect(team.invites).toHaveLength(0);
+  });
+
+  it('accepting an old invite after a downgrade that left the business over its member limit is a 402: the invite stays open, no account, no member', async () => {
+    const owner = asSession(
+      await signUp(db, { email: `down-${randomUUID()}@example.com`, password: PASSWORD, name: 'Down', businessName: 'Down Biz' }),
+    );
+    await onPlan(db, owner.businessId, 'business');
+    const sent: CreatedInvite[] = [];
+    for (let i = 0; i < 6; i++) sent.push(await createInvite(db, owner, { email: `down-${i}-${randomUUID()}@example.com` }, 'http://app.test'));
+    // Down to free (five): the captain and six open invites are seven.
+    await onPlan(db, owner.businessId, 'free');
+    const [first] = sent;
+    const email = first!.invite.email;
+    const refused = await thrown(acceptInvite(db, { token: tokenOf(first!), name: 'Late', password: PASSWORD }, fromIp()));
+    expect(refused).toBeInstanceOf(PaymentRequiredError);
+    expect(refused.message).toMatch(/Free plan allows 5 members \(pending invites included\), and this business has 6/);
+    const [row] = await db.select({ acceptedAt: invites.acceptedAt }).from(invites).where(eq(invites.id, first!.invite.id));
+    expect(row!.acceptedAt).toBeNull();
+    expect(await describeInvite(db, tokenOf(first!))).toMatchObject({ email, existingAccount: false });
+    expect(await db.select({ id: users.id }).from(users).where(eq(users.email, email))).toEqual([]);
+    const team = await loadTeam(db, owner);
+    expect(team.members.map((m) => m.email)).toEqual([owner.email]);
+    expect(team.invites).toHaveLength(6);
+
+    // Revoking two others brings it to five with this invite still open: now it is accepted.
+    await revokeInvite(db, owner, sent[1]!.invite.id);
+    await revokeInvite(db, owner, sent[2]!.invite.id);
+    expect(await acceptInvite(db, { token: tokenOf(first!), name: 'Late', password: PASSWORD }, fromIp())).toMatchObject({
+      businessId: owner.businessId,
+      email,
+    });
   });
 
   it('refuses a NUL character in any name with a 400 naming the field, before the database sees it', async () => {

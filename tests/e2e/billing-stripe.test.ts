@@ -169,6 +169,46 @@ describe('billing with Stripe (a real deployment)', () => {
     expect((await call(cookie, 'POST', '/api/billing/test-checkout', { action: 'pay', plan: 'pro' })).status).toBe(404);
   });
 
+  it('two checkouts at once while Stripe is slow: one customer, both sessions on it, the subscription row never locked meanwhile', async () => {
+    const { cookie, businessId } = await newBusiness('slow');
+    const held = stripe.hold('/v1/customers');
+    let checkouts: Promise<Awaited<ReturnType<typeof call>>[]>;
+    try {
+      checkouts = Promise.all([
+        call(cookie, 'POST', '/api/billing/checkout', { plan: 'pro' }),
+        call(cookie, 'POST', '/api/billing/checkout', { plan: 'business' }),
+      ]);
+      await held.arrived(1);
+      // While Stripe has not answered, anyone else may lock the row (a client or member create).
+      const other = await db.pool.connect();
+      try {
+        await other.query('begin');
+        const locked = await other.query('select business_id from subscriptions where business_id = $1 for update nowait', [businessId]);
+        expect(locked.rows).toHaveLength(1);
+        await other.query('rollback');
+      } finally {
+        other.release();
+      }
+      expect((await newClient(cookie)).status).toBe(201);
+      await held.arrived(2);
+    } finally {
+      held.release();
+    }
+    const results = await checkouts;
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+
+    const stored = await db.pool.query('select stripe_customer_id from subscriptions where business_id = $1', [businessId]);
+    const customerId = stored.rows[0].stripe_customer_id as string;
+    expect(customerId).toMatch(/^cus_test_/);
+    expect(stripe.customers.filter((c) => c.businessId === businessId)).toEqual([{ id: customerId, businessId }]);
+    const sessions = requestsFor(businessId, '/v1/checkout/sessions');
+    expect(sessions.map((r) => r.form.customer)).toEqual([customerId, customerId]);
+    // A later checkout reuses it without asking Stripe again.
+    const asked = requestsFor(businessId, '/v1/customers').length;
+    expect((await call(cookie, 'POST', '/api/billing/checkout', { plan: 'pro' })).status).toBe(200);
+    expect(requestsFor(businessId, '/v1/customers')).toHaveLength(asked);
+  });
+
   it('refuses hostile checkout bodies with a 400 and sends nothing to Stripe', async () => {
     const { cookie, businessId } = await newBusiness('hostile');
     const before = stripe.requests.length;

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startAppServer, startSeededEmbeddedDatabase, type AppServer } from '../setup/app-server';
-import { baseEnv, CAPTAIN, DEMO_PASSWORD } from './hardening-support';
+import { request as httpRequest } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { CAPTAIN, DEMO_PASSWORD, embeddedServerFor, signInCookie } from './hardening-support';
 
 /**
  * X-Forwarded-Host and X-Forwarded-Proto say how the browser reached FUSE. They are believed only
@@ -87,25 +88,13 @@ describe('forwarded headers from a peer that is not a trusted proxy', () => {
 });
 
 describe('forwarded headers from a trusted proxy (TRUSTED_PROXIES=127.0.0.1)', () => {
-  let db: Awaited<ReturnType<typeof startSeededEmbeddedDatabase>>;
-  let server: AppServer;
+  const app = embeddedServerFor({ TRUSTED_PROXIES: '127.0.0.1' });
   const https = { 'x-forwarded-proto': 'https' };
 
-  beforeAll(async () => {
-    db = await startSeededEmbeddedDatabase();
-    server = await startAppServer(
-      baseEnv({ FUSE_EMBEDDED_DATABASE_URL: db.url, FUSE_ALLOW_EMBEDDED: '1', DATABASE_URL: '', TRUSTED_PROXIES: '127.0.0.1' }),
-    );
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await db?.stop();
-  });
-
   it('X-Forwarded-Host names the host the browser addressed: its Origin is same-origin, any other still 403', async () => {
-    const res = await signIn(server.url, { origin: `https://${EVIL}`, 'x-forwarded-host': EVIL, ...https });
+    const res = await signIn(app().url, { origin: `https://${EVIL}`, 'x-forwarded-host': EVIL, ...https });
     expect(res.status).toBe(200);
-    expect((await signIn(server.url, { origin: 'https://other.example', 'x-forwarded-host': EVIL, ...https })).status).toBe(403);
+    expect((await signIn(app().url, { origin: 'https://other.example', 'x-forwarded-host': EVIL, ...https })).status).toBe(403);
   });
 
   it("a trusted proxy's request id is kept, on pages and the API; a malformed one is replaced", async () => {
@@ -117,7 +106,7 @@ describe('forwarded headers from a trusted proxy (TRUSTED_PROXIES=127.0.0.1)', (
   });
 
   it('behind HTTPS the cookie is __Host-FUSE_SESSION and Secure, and sign-out clears it with matching attributes', async () => {
-    const res = await signIn(server.url, https);
+    const res = await signIn(app().url, https);
     expect(res.status).toBe(200);
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/);
     const [c] = sessionCookies(res);
@@ -126,9 +115,9 @@ describe('forwarded headers from a trusted proxy (TRUSTED_PROXIES=127.0.0.1)', (
     expect(c!.attributes.path).toBe('/');
     expect(c!.attributes.domain).toBeUndefined();
     expect(c!.attributes.httponly).toBe(true);
-    expect((await fetch(`${server.url}/api/clients`, { headers: { cookie: `${c!.name}=${c!.value}`, ...https } })).status).toBe(200);
+    expect((await fetch(`${app().url}/api/clients`, { headers: { cookie: `${c!.name}=${c!.value}`, ...https } })).status).toBe(200);
 
-    const out = await fetch(`${server.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie: `${c!.name}=${c!.value}`, ...https } });
+    const out = await fetch(`${app().url}/api/auth/sign-out`, { method: 'POST', headers: { cookie: `${c!.name}=${c!.value}`, ...https } });
     expect(out.status).toBe(200);
     const cleared = sessionCookies(out).find((x) => x.name === '__Host-FUSE_SESSION');
     // A browser only accepts a __Host- cookie (its deletion included) that is Secure with Path=/.
@@ -140,12 +129,65 @@ describe('forwarded headers from a trusted proxy (TRUSTED_PROXIES=127.0.0.1)', (
   });
 
   it('over HTTPS a plain FUSE_SESSION cookie opens no session: API, live stream, dashboard', async () => {
-    const token = await sessionToken(server.url);
-    expect((await fetch(`${server.url}/api/clients`, { headers: { cookie: `__Host-FUSE_SESSION=${token}`, ...https } })).status).toBe(200);
-    expect((await fetch(`${server.url}/api/clients`, { headers: { cookie: `FUSE_SESSION=${token}`, ...https } })).status).toBe(401);
-    expect((await fetch(`${server.url}/api/live`, { headers: { cookie: `FUSE_SESSION=${token}`, ...https } })).status).toBe(401);
-    const page = await fetch(`${server.url}/dashboard`, { headers: { cookie: `FUSE_SESSION=${token}`, ...https }, redirect: 'manual' });
+    const token = await sessionToken(app().url);
+    expect((await fetch(`${app().url}/api/clients`, { headers: { cookie: `__Host-FUSE_SESSION=${token}`, ...https } })).status).toBe(200);
+    expect((await fetch(`${app().url}/api/clients`, { headers: { cookie: `FUSE_SESSION=${token}`, ...https } })).status).toBe(401);
+    expect((await fetch(`${app().url}/api/live`, { headers: { cookie: `FUSE_SESSION=${token}`, ...https } })).status).toBe(401);
+    const page = await fetch(`${app().url}/dashboard`, { headers: { cookie: `FUSE_SESSION=${token}`, ...https }, redirect: 'manual' });
     expect(page.status).toBe(307);
     expect(page.headers.get('location')).toContain('/sign-in');
+  });
+});
+
+/** A POST with headers fetch will not send as given (Host): through node:http to the server's own address. */
+function rawPost(baseUrl: string, path: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(baseUrl);
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: hostname,
+        port,
+        path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+describe('invite links with FUSE_PUBLIC_URL set, behind a trusted proxy', () => {
+  // No SMTP_URL in production: the invite answer shows the link for the captain to pass on.
+  const PUBLIC_URL = 'https://app.fuse.example';
+  const app = embeddedServerFor({ TRUSTED_PROXIES: '127.0.0.1', FUSE_PUBLIC_URL: PUBLIC_URL, SMTP_URL: '' });
+
+  it('a hostile Host or X-Forwarded-Host does not change the invite link’s origin', async () => {
+    const server = app();
+    const cookie = await signInCookie(server.url);
+    const hostile: Record<string, string>[] = [
+      {},
+      { host: EVIL },
+      { host: `${EVIL}:8443` },
+      { 'x-forwarded-host': EVIL, 'x-forwarded-proto': 'http' },
+      { host: EVIL, 'x-forwarded-host': `${EVIL}, app.fuse.example`, 'x-forwarded-proto': 'https' },
+      // Same-origin by the forwarded host (the trusted proxy's word), so the request is let through.
+      { host: EVIL, 'x-forwarded-host': EVIL, origin: `https://${EVIL}` },
+    ];
+    for (const headers of hostile) {
+      const res = await rawPost(server.url, '/api/team/invites', { cookie, ...headers }, { email: `link-${randomUUID()}@example.com`, rank: 'crew' });
+      expect(res.status, JSON.stringify(headers)).toBe(201);
+      const { delivery, link } = JSON.parse(res.body) as { delivery: string; link: string };
+      expect(delivery).toBe('shown');
+      expect(new URL(link).origin, JSON.stringify(headers)).toBe(PUBLIC_URL);
+      expect(link).toMatch(/^https:\/\/app\.fuse\.example\/join\?token=/);
+      expect(link).not.toContain(EVIL);
+    }
   });
 });

@@ -4,7 +4,8 @@ import pg from 'pg';
 import { seedDemo } from '../../src/cli/demo-data';
 import { migrateDatabase } from '../../src/fuse/db/migrate';
 import { createPostgresDatabase } from '../setup/databases';
-import { freePort } from '../setup/app-server';
+import { afterAll, beforeAll } from 'vitest';
+import { freePort, startAppServer, startSeededEmbeddedDatabase, type AppServer } from '../setup/app-server';
 
 export const DEMO_PASSWORD = 'fuse-demo-2026';
 export const CAPTAIN = 'captain@demo.fuse.dev';
@@ -87,4 +88,22 @@ export function baseEnv(extra: Record<string, string>): Record<string, string> {
     INVITE_RATE_LIMIT_MAX: '100000',
     ...extra,
   };
+}
+
+/**
+ * A describe block's own `next start` on a fresh embedded database with the demo business, with
+ * `extra` environment (baseEnv's limits included); stopped after the block. Returns the server's getter.
+ */
+export function embeddedServerFor(extra: Record<string, string>): () => AppServer {
+  let db: Awaited<ReturnType<typeof startSeededEmbeddedDatabase>> | undefined;
+  let server: AppServer | undefined;
+  beforeAll(async () => {
+    db = await startSeededEmbeddedDatabase();
+    server = await startAppServer(baseEnv({ FUSE_EMBEDDED_DATABASE_URL: db.url, FUSE_ALLOW_EMBEDDED: '1', DATABASE_URL: '', ...extra }));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.stop();
+  });
+  return () => server!;
 }

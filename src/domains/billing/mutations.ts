@@ -1,10 +1,11 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import type Stripe from 'stripe';
 import { assertVerified } from '@/fuse/auth/lifecycle';
 import { assertCan } from '@/fuse/auth/permissions';
 import type { Database } from '@/fuse/db/client';
-import { defineMutation } from '@/fuse/domain/define-mutation';
+import { timed } from '@/fuse/db/timed';
 import { ConflictError, NotFoundError, ValidationError } from '@/fuse/http/errors';
 import { applyStripeEvent, type StripeEventLike } from './apply';
 import { subscriptionOf } from './limits';
@@ -18,28 +19,23 @@ export const TEST_CHECKOUT_PATH = `${UPGRADE_PATH}/test-checkout`;
 const ALREADY_PAID = 'This business already has a paid plan: change or cancel it with “Manage billing”.';
 
 /**
- * The business's Stripe customer, created once: under the subscription row's lock, so two checkouts
- * at once create one customer (and Stripe's idempotency key covers a retry after a lost answer).
+ * Creates the business's Stripe customer (it has none stored yet), never under a lock: a slow Stripe
+ * answer must not hold the subscription row that every client and member create waits on. Two
+ * checkouts at once may both ask Stripe, with one idempotency key (one customer, also after a lost
+ * answer); the first id stored wins and both read it back.
  */
-const ensureCustomer = defineMutation({
-  name: 'billing.customer',
-  permission: 'billing.manage',
-  input: checkoutInput,
-  run: async (tx, { scope }): Promise<string | null> => {
-    const row = await subscriptionOf(tx, scope.businessId, { lock: true });
-    if (effectivePlan(row) !== 'free') throw new ConflictError(ALREADY_PAID);
-    const provider = billingProvider();
-    if (provider.kind !== 'stripe') return null;
-    if (row.stripeCustomerId) return row.stripeCustomerId;
-    const { rows } = await tx.execute(sql`select name from businesses where id = ${scope.businessId}`);
-    const customer = await provider.stripe.customers.create(
-      { name: String((rows[0] as { name?: string } | undefined)?.name ?? ''), metadata: { businessId: scope.businessId } },
-      { idempotencyKey: `fuse-customer-${scope.businessId}` },
-    );
-    await tx.execute(sql`update subscriptions set stripe_customer_id = ${customer.id}, updated_at = now() where business_id = ${scope.businessId}`);
-    return customer.id;
-  },
-});
+async function createCustomer(db: Database, businessId: string, stripe: Stripe): Promise<string> {
+  const { rows: names } = await db.execute(sql`select name from businesses where id = ${businessId}`);
+  const customer = await stripe.customers.create(
+    { name: String((names[0] as { name?: string } | undefined)?.name ?? ''), metadata: { businessId } },
+    { idempotencyKey: `fuse-customer-${businessId}` },
+  );
+  await db.execute(
+    sql`update subscriptions set stripe_customer_id = ${customer.id}, updated_at = now() where business_id = ${businessId} and stripe_customer_id is null`,
+  );
+  const { rows } = await db.execute(sql`select stripe_customer_id from subscriptions where business_id = ${businessId}`);
+  return String((rows[0] as { stripe_customer_id: string }).stripe_customer_id);
+}
 
 /**
  * `POST /api/billing/checkout {plan}`: a Stripe Checkout session in subscription mode for the plan's
@@ -51,13 +47,17 @@ export async function startCheckout(db: Database, scope: Scope, raw: unknown, or
   await assertVerified(db, scope, 'billing.manage');
   const provider = billingProvider();
   if (provider.kind === 'none') throw new BillingNotConfiguredError();
-  const customer = await ensureCustomer(db, scope, raw);
-  const { plan } = checkoutInput.parse(raw);
+  const parsed = checkoutInput.safeParse(raw);
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  const { plan } = parsed.data;
+  const row = await db.transaction((tx) => subscriptionOf(tx, scope.businessId, { lock: false }));
+  if (effectivePlan(row) !== 'free') throw new ConflictError(ALREADY_PAID);
   if (provider.kind === 'local') return { url: `${origin}${TEST_CHECKOUT_PATH}?plan=${plan}` };
+  const customer = row.stripeCustomerId ?? (await timed('billing.customer', () => createCustomer(db, scope.businessId, provider.stripe)));
   const metadata = { businessId: scope.businessId, plan };
   const session = await provider.stripe.checkout.sessions.create({
     mode: 'subscription',
-    customer: customer!,
+    customer,
     client_reference_id: scope.businessId,
     line_items: [{ price: provider.prices[plan], quantity: 1 }],
     metadata,

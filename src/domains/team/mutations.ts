@@ -244,6 +244,11 @@ export async function acceptInvite(db: Database, raw: unknown, request: { client
           .where(and(eq(invites.businessId, invite.businessId), eq(invites.id, invite.id), sql`${invites.acceptedAt} is null`))
           .returning({ id: invites.id });
         if (claimed.length === 0) throw new NotFoundError('This invite link is not valid or has expired.');
+        // The plan may have shrunk since the invite was sent (a downgrade). Counted after the claim,
+        // so this invite is no longer an open one and is not counted twice: a business at its limit
+        // through open invites can still take them in; one over its limit gets a 402 and the claim
+        // rolls back, leaving the invite open.
+        await assertBillingAllows(tx, invite.businessId, 'members');
         const [existing] = await tx
           .select({ id: users.id, passwordHash: users.passwordHash })
           .from(users)

@@ -1,27 +1,20 @@
-import Link from 'next/link';
-import { AccountForm } from '@/fuse/auth/components/account-form';
-import { MissingToken } from '@/fuse/auth/components/missing-token';
-import { firstParam } from '@/fuse/http/params';
-import { AuthCard } from '@/fuse/ui/auth-card';
+import { TokenLinkPage, type TokenLinkSearchParams } from '@/fuse/auth/components/token-link-page';
 
-export const metadata = { title: 'Confirm your new email address' };
+const title = 'Confirm your new email address';
+export const metadata = { title };
 
-export default async function ConfirmEmailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const token = firstParam((await searchParams).token);
+export default function ConfirmEmailPage({ searchParams }: { searchParams: TokenLinkSearchParams }) {
   return (
-    <AuthCard title="Confirm your new email address" footer={<Link href="/dashboard">Go to the dashboard</Link>}>
-      {token ? (
-        <AccountForm
-          action="/api/account/email/confirm"
-          label="Confirm your new email address"
-          submitLabel="Use this email address"
-          wide
-          extra={{ token }}
-          done="Your account now uses this email address."
-        />
-      ) : (
-        <MissingToken>This link is incomplete. Open the link from the email again.</MissingToken>
-      )}
-    </AuthCard>
+    <TokenLinkPage
+      searchParams={searchParams}
+      title={title}
+      footer={{ href: '/dashboard', label: 'Go to the dashboard' }}
+      form={{
+        action: '/api/account/email/confirm',
+        label: 'Confirm your new email address',
+        submitLabel: 'Use this email address',
+        done: 'Your account now uses this email address.',
+      }}
+    />
   );
 }

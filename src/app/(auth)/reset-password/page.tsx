@@ -1,36 +1,30 @@
-import Link from 'next/link';
-import { AccountForm } from '@/fuse/auth/components/account-form';
-import { MissingToken } from '@/fuse/auth/components/missing-token';
-import { firstParam } from '@/fuse/http/params';
-import { AuthCard } from '@/fuse/ui/auth-card';
+import { TokenLinkPage, type TokenLinkSearchParams } from '@/fuse/auth/components/token-link-page';
 
-export const metadata = { title: 'Choose a new password' };
+const title = 'Choose a new password';
+export const metadata = { title };
 
-export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const token = firstParam((await searchParams).token);
+export default function ResetPasswordPage({ searchParams }: { searchParams: TokenLinkSearchParams }) {
   return (
-    <AuthCard title="Choose a new password" footer={<Link href="/forgot-password">Ask for a new link</Link>}>
-      {token ? (
-        <AccountForm
-          action="/api/auth/password-reset/confirm"
-          label="Choose a new password"
-          submitLabel="Set password and sign in"
-          wide
-          extra={{ token }}
-          next="/dashboard"
-          fields={[
-            {
-              name: 'password',
-              label: 'New password',
-              type: 'password',
-              autoComplete: 'new-password',
-              hint: 'At least 10 characters, letters mixed with numbers or symbols.',
-            },
-          ]}
-        />
-      ) : (
-        <MissingToken>This link is incomplete. Open the link from the email again, or ask for a new one.</MissingToken>
-      )}
-    </AuthCard>
+    <TokenLinkPage
+      searchParams={searchParams}
+      title={title}
+      footer={{ href: '/forgot-password', label: 'Ask for a new link' }}
+      missing="This link is incomplete. Open the link from the email again, or ask for a new one."
+      form={{
+        action: '/api/auth/password-reset/confirm',
+        label: 'Choose a new password',
+        submitLabel: 'Set password and sign in',
+        next: '/dashboard',
+        fields: [
+          {
+            name: 'password',
+            label: 'New password',
+            type: 'password',
+            autoComplete: 'new-password',
+            hint: 'At least 10 characters, letters mixed with numbers or symbols.',
+          },
+        ],
+      }}
+    />
   );
 }

@@ -1,28 +1,20 @@
-import Link from 'next/link';
-import { AccountForm } from '@/fuse/auth/components/account-form';
-import { MissingToken } from '@/fuse/auth/components/missing-token';
-import { firstParam } from '@/fuse/http/params';
-import { AuthCard } from '@/fuse/ui/auth-card';
+import { TokenLinkPage, type TokenLinkSearchParams } from '@/fuse/auth/components/token-link-page';
 
-export const metadata = { title: 'Confirm your email address' };
+const title = 'Confirm your email address';
+export const metadata = { title };
 
-/** The link only opens this page; the button spends it (a mail scanner that opens links spends nothing). */
-export default async function VerifyEmailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const token = firstParam((await searchParams).token);
+export default function VerifyEmailPage({ searchParams }: { searchParams: TokenLinkSearchParams }) {
   return (
-    <AuthCard title="Confirm your email address" footer={<Link href="/dashboard">Go to the dashboard</Link>}>
-      {token ? (
-        <AccountForm
-          action="/api/auth/verify-email"
-          label="Confirm your email address"
-          submitLabel="Confirm my email address"
-          wide
-          extra={{ token }}
-          done="Your email address is confirmed."
-        />
-      ) : (
-        <MissingToken>This link is incomplete. Open the link from the email again.</MissingToken>
-      )}
-    </AuthCard>
+    <TokenLinkPage
+      searchParams={searchParams}
+      title={title}
+      footer={{ href: '/dashboard', label: 'Go to the dashboard' }}
+      form={{
+        action: '/api/auth/verify-email',
+        label: 'Confirm your email address',
+        submitLabel: 'Confirm my email address',
+        done: 'Your email address is confirmed.',
+      }}
+    />
   );
 }

@@ -1,7 +1,7 @@
 import { createInvite } from '@/domains/team/mutations';
 import { inviteInput } from '@/domains/team/validators';
-import { config } from '@/fuse/config';
 import { withSession } from '@/fuse/http/handler';
+import { mailLinkOrigin } from '@/fuse/mail/mailer';
 
 /**
  * Invites a member by email. Without SMTP_URL the answer carries the link to pass on. Not
@@ -9,5 +9,5 @@ import { withSession } from '@/fuse/http/handler';
  * hash is); a retried invite is a second open invite to the same address, which either revokes.
  */
 export const POST = withSession({ body: inviteInput, permission: 'team.invite', status: 201 }, ({ request, session, db, body }) =>
-  createInvite(db, session, body, config().publicUrl ?? new URL(request.url).origin),
+  createInvite(db, session, body, mailLinkOrigin(request)),
 );
