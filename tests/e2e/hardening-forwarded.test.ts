@@ -99,8 +99,8 @@ describe('forwarded headers from a trusted proxy (TRUSTED_PROXIES=127.0.0.1)', (
 
   it("a trusted proxy's request id is kept, on pages and the API; a malformed one is replaced", async () => {
     for (const path of ['/sign-in', '/api/health']) {
-      expect((await fetch(`${server.url}${path}`, { headers: { 'x-request-id': 'edge-42' } })).headers.get('x-request-id'), path).toBe('edge-42');
-      const odd = await fetch(`${server.url}${path}`, { headers: { 'x-request-id': 'x'.repeat(300) } });
+      expect((await fetch(`${app().url}${path}`, { headers: { 'x-request-id': 'edge-42' } })).headers.get('x-request-id'), path).toBe('edge-42');
+      const odd = await fetch(`${app().url}${path}`, { headers: { 'x-request-id': 'x'.repeat(300) } });
       expect(odd.headers.get('x-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
     }
   });
