@@ -8,7 +8,8 @@ export type ToastMessage = { kind: 'error' | 'info'; message: string };
 
 /**
  * One message at the bottom of the screen. An error is an alert (read at once) and stays until
- * dismissed; an info is a polite status and leaves by itself after a few seconds.
+ * dismissed; an info is a polite status and leaves by itself after a few seconds. The polite region
+ * is always in the page, empty until a notice comes, so screen readers announce what is put in it.
  */
 export function ToastView({ toast, onDismiss }: { toast: ToastMessage | null; onDismiss: () => void }) {
   useEffect(() => {
@@ -16,12 +17,26 @@ export function ToastView({ toast, onDismiss }: { toast: ToastMessage | null; on
     const id = setTimeout(onDismiss, 6_000);
     return () => clearTimeout(id);
   }, [toast, onDismiss]);
-  if (!toast) return null;
+  const error = toast?.kind === 'error';
+  return (
+    <>
+      <div role="status" aria-live="polite" aria-atomic="true">
+        {toast && !error ? <ToastBox toast={toast} onDismiss={onDismiss} /> : null}
+      </div>
+      {toast && error ? (
+        <div role="alert">
+          <ToastBox toast={toast} onDismiss={onDismiss} />
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function ToastBox({ toast, onDismiss }: { toast: ToastMessage; onDismiss: () => void }) {
   const error = toast.kind === 'error';
   const Icon = error ? CircleAlert : CircleCheck;
   return (
     <div
-      role={error ? 'alert' : 'status'}
       data-toast={toast.kind}
       className={cn(
         'toast fixed right-4 bottom-4 left-4 z-50 flex items-start gap-3 rounded-lg border bg-card p-3 text-sm text-card-foreground shadow-lg sm:left-auto sm:w-96',
