@@ -101,7 +101,8 @@ describe('auth pages in the chosen theme', () => {
       'x'.repeat(3_000),
       'DARK',
       'blue',
-      'dark ',
+      'dark,light',
+      'dark-mode',
       '__proto__',
       'constructor',
     ];

@@ -18,13 +18,15 @@ export function ToastView({ toast, onDismiss }: { toast: ToastMessage | null; on
     return () => clearTimeout(id);
   }, [toast, onDismiss]);
   const error = toast?.kind === 'error';
+  // The regions hold the place at the bottom of the screen; empty, they have no height to get in the way.
+  const place = 'fixed right-4 bottom-4 left-4 z-50 sm:left-auto sm:w-96';
   return (
     <>
-      <div role="status" aria-live="polite" aria-atomic="true">
+      <div role="status" aria-live="polite" aria-atomic="true" className={place}>
         {toast && !error ? <ToastBox toast={toast} onDismiss={onDismiss} /> : null}
       </div>
       {toast && error ? (
-        <div role="alert">
+        <div role="alert" className={place}>
           <ToastBox toast={toast} onDismiss={onDismiss} />
         </div>
       ) : null}
@@ -39,7 +41,7 @@ function ToastBox({ toast, onDismiss }: { toast: ToastMessage; onDismiss: () => 
     <div
       data-toast={toast.kind}
       className={cn(
-        'toast fixed right-4 bottom-4 left-4 z-50 flex items-start gap-3 rounded-lg border bg-card p-3 text-sm text-card-foreground shadow-lg sm:left-auto sm:w-96',
+        'toast flex items-start gap-3 rounded-lg border bg-card p-3 text-sm text-card-foreground shadow-lg',
         error ? 'border-destructive' : 'border-border',
       )}
     >
