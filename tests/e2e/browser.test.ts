@@ -114,7 +114,10 @@ describe('browser', () => {
       body: JSON.stringify(DEMO_CAPTAIN),
     });
     expect(signIn.status).toBe(200);
-    const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+    const cookie = signIn.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('FUSE_SESSION='))!
+      .split(';')[0]!;
     const res = await fetch(`${baseUrl}/dashboard/clients`, { headers: { cookie }, redirect: 'manual' });
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -177,7 +180,7 @@ describe('browser', () => {
       await page.goto('/dashboard/clients');
       await page.locator(ROW).first().waitFor();
       const countBefore = await page.locator(ROW).count();
-      const takenEmail = (await page.locator(`${ROW} td`).nth(1).textContent())!.trim();
+      const takenEmail = (await page.locator(`${ROW} td[data-label="Email"]`).first().textContent())!.trim();
       expect(takenEmail).toMatch(/@/);
 
       // Hold the POST until the optimistic row has been seen.

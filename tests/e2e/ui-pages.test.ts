@@ -31,17 +31,19 @@ const PUBLIC_PAGES = [
   { name: 'revert-email-no-token', path: '/revert-email' },
   { name: 'revert-email', path: '/revert-email?token=not-a-real-token' },
 ];
-const CAPTAIN_PAGES = [
+/** `list`: the page's list rows, a table from md up and a stack of cards below it. */
+type PageSpec = { name: string; path: string; list?: string };
+const CAPTAIN_PAGES: PageSpec[] = [
   { name: 'overview', path: '/dashboard' },
-  { name: 'clients', path: '/dashboard/clients' },
-  { name: 'finance', path: '/dashboard/finance' },
-  { name: 'team', path: '/dashboard/team' },
+  { name: 'clients', path: '/dashboard/clients', list: 'tr[data-client-id]' },
+  { name: 'finance', path: '/dashboard/finance', list: 'tr[data-invoice-id]' },
+  { name: 'team', path: '/dashboard/team', list: 'tr[data-member]' },
   { name: 'settings', path: '/dashboard/settings' },
   { name: 'security', path: '/dashboard/settings/security' },
   { name: 'billing', path: '/dashboard/settings/billing' },
   { name: 'test-checkout', path: '/dashboard/settings/billing/test-checkout?plan=pro' },
 ];
-const ADMIRAL_PAGES = [{ name: 'operations', path: '/dashboard/admin' }];
+const ADMIRAL_PAGES: PageSpec[] = [{ name: 'operations', path: '/dashboard/admin', list: 'tr[data-revenue-month]' }];
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -51,7 +53,30 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function checkPage(page: Page, name: string, url: string, theme: Theme) {
+/**
+ * How the first row of a list is drawn: its display, the display of its table's header, and each
+ * labelled cell's label as the ::before shows it (CSS `content`, quoted) next to its data-label.
+ */
+function rowLayout(page: Page, selector: string) {
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((row) => {
+      const table = row.closest('table')!;
+      const header = table.querySelector('thead')!.getBoundingClientRect();
+      return {
+        row: getComputedStyle(row).display,
+        rowHead: row.firstElementChild?.matches('th[scope="row"]') ?? false,
+        headerVisible: header.width > 2 && header.height > 2,
+        cells: [...row.querySelectorAll('td[data-label]')].map((td) => ({
+          label: td.getAttribute('data-label'),
+          shown: getComputedStyle(td, '::before').content,
+        })),
+      };
+    });
+}
+
+async function checkPage(page: Page, name: string, url: string, theme: Theme, list?: string) {
   for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: width === 375 ? 812 : 800 });
     const res = await page.goto(url, { waitUntil: 'load' });
@@ -64,9 +89,24 @@ async function checkPage(page: Page, name: string, url: string, theme: Theme) {
     if (theme === 'dark') expect(lum, `${name} dark background`).toBeLessThan(0.05);
     else expect(lum, `${name} light background`).toBeGreaterThan(0.8);
     if (width === 375) {
-      const sizes = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+      const sizes = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, inner: window.innerWidth }));
       expect(sizes.scroll, `${name} at 375 px scrolls sideways`).toBeLessThanOrEqual(sizes.inner);
+      if (list) {
+        // A phone: each row is a card, its name first and every other cell saying its column.
+        const layout = await rowLayout(page, list);
+        expect(layout.row, `${name} row at 375 px`).toBe('block');
+        expect(layout.rowHead).toBe(true);
+        expect(layout.headerVisible, `${name} header row hidden on a phone`).toBe(false);
+        expect(layout.cells.length).toBeGreaterThan(0);
+        for (const cell of layout.cells) expect(cell.shown).toBe(`"${cell.label}"`);
+      }
     } else {
+      if (list) {
+        const layout = await rowLayout(page, list);
+        expect(layout.row, `${name} row at 1280 px`).toBe('table-row');
+        expect(layout.headerVisible, `${name} header row at 1280 px`).toBe(true);
+        for (const cell of layout.cells) expect(cell.shown, `${name}: no label inside a table cell`).toBe('none');
+      }
       const violations = await seriousViolations(page);
       expect(violations, `${name} (${theme}) axe: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
     }
@@ -103,7 +143,7 @@ describe('every page in both themes', () => {
           // The opposite device setting: the user's choice wins over it.
           await page.emulateMedia({ colorScheme: theme === 'dark' ? 'light' : 'dark' });
           try {
-            for (const p of pages) await checkPage(page, p.name, p.path, theme);
+            for (const p of pages) await checkPage(page, p.name, p.path, theme, p.list);
           } finally {
             await context.close();
           }

@@ -1,6 +1,7 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser } from '../setup/browser';
+import { createClientOverApi, newClientBody } from './live-helpers';
 import { DEMO_USERS, signInAs } from './ranks-helpers';
 import { contextWith } from './ui-support';
 
@@ -39,7 +40,7 @@ describe('a refused optimistic write', () => {
       await row.waitFor();
       const id = await row.getAttribute('data-client-id');
       const sameRow = page.locator(`tr[data-client-id="${id}"]`);
-      const statusBefore = (await sameRow.locator('td').nth(3).innerText()).trim();
+      const statusBefore = (await sameRow.locator('td[data-label="Status"]').innerText()).trim();
       expect(statusBefore).not.toBe('archived');
 
       await sameRow.getByRole('button', { name: 'Archive' }).click();
@@ -48,7 +49,7 @@ describe('a refused optimistic write', () => {
       expect(await toast.innerText()).toContain('Your change was undone.');
       expect(refused.length).toBeGreaterThan(0);
       // Rolled back: the row shows its old status again.
-      await expect.poll(async () => (await sameRow.locator('td').nth(3).innerText()).trim(), { timeout: 5_000 }).toBe(statusBefore);
+      await expect.poll(async () => (await sameRow.locator('td[data-label="Status"]').innerText()).trim(), { timeout: 5_000 }).toBe(statusBefore);
 
       // The toast is dismissed from its button and focus stays on the page.
       await toast.getByRole('button', { name: 'Dismiss' }).click();
@@ -93,6 +94,70 @@ describe('a refused optimistic write', () => {
       await page.waitForURL('**/dashboard/clients');
       await menu.waitFor({ state: 'detached' });
       await page.locator('tr[data-client-id]').first().waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+/** Starts recording, in the page, every notice the polite toast region shows (each change of its text). */
+async function recordNotices(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __notices: string[] };
+    w.__notices = [];
+    let last: string | null = null;
+    const check = () => {
+      const text = document.querySelector('[role="status"][aria-live="polite"] [data-toast]')?.textContent ?? null;
+      if (text !== last && text !== null) w.__notices.push(text);
+      last = text;
+    };
+    new MutationObserver(check).observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { __notices: string[] }).__notices);
+}
+
+describe('live changes made by others', () => {
+  it("toast politely for another user, never for this user's own change, and once for a burst", async () => {
+    const captain = await signInAs(baseUrl, DEMO_USERS.captain);
+    const crew = await signInAs(baseUrl, DEMO_USERS.crew);
+    const context = await contextWith(browser, baseUrl, captain);
+    const page = await context.newPage();
+    try {
+      const live = page.waitForResponse((r) => r.url().includes('/api/live'));
+      await page.goto('/dashboard/clients');
+      expect((await live).status()).toBe(200);
+      await page.locator('tr[data-client-id]').first().waitFor();
+      const notices = await recordNotices(page);
+
+      // Another member adds a client over the API: the open page says so, politely.
+      const theirs = newClientBody('toast-theirs');
+      expect((await createClientOverApi(baseUrl, crew, theirs)).status).toBe(201);
+      await page.getByRole('cell', { name: theirs.email }).waitFor({ timeout: 10_000 });
+      const notice = page.getByRole('status').filter({ hasText: 'A client was added' });
+      await notice.waitFor({ timeout: 5_000 });
+      expect(await notice.getAttribute('aria-live')).toBe('polite');
+      expect(await notices()).toEqual(['A client was added']);
+
+      // The captain's own new client, through the page: shown, and no toast about it.
+      const mine = newClientBody('toast-mine');
+      await page.getByLabel('First name').fill(mine.firstName);
+      await page.getByLabel('Last name').fill(mine.lastName);
+      await page.getByLabel('Email').fill(mine.email);
+      const saved = page.waitForResponse((r) => r.url().endsWith('/api/clients') && r.request().method() === 'POST');
+      await page.getByRole('button', { name: 'Add client' }).click();
+      expect((await saved).status()).toBe(201);
+      await page.getByRole('cell', { name: mine.email }).waitFor();
+      // Long enough for its live echo to arrive and a burst to end.
+      await page.waitForTimeout(3_000);
+      expect(await notices()).toEqual(['A client was added']);
+
+      // A burst of 20 changes by someone else: one toast that counts them.
+      const burst = Array.from({ length: 20 }, (_, i) => newClientBody(`toast-burst-${i}`));
+      const answers = await Promise.all(burst.map((body) => createClientOverApi(baseUrl, crew, body)));
+      expect(answers.map((r) => r.status)).toEqual(burst.map(() => 201));
+      await page.getByRole('status').filter({ hasText: 'clients changed' }).waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(3_000);
+      expect(await notices()).toEqual(['A client was added', '20 clients changed']);
     } finally {
       await context.close();
     }

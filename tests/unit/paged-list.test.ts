@@ -193,6 +193,76 @@ describe('paged list: live changes', () => {
   });
 });
 
+describe('paged list: toasts for changes made by others', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const toast = (s: ReturnType<typeof store>) => s.getState().ui.toast;
+
+  it('says a client was added, or updated, once the change has settled', () => {
+    const s = store();
+    s.getState().clients.apply(change(client(31), 'their-tab'));
+    expect(toast(s)).toBeNull();
+    vi.advanceTimersByTime(1_000);
+    expect(toast(s)).toEqual({ kind: 'info', message: 'A client was added' });
+    s.getState().ui.dismissToast();
+    s.getState().clients.apply(change(client(20, { company: 'Theirs' })));
+    vi.advanceTimersByTime(1_000);
+    expect(toast(s)).toEqual({ kind: 'info', message: 'Client updated' });
+  });
+
+  it("never toasts this tab's own changes, whether the echo comes before or after the answer", async () => {
+    const s = store();
+    const created = s.getState().clients.create({ email: 'mine@example.com', firstName: 'M', lastName: 'E' });
+    const post = await next();
+    s.getState().clients.apply(change(client(31, { email: 'mine@example.com' }), post.headers['x-mutation-id']));
+    post.answer(201, client(31, { email: 'mine@example.com' }));
+    await created;
+    const updated = s.getState().clients.update(20, { company: 'Mine' });
+    const patch = await next();
+    patch.answer(200, client(20, { company: 'Mine' }));
+    await updated;
+    // The echo of the edit arrives after its answer.
+    s.getState().clients.apply(change(client(20, { company: 'Mine' }), patch.headers['x-mutation-id']));
+    vi.advanceTimersByTime(5_000);
+    expect(toast(s)).toBeNull();
+    expect(ids(s)).toEqual([31, 30, 20, 10]);
+  });
+
+  it('gathers a burst into one toast that counts the rows, each row once', () => {
+    const s = store();
+    const shown: string[] = [];
+    s.subscribe((state) => {
+      if (state.ui.toast && state.ui.toast.message !== shown.at(-1)) shown.push(state.ui.toast.message);
+    });
+    for (let i = 0; i < 20; i++) {
+      s.getState().clients.apply(change(client(100 + i), null, i + 1));
+      vi.advanceTimersByTime(50);
+    }
+    s.getState().clients.apply(change(client(100, { company: 'Again' }), null, 21));
+    vi.advanceTimersByTime(5_000);
+    expect(shown).toEqual(['20 clients changed']);
+  });
+
+  it('ends a long stream of changes in steps, and leaves an unread error in place', () => {
+    const s = store();
+    for (let i = 0; i < 60; i++) {
+      s.getState().clients.apply(change(client(100 + i), null, i + 1));
+      vi.advanceTimersByTime(100);
+    }
+    // Six seconds of changes: not one toast at the very end, but one every few seconds.
+    expect(toast(s)?.message).toMatch(/^\d+ clients changed$/);
+    s.getState().ui.showToast('error', 'Could not save. Your change was undone.');
+    s.getState().clients.apply(change(client(500)));
+    vi.advanceTimersByTime(5_000);
+    expect(toast(s)).toEqual({ kind: 'error', message: 'Could not save. Your change was undone.' });
+  });
+});
+
 describe('paged list: load more and filters', () => {
   it('loads the next page with the cursor and the filter, without duplicates, and stops at the end', async () => {
     const s = store([client(30), client(20)], 'cursor-1', { status: 'lead', q: 'ann' });

@@ -64,6 +64,7 @@ export function clientsSlice(initial: ClientsInitial, set: Set, get: Get): Clien
       url: '/api/clients',
       params: (filter: ClientFilter) => ({ ...(filter.status !== 'all' ? { status: filter.status } : {}), ...(filter.q ? { q: filter.q } : {}) }),
       matches: matchesFilter,
+      notices: { added: 'A client was added', updated: 'Client updated', many: (n) => `${n} clients changed` },
     },
     initial,
     set,

@@ -48,6 +48,7 @@ export function financeSlice(initial: FinanceInitial, set: Set, get: Get): Finan
       url: '/api/invoices',
       params: (filter: InvoiceFilter) => ({ ...(filter.status !== 'all' ? { status: filter.status } : {}), ...(filter.q ? { q: filter.q } : {}) }),
       matches,
+      notices: { added: 'An invoice was added', updated: 'Invoice updated', many: (n) => `${n} invoices changed` },
       changed: (origin) => {
         if (origin === 'mine') return void get().finance.refreshSummary();
         // Totals are one query: coalesce a burst of live changes into one refresh.

@@ -1,3 +1,4 @@
+import { THEMES, type Theme } from '@/fuse/auth/schema-types';
 import { SESSION_TTL_SECONDS } from './token';
 
 /** `__Host-` binds the cookie to this exact origin over HTTPS; browsers refuse that prefix on plain HTTP. */
@@ -76,4 +77,20 @@ export function sessionCookieWrites(change: { token?: string | null; cleared?: b
     for (const s of [true, false]) writes.push({ name: sessionCookieName(s), value: '', options: { ...sessionCookieOptions(s), maxAge: 0 } });
   }
   return writes;
+}
+
+/**
+ * The theme the signed-in user chose, kept apart from the session so the sign-in and join pages draw
+ * it in their first HTML after sign-out too. Not a secret and not trusted: any site script or the
+ * visitor can set it, so only a name from the allow-list is ever read back (`themeFromCookie`).
+ */
+export const THEME_COOKIE_NAME = 'FUSE_THEME';
+
+export function themeCookieOptions(secure: boolean) {
+  return { httpOnly: true, sameSite: 'lax' as const, path: '/', secure, maxAge: 365 * 24 * 60 * 60 };
+}
+
+/** The theme a cookie value names, or "system" (the device decides) for anything else. */
+export function themeFromCookie(value: string | undefined): Theme {
+  return (THEMES as readonly string[]).includes(value ?? '') ? (value as Theme) : 'system';
 }

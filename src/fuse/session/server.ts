@@ -4,7 +4,16 @@ import { cookies, headers } from 'next/headers';
 import { cache } from 'react';
 import { config } from '@/fuse/config';
 import { requestOrigin } from '@/fuse/security/client-ip';
-import { readSessionCookie, sessionCookieName, sessionCookieOptions, sessionCookieWrites } from './cookie';
+import type { Theme } from '@/fuse/auth/schema-types';
+import {
+  readSessionCookie,
+  sessionCookieName,
+  sessionCookieOptions,
+  sessionCookieWrites,
+  THEME_COOKIE_NAME,
+  themeCookieOptions,
+  themeFromCookie,
+} from './cookie';
 import { refreshSession } from './refresh';
 import { verificationSecrets, signingSecret } from './secrets';
 import { UnauthorizedError } from './errors';
@@ -28,6 +37,16 @@ export async function presentedSession(): Promise<Session | null> {
   return verifySessionToken(readSessionCookie(await cookies(), await requestIsSecure()), verificationSecrets());
 }
 
+/**
+ * The theme of a page drawn without a session read (sign-in, sign-up, join): the session cookie's,
+ * verified but not refreshed (no database read), else the theme cookie's, else "system".
+ */
+export async function requestTheme(): Promise<Theme> {
+  const session = await presentedSession();
+  if (session) return session.theme;
+  return themeFromCookie((await cookies()).get(THEME_COOKIE_NAME)?.value);
+}
+
 /** The signed-in session; what it may do is the data layer's to assert (src/fuse/auth/permissions.ts). */
 export async function requireSession(): Promise<Session> {
   const session = await getSession();
@@ -49,6 +68,8 @@ export async function setSessionCookie(input: SessionGrant): Promise<void> {
   const token = await mintSessionToken(input, signingSecret());
   const jar = await cookies();
   jar.set(sessionCookieName(secure), token, sessionCookieOptions(secure));
+  // The theme outlives the session (sign-out keeps it), so the auth pages keep drawing it.
+  jar.set(THEME_COOKIE_NAME, input.theme, themeCookieOptions(secure));
 }
 
 export async function clearSessionCookie(): Promise<void> {

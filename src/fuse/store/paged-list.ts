@@ -1,4 +1,5 @@
-import { fetchJson } from './api';
+import { fetchJson, sentHere } from './api';
+import { liveNotices, type LiveNoticeNames } from './live-notice';
 import { runOptimistic, showError } from './optimistic';
 import type { LiveChange, UiSlice } from './slices';
 
@@ -31,6 +32,11 @@ export type PagedListConfig<TItem, TFilter> = {
   matches: (item: TItem, filter: TFilter) => boolean;
   /** After a row of this list changed, by this tab (`mine`) or by someone else (`live`). */
   changed?: (origin: 'mine' | 'live') => void;
+  /**
+   * Toasts (polite) the changes someone else makes, a burst as one: `{ added: 'A client was added',
+   * updated: 'Client updated', many: (n) => `${n} clients changed` }`. Never for this tab's own changes.
+   */
+  notices?: LiveNoticeNames;
 };
 
 type SetState<S> = (fn: (state: S) => Partial<S>) => void;
@@ -87,6 +93,14 @@ export function pagedList<K extends string, TItem extends ListRow, TFilter, S ex
     return `${config.url}?${params}`;
   };
   const rowUrl = (id: number) => `${config.url}/${id}`;
+  // Rows newer than any this list has seen were added since the page was drawn; others were updated.
+  let newest = Math.max(0, ...initial.items.map((r) => r.id));
+  const notice = config.notices
+    ? liveNotices(config.notices, (message) => {
+        // An error the user has not dismissed yet says more than a notice.
+        if (get().ui.toast?.kind !== 'error') get().ui.showToast('info', message);
+      })
+    : null;
 
   const list: PagedList<TItem, TFilter> = {
     items: initial.items,
@@ -116,7 +130,10 @@ export function pagedList<K extends string, TItem extends ListRow, TFilter, S ex
       try {
         const page = await fetchJson<ListPage<TItem>>(pageUrl(filter));
         // A slower answer for an older filter must not overwrite a newer one.
-        if (read().filter === filter) patch({ items: page.items, nextCursor: page.nextCursor });
+        if (read().filter === filter) {
+          newest = Math.max(newest, ...page.items.map((r) => r.id));
+          patch({ items: page.items, nextCursor: page.nextCursor });
+        }
       } catch (err) {
         fail(err);
       } finally {
@@ -129,6 +146,11 @@ export function pagedList<K extends string, TItem extends ListRow, TFilter, S ex
       // The echo of this tab's own mutation: already shown, and confirmed by the server's answer.
       if (change.mutationId && read().pending[change.mutationId]) return;
       place(row);
+      const added = row.id > newest;
+      newest = Math.max(newest, row.id);
+      // An echo that came after the answer: the row is the one already confirmed, nothing to tell.
+      if (sentHere(change.mutationId)) return;
+      notice?.(row.id, added);
       config.changed?.('live');
     },
   };

@@ -8,7 +8,7 @@ import { Badge, type BadgeTone } from '@/fuse/ui/badge';
 import { Button } from '@/fuse/ui/button';
 import { EmptyState } from '@/fuse/ui/empty-state';
 import { useOnDemand } from '@/fuse/ui/on-demand';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/fuse/ui/table';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, TableRowHead } from '@/fuse/ui/table';
 import type { ClientView } from '../queries';
 import type { ClientStatus } from '../schema';
 import type { ClientsStoreState } from '../slice';
@@ -33,12 +33,14 @@ const ClientRow = memo(function ClientRow({ client, actions }: { client: ClientV
   const saved = client.id > 0;
   return (
     <TableRow data-client-id={client.id} className={saved ? undefined : 'unsaved opacity-60'}>
-      <TableCell className="font-medium">
+      <TableRowHead>
         {client.firstName} {client.lastName}
+      </TableRowHead>
+      <TableCell label="Email">{client.email}</TableCell>
+      <TableCell label="Company" className="text-muted-foreground">
+        {client.company ?? ''}
       </TableCell>
-      <TableCell>{client.email}</TableCell>
-      <TableCell className="text-muted-foreground">{client.company ?? ''}</TableCell>
-      <TableCell>
+      <TableCell label="Status">
         <Badge tone={CLIENT_STATUS_TONE[client.status]}>{client.status}</Badge>
       </TableCell>
       <TableCell className="text-right">

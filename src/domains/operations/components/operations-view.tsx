@@ -3,7 +3,7 @@ import { SCALE_TARGETS } from '../queries';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle, StatCard } from '@/fuse/ui/card';
 import { BarChart, LineChart } from '@/fuse/ui/chart';
 import { PageHeader } from '@/fuse/ui/page-header';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/fuse/ui/table';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, TableRowHead } from '@/fuse/ui/table';
 
 const CHARTED_VITALS: { name: string; unit: string }[] = [
   { name: 'LCP', unit: 'ms' },
@@ -105,11 +105,19 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
           <TableBody>
             {data.revenue.byMonth.map((m) => (
               <TableRow key={m.month} data-revenue-month={m.month} data-paying={m.paying} data-mrr={m.mrrCents} data-churned={m.churned}>
-                <TableCell className="font-medium">{m.month}</TableCell>
-                <TableCell className="tabular-nums">{m.paying.toLocaleString('en-US')}</TableCell>
-                <TableCell className="tabular-nums">{dollars(m.mrrCents)}</TableCell>
-                <TableCell className="tabular-nums">{m.churned}</TableCell>
-                <TableCell className="tabular-nums">{percent(m.churnRate)}</TableCell>
+                <TableRowHead>{m.month}</TableRowHead>
+                <TableCell label="Paying" className="tabular-nums">
+                  {m.paying.toLocaleString('en-US')}
+                </TableCell>
+                <TableCell label="MRR" className="tabular-nums">
+                  {dollars(m.mrrCents)}
+                </TableCell>
+                <TableCell label="Canceled" className="tabular-nums">
+                  {m.churned}
+                </TableCell>
+                <TableCell label="Churn" className="tabular-nums">
+                  {percent(m.churnRate)}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
@@ -140,11 +148,18 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
               <TableBody>
                 {pages.map((page) => (
                   <TableRow key={page}>
-                    <TableCell className="font-medium">{page}</TableCell>
+                    <TableRowHead>{page}</TableRowHead>
                     {names.map((n) => {
                       const v = data.vitals.find((x) => x.page === page && x.name === n);
                       return (
-                        <TableCell key={n} className="tabular-nums" data-vital-page={page} data-vital-name={n} data-samples={v?.samples ?? 0}>
+                        <TableCell
+                          key={n}
+                          label={n}
+                          className="tabular-nums"
+                          data-vital-page={page}
+                          data-vital-name={n}
+                          data-samples={v?.samples ?? 0}
+                        >
                           {v ? `${fmtVital(n, v.p75)} (${v.samples})` : '–'}
                         </TableCell>
                       );
@@ -193,12 +208,22 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
             <TableBody>
               {data.slowestQueries.map((q) => (
                 <TableRow key={q.name} data-query={q.name} className="tabular-nums">
-                  <TableCell className="font-medium">{q.name}</TableCell>
-                  <TableCell className="text-right">{Math.round(q.maxMs)} ms</TableCell>
-                  <TableCell className="text-right">{Math.round(q.totalMs / Math.max(1, q.calls))} ms</TableCell>
-                  <TableCell className="text-right">{q.calls}</TableCell>
-                  <TableCell className="text-right">{q.slow}</TableCell>
-                  <TableCell className="text-right">{q.failed}</TableCell>
+                  <TableRowHead>{q.name}</TableRowHead>
+                  <TableCell label="Slowest" className="text-right">
+                    {Math.round(q.maxMs)} ms
+                  </TableCell>
+                  <TableCell label="Average" className="text-right">
+                    {Math.round(q.totalMs / Math.max(1, q.calls))} ms
+                  </TableCell>
+                  <TableCell label="Calls" className="text-right">
+                    {q.calls}
+                  </TableCell>
+                  <TableCell label="Slow" className="text-right">
+                    {q.slow}
+                  </TableCell>
+                  <TableCell label="Failed" className="text-right">
+                    {q.failed}
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>
@@ -222,13 +247,15 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
             <TableBody>
               {data.recentErrors.map((e) => (
                 <TableRow key={e.fingerprint} data-fingerprint={e.fingerprint} data-count={e.count}>
-                  <TableCell className="max-w-md whitespace-normal">
+                  <TableRowHead className="max-w-md whitespace-normal">
                     <strong>{e.name}</strong>: {e.message}
                     <div className="text-xs text-muted-foreground">{e.source}</div>
+                  </TableRowHead>
+                  <TableCell label="Where">{e.path ?? '–'}</TableCell>
+                  <TableCell label="Count" className="text-right tabular-nums">
+                    {e.count}
                   </TableCell>
-                  <TableCell>{e.path ?? '–'}</TableCell>
-                  <TableCell className="text-right tabular-nums">{e.count}</TableCell>
-                  <TableCell>
+                  <TableCell label="Last seen">
                     <time dateTime={e.lastSeen}>{e.lastSeen.replace('T', ' ').slice(0, 19)} UTC</time>
                   </TableCell>
                 </TableRow>

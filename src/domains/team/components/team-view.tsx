@@ -12,7 +12,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/fus
 import { EmptyState } from '@/fuse/ui/empty-state';
 import { Field, Input, Select } from '@/fuse/ui/input';
 import { PageHeader } from '@/fuse/ui/page-header';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/fuse/ui/table';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, TableRowHead } from '@/fuse/ui/table';
 import type { TeamInitial } from '../queries';
 import { teamSlice, type TeamStoreState } from '../slice';
 import type { MemberRank } from '../validators';
@@ -99,12 +99,12 @@ function Members() {
       <TableBody>
         {members.map((m) => (
           <TableRow key={m.userId} data-member={m.email}>
-            <TableCell className="font-medium">
+            <TableRowHead>
               {m.name}
               {m.isYou ? <span className="text-muted-foreground"> (you)</span> : ''}
-            </TableCell>
-            <TableCell>{m.email}</TableCell>
-            <TableCell>
+            </TableRowHead>
+            <TableCell label="Email">{m.email}</TableCell>
+            <TableCell label="Rank">
               {m.canChangeRank ? (
                 <Select
                   aria-label={`Rank of ${m.email}`}

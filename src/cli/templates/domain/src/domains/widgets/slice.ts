@@ -30,6 +30,8 @@ export function widgetsSlice(initial: WidgetsInitial, set: (fn: (s: State) => Pa
       url: '/api/widgets',
       params: (filter: WidgetFilter): Record<string, string> => (filter.status === 'all' ? {} : { status: filter.status }),
       matches: matchesFilter,
+      // Changes someone else makes show as one polite toast per burst; this tab's own never do.
+      notices: { added: 'Widget added', updated: 'Widget updated', many: (n) => `${n} widgets changed` },
     },
     initial,
     set,

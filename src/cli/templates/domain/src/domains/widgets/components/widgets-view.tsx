@@ -1,7 +1,7 @@
 'use client';
 
 import { SearchX } from 'lucide-react';
-import { memo, useState, type FormEvent } from 'react';
+import { memo, useMemo, useState, type FormEvent } from 'react';
 import { can } from '@/fuse/auth/permissions';
 import { useFuse } from '@/fuse/store/provider';
 import { Toast } from '@/fuse/store/toast';
@@ -12,7 +12,7 @@ import { EmptyState } from '@/fuse/ui/empty-state';
 import { Field, Input, Select } from '@/fuse/ui/input';
 import { LoadMoreBar } from '@/fuse/ui/load-more';
 import { PageHeader } from '@/fuse/ui/page-header';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/fuse/ui/table';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, TableRowHead } from '@/fuse/ui/table';
 import type { WidgetView } from '../queries';
 import { WIDGET_STATUSES, type WidgetStatus } from '../schema';
 import type { WidgetsStoreState } from '../slice';
@@ -70,10 +70,18 @@ function NameForm({
   );
 }
 
-const WidgetRow = memo(function WidgetRow({ item, canEdit, canArchive }: { item: WidgetView; canEdit: boolean; canArchive: boolean }) {
-  const rename = useFuse((s: WidgetsStoreState) => s.widgets.rename);
-  const archive = useFuse((s: WidgetsStoreState) => s.widgets.archive);
-  const [editing, setEditing] = useState(false);
+type RowActions = {
+  canEdit: boolean;
+  canArchive: boolean;
+  /** The row whose name is being edited (one at a time), or null. */
+  edit: (id: number | null) => void;
+  rename: (id: number, name: string) => Promise<boolean>;
+  archive: (id: number) => void;
+};
+
+// A row holds no hooks of its own (a page draws 50 on the server per request): the table holds the
+// store subscriptions and which row is being edited, and hands each row what it needs.
+const WidgetRow = memo(function WidgetRow({ item, editing, actions }: { item: WidgetView; editing: boolean; actions: RowActions }) {
   const saved = item.id > 0;
   if (editing) {
     return (
@@ -82,10 +90,10 @@ const WidgetRow = memo(function WidgetRow({ item, canEdit, canArchive }: { item:
           <NameForm
             initial={item.name}
             label="Save"
-            onCancel={() => setEditing(false)}
+            onCancel={() => actions.edit(null)}
             onSubmit={(name) => {
-              setEditing(false);
-              return rename(item.id, name);
+              actions.edit(null);
+              return actions.rename(item.id, name);
             }}
           />
         </TableCell>
@@ -94,20 +102,20 @@ const WidgetRow = memo(function WidgetRow({ item, canEdit, canArchive }: { item:
   }
   return (
     <TableRow data-widget-id={item.id} className={saved ? undefined : 'unsaved opacity-60'}>
-      <TableCell className="font-medium">{item.name}</TableCell>
-      <TableCell>
+      <TableRowHead>{item.name}</TableRowHead>
+      <TableCell label="Status">
         <Badge tone={STATUS_TONE[item.status]}>{item.status}</Badge>
       </TableCell>
       <TableCell className="text-right">
         {saved ? (
           <div className="flex justify-end gap-1">
-            {canEdit ? (
-              <Button variant="ghost" size="sm" onClick={() => setEditing(true)}>
+            {actions.canEdit ? (
+              <Button variant="ghost" size="sm" onClick={() => actions.edit(item.id)}>
                 Edit
               </Button>
             ) : null}
-            {canArchive && item.status !== 'archived' ? (
-              <Button variant="ghost" size="sm" onClick={() => void archive(item.id)}>
+            {actions.canArchive && item.status !== 'archived' ? (
+              <Button variant="ghost" size="sm" onClick={() => actions.archive(item.id)}>
                 Archive
               </Button>
             ) : null}
@@ -121,9 +129,16 @@ const WidgetRow = memo(function WidgetRow({ item, canEdit, canArchive }: { item:
 function WidgetsTable() {
   const items = useFuse((s: WidgetsStoreState) => s.widgets.items);
   const rank = useFuse((s: WidgetsStoreState) => s.session.rank);
+  const rename = useFuse((s: WidgetsStoreState) => s.widgets.rename);
+  const archive = useFuse((s: WidgetsStoreState) => s.widgets.archive);
+  const [editingId, setEditingId] = useState<number | null>(null);
   // The permission table, as the server checks it: a rank that may not edit sees no button.
   const canEdit = can(rank, 'widgets.edit');
   const canArchive = can(rank, 'widgets.archive');
+  const actions = useMemo<RowActions>(
+    () => ({ canEdit, canArchive, edit: setEditingId, rename, archive: (id) => void archive(id) }),
+    [canEdit, canArchive, rename, archive],
+  );
   return (
     <Table label="Widgets" className="widgets">
       <TableHeader>
@@ -137,7 +152,7 @@ function WidgetsTable() {
       </TableHeader>
       <TableBody>
         {items.map((item) => (
-          <WidgetRow key={item.id} item={item} canEdit={canEdit} canArchive={canArchive} />
+          <WidgetRow key={item.id} item={item} editing={item.id === editingId} actions={actions} />
         ))}
         {items.length === 0 ? (
           <tr>
