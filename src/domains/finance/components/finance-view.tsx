@@ -199,7 +199,7 @@ const InvoiceRow = memo(function InvoiceRow({ invoice, editable, act }: { invoic
       <TableCell label="Due" className="tabular-nums text-muted-foreground">
         {invoice.dueOn}
       </TableCell>
-      <TableCell className="text-right">
+      <TableCell className="row-actions">
         {editable && invoice.status === 'draft' ? (
           <Button variant="ghost" size="sm" onClick={() => void act(invoice.id, 'send')}>
             Send

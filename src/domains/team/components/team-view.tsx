@@ -122,7 +122,7 @@ function Members() {
                 <Badge tone={m.rank === 'crew' ? 'neutral' : 'info'}>{m.rank}</Badge>
               )}
             </TableCell>
-            <TableCell className="text-right">
+            <TableCell className="row-actions">
               {m.canChangeRank ? (
                 <Button variant="ghost" size="sm" aria-label={`Remove ${m.email}`} onClick={() => void removeMember(m.userId)}>
                   Remove

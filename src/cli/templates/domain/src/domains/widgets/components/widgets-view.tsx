@@ -106,20 +106,16 @@ const WidgetRow = memo(function WidgetRow({ item, editing, actions }: { item: Wi
       <TableCell label="Status">
         <Badge tone={STATUS_TONE[item.status]}>{item.status}</Badge>
       </TableCell>
-      <TableCell className="text-right">
-        {saved ? (
-          <div className="flex justify-end gap-1">
-            {actions.canEdit ? (
-              <Button variant="ghost" size="sm" onClick={() => actions.edit(item.id)}>
-                Edit
-              </Button>
-            ) : null}
-            {actions.canArchive && item.status !== 'archived' ? (
-              <Button variant="ghost" size="sm" onClick={() => actions.archive(item.id)}>
-                Archive
-              </Button>
-            ) : null}
-          </div>
+      <TableCell className="row-actions">
+        {saved && actions.canEdit ? (
+          <Button variant="ghost" size="sm" onClick={() => actions.edit(item.id)}>
+            Edit
+          </Button>
+        ) : null}
+        {saved && actions.canArchive && item.status !== 'archived' ? (
+          <Button variant="ghost" size="sm" onClick={() => actions.archive(item.id)}>
+            Archive
+          </Button>
         ) : null}
       </TableCell>
     </TableRow>
