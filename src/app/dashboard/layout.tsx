@@ -3,25 +3,13 @@ import type { ReactNode } from 'react';
 import { VerifyBanner } from '@/fuse/auth/components/verify-banner';
 import { UserMenu } from '@/fuse/auth/components/user-menu';
 import { getSession } from '@/fuse/session/server';
-import { InstantLink, InstantNavigation, type PreloadTarget } from '@/fuse/store/instant-navigation';
+import { InstantNavigation, type PreloadTarget } from '@/fuse/store/instant-navigation';
 import { sessionSlice } from '@/fuse/store/slices';
 import { Brand } from '@/fuse/ui/brand';
 import { MobileNav } from '@/fuse/ui/mobile-nav';
 import { DashboardOutlet } from './instant-previews';
-import { dashboardNav, type NavItem } from './navigation';
-
-function NavLinks({ items }: { items: NavItem[] }) {
-  return (
-    <nav aria-label="Main" className="flex flex-col gap-0.5">
-      {items.map(({ href, label, icon: Icon }) => (
-        <InstantLink key={href} href={href} className="nav-link">
-          <Icon aria-hidden className="size-4 shrink-0" />
-          {label}
-        </InstantLink>
-      ))}
-    </nav>
-  );
-}
+import { NavLinks } from './nav-links';
+import { dashboardNav } from './navigation';
 
 /**
  * The dashboard shell: a sidebar on wide screens, a header with a menu sheet on phones. The theme
@@ -46,7 +34,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <div className="hidden border-r border-border bg-card lg:block">
           <aside className="sticky top-0 flex h-dvh flex-col gap-4 p-3">
             <Brand className="px-3 pt-2" />
-            <NavLinks items={nav} />
+            <NavLinks rank={session.rank} />
             <div className="mt-auto">
               <UserMenu {...user} />
             </div>
@@ -54,7 +42,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         </div>
         <header className="sticky top-0 z-30 flex h-14 items-center gap-2 border-b border-border bg-card px-3 lg:hidden">
           <MobileNav title={<Brand />}>
-            <NavLinks items={nav} />
+            <NavLinks rank={session.rank} />
           </MobileNav>
           <Brand />
           <div className="ml-auto">
