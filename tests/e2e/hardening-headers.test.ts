@@ -87,6 +87,16 @@ describe('hardening: security headers on every response kind', () => {
     expect(missing.status).toBe(404);
     expectSecurityHeaders(missing, '404');
 
+    // An API path no route answers: JSON, under the API's policy, for every method.
+    for (const method of ['GET', 'POST', 'DELETE']) {
+      const api = await fetch(`${baseUrl}/api/no-such-route/${Date.now()}`, { method });
+      expect(api.status, method).toBe(404);
+      expect(api.headers.get('content-type'), method).toContain('application/json');
+      expect(await api.json()).toEqual({ error: 'Not found.' });
+      expect(api.headers.get('ratelimit-limit'), method).toBeTruthy();
+      expectSecurityHeaders(api, `API 404 (${method})`);
+    }
+
     const html = await (await fetch(`${baseUrl}/sign-in`)).text();
     const asset = /src="(\/_next\/static\/[^"]+\.js)"/.exec(html)![1]!;
     const js = await fetch(`${baseUrl}${asset}`);
