@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser } from '../setup/browser';
-import { call, cookieOf, uniqueEmail } from './ranks-helpers';
+import { signUpResponse } from './live-helpers';
+import { call, cookieOf } from './ranks-helpers';
 import { contextWith, documentScheme, luminance } from './ui-support';
 
 /**
@@ -23,13 +24,7 @@ afterAll(async () => {
 const AUTH_PAGES = ['/sign-in', '/sign-up', '/forgot-password', '/join?token=not-a-real-token', '/reset-password?token=x'];
 
 async function signUp(): Promise<string> {
-  const res = await call(baseUrl, null, 'POST', '/api/auth/sign-up', {
-    email: uniqueEmail('auth-theme'),
-    password: 'auth-theme-pass-2026',
-    name: 'Ada Theme',
-    businessName: 'Auth Theme Co',
-  });
-  expect(res.status).toBe(201);
+  const res = await signUpResponse(baseUrl, 'auth-theme');
   // Every new session also sets the theme cookie to the user's theme (light for a new user).
   expect(setCookie(res, 'FUSE_THEME')).toBe('light');
   return cookieOf(res);

@@ -19,7 +19,8 @@ export async function signIn(baseUrl: string, who = DEMO_CAPTAIN): Promise<strin
   return cookieOf(res);
 }
 
-export async function signUp(baseUrl: string, label: string): Promise<string> {
+/** POST /api/auth/sign-up for a new captain of a new business: the 201 answer (its cookies). */
+export async function signUpResponse(baseUrl: string, label: string): Promise<Response> {
   const res = await fetch(`${baseUrl}/api/auth/sign-up`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -31,7 +32,11 @@ export async function signUp(baseUrl: string, label: string): Promise<string> {
     }),
   });
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
-  return cookieOf(res);
+  return res;
+}
+
+export async function signUp(baseUrl: string, label: string): Promise<string> {
+  return cookieOf(await signUpResponse(baseUrl, label));
 }
 
 export type OpenStream = SseReader & { response: Response };

@@ -1,22 +1,12 @@
 import { describe, expect, inject, it } from 'vitest';
-import { call, cookieOf, uniqueEmail } from './ranks-helpers';
+import { signUp } from './live-helpers';
+import { call, cookieOf } from './ranks-helpers';
 
 const baseUrl = inject('baseUrl');
 
-async function signUp(): Promise<string> {
-  const res = await call(baseUrl, null, 'POST', '/api/auth/sign-up', {
-    email: uniqueEmail('theme'),
-    password: 'theme-pass-2026',
-    name: 'Theo Theme',
-    businessName: 'Theme Co',
-  });
-  expect(res.status).toBe(201);
-  return cookieOf(res);
-}
-
 describe('settings over HTTP', () => {
   it('keeps the theme in the session: the first HTML after a change is already dark', async () => {
-    const cookie = await signUp();
+    const cookie = await signUp(baseUrl, 'theme');
     expect(await (await call(baseUrl, cookie, 'GET', '/dashboard')).text()).toContain('data-theme="light"');
     const res = await call(baseUrl, cookie, 'PATCH', '/api/settings', { theme: 'dark', name: 'Theo Dark' });
     expect(res.status).toBe(200);
@@ -31,7 +21,7 @@ describe('settings over HTTP', () => {
   });
 
   it('keeps "system" (the device decides, nothing in the HTML pins a colour) and refuses any other theme', async () => {
-    let cookie = await signUp();
+    let cookie = await signUp(baseUrl, 'theme');
     const res = await call(baseUrl, cookie, 'PATCH', '/api/settings', { theme: 'system' });
     expect(res.status).toBe(200);
     cookie = cookieOf(res);
@@ -48,7 +38,7 @@ describe('settings over HTTP', () => {
   });
 
   it('changes the business name and time zone for a captain, and rejects an unknown zone', async () => {
-    const cookie = await signUp();
+    const cookie = await signUp(baseUrl, 'theme');
     const ok = await call(baseUrl, cookie, 'PATCH', '/api/settings', { businessName: 'Theme Co Renamed', timezone: 'America/New_York' });
     expect(ok.status).toBe(200);
     expect(await (await call(baseUrl, cookie, 'GET', '/dashboard')).text()).toContain('Theme Co Renamed');

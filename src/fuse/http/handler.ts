@@ -8,7 +8,7 @@ import { crossSiteRefusal, isMutationMethod } from '@/fuse/security/origin';
 import { checkRequestRate, requestIdentity, TOO_MANY_REQUESTS, type RequestIdentity } from '@/fuse/security/request-policy';
 import { config } from '@/fuse/config';
 import { sessionCookieWrites } from '@/fuse/session/cookie';
-import { sessionFromCookies } from '@/fuse/session/refresh';
+import { sessionFromCookies, type SessionOutcome } from '@/fuse/session/refresh';
 import { recheckSession } from '@/fuse/session/revocation';
 import type { Logger } from 'pino';
 import { captureServerError } from '@/fuse/observability/errors';
@@ -273,7 +273,7 @@ export function withSession<PS extends z.ZodType | undefined, BS extends z.ZodTy
       // The cookie is verified once here and the session handed on; an old one is refreshed (a new
       // expiry, checked against the database) unless the route sets the cookie itself.
       const routeWritesCookie = writesSessionCookie(request);
-      let outcome = { session: null, token: null, revoked: false } as Awaited<ReturnType<typeof sessionFromCookies>>;
+      let outcome: SessionOutcome = { session: null, token: null, revoked: false };
       let response: Response;
       try {
         if (crossSiteRefusal(request)) throw new ForbiddenError(CROSS_SITE);

@@ -8,7 +8,7 @@ import { Badge, type BadgeTone } from '@/fuse/ui/badge';
 import { Button } from '@/fuse/ui/button';
 import { EmptyState } from '@/fuse/ui/empty-state';
 import { useOnDemand } from '@/fuse/ui/on-demand';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, TableRowHead } from '@/fuse/ui/table';
+import { Table, TableCell, TableRow, TableRowHead } from '@/fuse/ui/table';
 import type { ClientView } from '../queries';
 import type { ClientStatus } from '../schema';
 import type { ClientsStoreState } from '../slice';
@@ -101,30 +101,19 @@ export function ClientsTable() {
           returnFocusTo={editButton}
         />
       ) : null}
-      <Table label="Clients" className="clients">
-        <TableHeader>
-          <TableRow>
-            <TableHead>Name</TableHead>
-            <TableHead>Email</TableHead>
-            <TableHead>Company</TableHead>
-            <TableHead>Status</TableHead>
-            <TableHead>
-              <span className="sr-only">Actions</span>
-            </TableHead>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {items.map((client) => (
-            <ClientRow key={client.id} client={client} actions={actions} />
-          ))}
-          {items.length === 0 ? (
-            <tr>
-              <td colSpan={5} className="p-0 whitespace-normal">
-                <EmptyState icon={SearchX} title="No clients match" description="Try another status or search, or add a client above." />
-              </td>
-            </tr>
-          ) : null}
-        </TableBody>
+      <Table
+        label="Clients"
+        columns={['Name', 'Email', 'Company', 'Status', { label: 'Actions', hidden: true }]}
+        empty={
+          items.length === 0 ? (
+            <EmptyState icon={SearchX} title="No clients match" description="Try another status or search, or add a client above." />
+          ) : null
+        }
+        className="clients"
+      >
+        {items.map((client) => (
+          <ClientRow key={client.id} client={client} actions={actions} />
+        ))}
       </Table>
     </>
   );

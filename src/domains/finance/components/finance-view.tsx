@@ -12,7 +12,7 @@ import { EmptyState } from '@/fuse/ui/empty-state';
 import { Field, Input, Select } from '@/fuse/ui/input';
 import { LoadMoreBar } from '@/fuse/ui/load-more';
 import { PageHeader } from '@/fuse/ui/page-header';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, TableRowHead } from '@/fuse/ui/table';
+import { Table, TableCell, TableRow, TableRowHead } from '@/fuse/ui/table';
 import { formatMoney } from '../money';
 import type { InvoiceView } from '../queries';
 import { INVOICE_STATUSES, type InvoiceStatus } from '../schema';
@@ -222,32 +222,19 @@ function InvoiceTable({ firstRows }: { firstRows?: number }) {
   const editable = can(rank, 'finance.edit');
   const act = useFuse((s: S) => s.finance.act);
   return (
-    <Table label="Invoices" className="invoices">
-      <TableHeader>
-        <TableRow>
-          <TableHead>Number</TableHead>
-          <TableHead>Client</TableHead>
-          <TableHead className="text-right">Amount</TableHead>
-          <TableHead>Status</TableHead>
-          <TableHead>Issued</TableHead>
-          <TableHead>Due</TableHead>
-          <TableHead>
-            <span className="sr-only">Actions</span>
-          </TableHead>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {items.map((invoice) => (
-          <InvoiceRow key={invoice.id} invoice={invoice} editable={editable} act={act} />
-        ))}
-        {items.length === 0 ? (
-          <tr>
-            <td colSpan={7} className="p-0 whitespace-normal">
-              <EmptyState icon={FileText} title="No invoices match" description="Invoices you create show here, newest first." />
-            </td>
-          </tr>
-        ) : null}
-      </TableBody>
+    <Table
+      label="Invoices"
+      columns={['Number', 'Client', { label: 'Amount', className: 'text-right' }, 'Status', 'Issued', 'Due', { label: 'Actions', hidden: true }]}
+      empty={
+        items.length === 0 ? (
+          <EmptyState icon={FileText} title="No invoices match" description="Invoices you create show here, newest first." />
+        ) : null
+      }
+      className="invoices"
+    >
+      {items.map((invoice) => (
+        <InvoiceRow key={invoice.id} invoice={invoice} editable={editable} act={act} />
+      ))}
     </Table>
   );
 }

@@ -3,7 +3,7 @@ import { SCALE_TARGETS } from '../queries';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle, StatCard } from '@/fuse/ui/card';
 import { BarChart, LineChart } from '@/fuse/ui/chart';
 import { PageHeader } from '@/fuse/ui/page-header';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, TableRowHead } from '@/fuse/ui/table';
+import { Table, TableCell, TableRow, TableRowHead } from '@/fuse/ui/table';
 
 const CHARTED_VITALS: { name: string; unit: string }[] = [
   { name: 'LCP', unit: 'ms' },
@@ -92,35 +92,24 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
             lines={[{ label: 'Paying subscribers', points: data.revenue.byMonth.map((m) => ({ x: m.month.slice(2), y: m.paying })) }]}
           />
         </div>
-        <Table label="Subscriptions by month" data-table="revenue" className="mt-6">
-          <TableHeader>
-            <TableRow>
-              <TableHead>Month</TableHead>
-              <TableHead>Paying</TableHead>
-              <TableHead>MRR</TableHead>
-              <TableHead>Canceled</TableHead>
-              <TableHead>Churn</TableHead>
+        <Table label="Subscriptions by month" columns={['Month', 'Paying', 'MRR', 'Canceled', 'Churn']} data-table="revenue" className="mt-6">
+          {data.revenue.byMonth.map((m) => (
+            <TableRow key={m.month} data-revenue-month={m.month} data-paying={m.paying} data-mrr={m.mrrCents} data-churned={m.churned}>
+              <TableRowHead>{m.month}</TableRowHead>
+              <TableCell label="Paying" className="tabular-nums">
+                {m.paying.toLocaleString('en-US')}
+              </TableCell>
+              <TableCell label="MRR" className="tabular-nums">
+                {dollars(m.mrrCents)}
+              </TableCell>
+              <TableCell label="Canceled" className="tabular-nums">
+                {m.churned}
+              </TableCell>
+              <TableCell label="Churn" className="tabular-nums">
+                {percent(m.churnRate)}
+              </TableCell>
             </TableRow>
-          </TableHeader>
-          <TableBody>
-            {data.revenue.byMonth.map((m) => (
-              <TableRow key={m.month} data-revenue-month={m.month} data-paying={m.paying} data-mrr={m.mrrCents} data-churned={m.churned}>
-                <TableRowHead>{m.month}</TableRowHead>
-                <TableCell label="Paying" className="tabular-nums">
-                  {m.paying.toLocaleString('en-US')}
-                </TableCell>
-                <TableCell label="MRR" className="tabular-nums">
-                  {dollars(m.mrrCents)}
-                </TableCell>
-                <TableCell label="Canceled" className="tabular-nums">
-                  {m.churned}
-                </TableCell>
-                <TableCell label="Churn" className="tabular-nums">
-                  {percent(m.churnRate)}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
+          ))}
         </Table>
       </Panel>
 
@@ -136,37 +125,20 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
           <Empty>No measurements yet.</Empty>
         ) : (
           <>
-            <Table label="Web vitals per page" data-table="vitals">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Page</TableHead>
-                  {names.map((n) => (
-                    <TableHead key={n}>{n}</TableHead>
-                  ))}
+            <Table label="Web vitals per page" columns={['Page', ...names]} data-table="vitals">
+              {pages.map((page) => (
+                <TableRow key={page}>
+                  <TableRowHead>{page}</TableRowHead>
+                  {names.map((n) => {
+                    const v = data.vitals.find((x) => x.page === page && x.name === n);
+                    return (
+                      <TableCell key={n} label={n} className="tabular-nums" data-vital-page={page} data-vital-name={n} data-samples={v?.samples ?? 0}>
+                        {v ? `${fmtVital(n, v.p75)} (${v.samples})` : '–'}
+                      </TableCell>
+                    );
+                  })}
                 </TableRow>
-              </TableHeader>
-              <TableBody>
-                {pages.map((page) => (
-                  <TableRow key={page}>
-                    <TableRowHead>{page}</TableRowHead>
-                    {names.map((n) => {
-                      const v = data.vitals.find((x) => x.page === page && x.name === n);
-                      return (
-                        <TableCell
-                          key={n}
-                          label={n}
-                          className="tabular-nums"
-                          data-vital-page={page}
-                          data-vital-name={n}
-                          data-samples={v?.samples ?? 0}
-                        >
-                          {v ? `${fmtVital(n, v.p75)} (${v.samples})` : '–'}
-                        </TableCell>
-                      );
-                    })}
-                  </TableRow>
-                ))}
-              </TableBody>
+              ))}
             </Table>
             <div className="mt-4 grid gap-6 lg:grid-cols-2">
               {CHARTED_VITALS.map(({ name, unit }) => {
@@ -194,39 +166,38 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
         {data.slowestQueries.length === 0 ? (
           <Empty>No queries timed yet.</Empty>
         ) : (
-          <Table label="Slowest queries" data-table="slow-queries">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Query</TableHead>
-                <TableHead className="text-right">Slowest</TableHead>
-                <TableHead className="text-right">Average</TableHead>
-                <TableHead className="text-right">Calls</TableHead>
-                <TableHead className="text-right">Slow</TableHead>
-                <TableHead className="text-right">Failed</TableHead>
+          <Table
+            label="Slowest queries"
+            columns={[
+              'Query',
+              { label: 'Slowest', className: 'text-right' },
+              { label: 'Average', className: 'text-right' },
+              { label: 'Calls', className: 'text-right' },
+              { label: 'Slow', className: 'text-right' },
+              { label: 'Failed', className: 'text-right' },
+            ]}
+            data-table="slow-queries"
+          >
+            {data.slowestQueries.map((q) => (
+              <TableRow key={q.name} data-query={q.name} className="tabular-nums">
+                <TableRowHead>{q.name}</TableRowHead>
+                <TableCell label="Slowest" className="text-right">
+                  {Math.round(q.maxMs)} ms
+                </TableCell>
+                <TableCell label="Average" className="text-right">
+                  {Math.round(q.totalMs / Math.max(1, q.calls))} ms
+                </TableCell>
+                <TableCell label="Calls" className="text-right">
+                  {q.calls}
+                </TableCell>
+                <TableCell label="Slow" className="text-right">
+                  {q.slow}
+                </TableCell>
+                <TableCell label="Failed" className="text-right">
+                  {q.failed}
+                </TableCell>
               </TableRow>
-            </TableHeader>
-            <TableBody>
-              {data.slowestQueries.map((q) => (
-                <TableRow key={q.name} data-query={q.name} className="tabular-nums">
-                  <TableRowHead>{q.name}</TableRowHead>
-                  <TableCell label="Slowest" className="text-right">
-                    {Math.round(q.maxMs)} ms
-                  </TableCell>
-                  <TableCell label="Average" className="text-right">
-                    {Math.round(q.totalMs / Math.max(1, q.calls))} ms
-                  </TableCell>
-                  <TableCell label="Calls" className="text-right">
-                    {q.calls}
-                  </TableCell>
-                  <TableCell label="Slow" className="text-right">
-                    {q.slow}
-                  </TableCell>
-                  <TableCell label="Failed" className="text-right">
-                    {q.failed}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
+            ))}
           </Table>
         )}
       </Panel>
@@ -235,32 +206,22 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
         {data.recentErrors.length === 0 ? (
           <Empty>No errors recorded.</Empty>
         ) : (
-          <Table label="Recent errors" data-table="errors">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Error</TableHead>
-                <TableHead>Where</TableHead>
-                <TableHead className="text-right">Count</TableHead>
-                <TableHead>Last seen</TableHead>
+          <Table label="Recent errors" columns={['Error', 'Where', { label: 'Count', className: 'text-right' }, 'Last seen']} data-table="errors">
+            {data.recentErrors.map((e) => (
+              <TableRow key={e.fingerprint} data-fingerprint={e.fingerprint} data-count={e.count}>
+                <TableRowHead className="max-w-md whitespace-normal">
+                  <strong>{e.name}</strong>: {e.message}
+                  <div className="text-xs text-muted-foreground">{e.source}</div>
+                </TableRowHead>
+                <TableCell label="Where">{e.path ?? '–'}</TableCell>
+                <TableCell label="Count" className="text-right tabular-nums">
+                  {e.count}
+                </TableCell>
+                <TableCell label="Last seen">
+                  <time dateTime={e.lastSeen}>{e.lastSeen.replace('T', ' ').slice(0, 19)} UTC</time>
+                </TableCell>
               </TableRow>
-            </TableHeader>
-            <TableBody>
-              {data.recentErrors.map((e) => (
-                <TableRow key={e.fingerprint} data-fingerprint={e.fingerprint} data-count={e.count}>
-                  <TableRowHead className="max-w-md whitespace-normal">
-                    <strong>{e.name}</strong>: {e.message}
-                    <div className="text-xs text-muted-foreground">{e.source}</div>
-                  </TableRowHead>
-                  <TableCell label="Where">{e.path ?? '–'}</TableCell>
-                  <TableCell label="Count" className="text-right tabular-nums">
-                    {e.count}
-                  </TableCell>
-                  <TableCell label="Last seen">
-                    <time dateTime={e.lastSeen}>{e.lastSeen.replace('T', ' ').slice(0, 19)} UTC</time>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
+            ))}
           </Table>
         )}
       </Panel>

@@ -12,7 +12,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/fus
 import { EmptyState } from '@/fuse/ui/empty-state';
 import { Field, Input, Select } from '@/fuse/ui/input';
 import { PageHeader } from '@/fuse/ui/page-header';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, TableRowHead } from '@/fuse/ui/table';
+import { Table, TableCell, TableRow, TableRowHead } from '@/fuse/ui/table';
 import type { TeamInitial } from '../queries';
 import { teamSlice, type TeamStoreState } from '../slice';
 import type { MemberRank } from '../validators';
@@ -85,53 +85,41 @@ function Members() {
   const changeRank = useFuse((s: S) => s.team.changeRank);
   const removeMember = useFuse((s: S) => s.team.removeMember);
   return (
-    <Table label="Members" className="members">
-      <TableHeader>
-        <TableRow>
-          <TableHead>Name</TableHead>
-          <TableHead>Email</TableHead>
-          <TableHead>Rank</TableHead>
-          <TableHead>
-            <span className="sr-only">Actions</span>
-          </TableHead>
+    <Table label="Members" columns={['Name', 'Email', 'Rank', { label: 'Actions', hidden: true }]} className="members">
+      {members.map((m) => (
+        <TableRow key={m.userId} data-member={m.email}>
+          <TableRowHead>
+            {m.name}
+            {m.isYou ? <span className="text-muted-foreground"> (you)</span> : ''}
+          </TableRowHead>
+          <TableCell label="Email">{m.email}</TableCell>
+          <TableCell label="Rank">
+            {m.canChangeRank ? (
+              <Select
+                aria-label={`Rank of ${m.email}`}
+                className="w-36"
+                value={m.rank}
+                onChange={(e) => void changeRank(m.userId, e.target.value as MemberRank)}
+              >
+                {ranks.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </Select>
+            ) : (
+              <Badge tone={m.rank === 'crew' ? 'neutral' : 'info'}>{m.rank}</Badge>
+            )}
+          </TableCell>
+          <TableCell className="row-actions">
+            {m.canChangeRank ? (
+              <Button variant="ghost" size="sm" aria-label={`Remove ${m.email}`} onClick={() => void removeMember(m.userId)}>
+                Remove
+              </Button>
+            ) : null}
+          </TableCell>
         </TableRow>
-      </TableHeader>
-      <TableBody>
-        {members.map((m) => (
-          <TableRow key={m.userId} data-member={m.email}>
-            <TableRowHead>
-              {m.name}
-              {m.isYou ? <span className="text-muted-foreground"> (you)</span> : ''}
-            </TableRowHead>
-            <TableCell label="Email">{m.email}</TableCell>
-            <TableCell label="Rank">
-              {m.canChangeRank ? (
-                <Select
-                  aria-label={`Rank of ${m.email}`}
-                  className="w-36"
-                  value={m.rank}
-                  onChange={(e) => void changeRank(m.userId, e.target.value as MemberRank)}
-                >
-                  {ranks.map((r) => (
-                    <option key={r} value={r}>
-                      {r}
-                    </option>
-                  ))}
-                </Select>
-              ) : (
-                <Badge tone={m.rank === 'crew' ? 'neutral' : 'info'}>{m.rank}</Badge>
-              )}
-            </TableCell>
-            <TableCell className="row-actions">
-              {m.canChangeRank ? (
-                <Button variant="ghost" size="sm" aria-label={`Remove ${m.email}`} onClick={() => void removeMember(m.userId)}>
-                  Remove
-                </Button>
-              ) : null}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
+      ))}
     </Table>
   );
 }

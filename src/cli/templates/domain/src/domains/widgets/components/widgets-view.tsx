@@ -12,7 +12,7 @@ import { EmptyState } from '@/fuse/ui/empty-state';
 import { Field, Input, Select } from '@/fuse/ui/input';
 import { LoadMoreBar } from '@/fuse/ui/load-more';
 import { PageHeader } from '@/fuse/ui/page-header';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, TableRowHead } from '@/fuse/ui/table';
+import { Table, TableCell, TableRow, TableRowHead } from '@/fuse/ui/table';
 import type { WidgetView } from '../queries';
 import { WIDGET_STATUSES, type WidgetStatus } from '../schema';
 import type { WidgetsStoreState } from '../slice';
@@ -136,28 +136,17 @@ function WidgetsTable() {
     [canEdit, canArchive, rename, archive],
   );
   return (
-    <Table label="Widgets" className="widgets">
-      <TableHeader>
-        <TableRow>
-          <TableHead>Name</TableHead>
-          <TableHead>Status</TableHead>
-          <TableHead>
-            <span className="sr-only">Actions</span>
-          </TableHead>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {items.map((item) => (
-          <WidgetRow key={item.id} item={item} editing={item.id === editingId} actions={actions} />
-        ))}
-        {items.length === 0 ? (
-          <tr>
-            <td colSpan={3} className="p-0 whitespace-normal">
-              <EmptyState icon={SearchX} title="No widgets match" description="Try another status, or add a widget above." />
-            </td>
-          </tr>
-        ) : null}
-      </TableBody>
+    <Table
+      label="Widgets"
+      columns={['Name', 'Status', { label: 'Actions', hidden: true }]}
+      empty={
+        items.length === 0 ? <EmptyState icon={SearchX} title="No widgets match" description="Try another status, or add a widget above." /> : null
+      }
+      className="widgets"
+    >
+      {items.map((item) => (
+        <WidgetRow key={item.id} item={item} editing={item.id === editingId} actions={actions} />
+      ))}
     </Table>
   );
 }
