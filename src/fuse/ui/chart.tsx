@@ -6,12 +6,16 @@ import { cn } from './cn';
  */
 const SERIES = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--chart-5)'];
 
-/** Up to five round steps from 0 to at least `max` (0, 25, 50, 75, 100). */
-export function niceTicks(max: number, count = 4): number[] {
+/**
+ * Up to five round steps from 0 to at least `max` (0, 25, 50, 75, 100). `wholeNumbers`: the values
+ * are counts, so a step is never a fraction (a count of 2 gets 0, 1, 2, not 0, 0.5, … 2).
+ */
+export function niceTicks(max: number, count = 4, wholeNumbers = false): number[] {
   if (!(max > 0)) return [0, 1];
   const raw = max / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
+  const steps = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).filter((s) => !wholeNumbers || (s >= 1 && Number.isInteger(s)));
+  const step = steps.find((s) => s >= raw) ?? (wholeNumbers ? Math.max(1, Math.ceil(raw)) : raw);
   const ticks: number[] = [];
   for (let v = 0; v < max + step; v += step) ticks.push(Number(v.toPrecision(12)));
   return ticks.length > count + 2 ? ticks.slice(0, count + 2) : ticks;
@@ -23,7 +27,8 @@ export type BarDatum = { label: string; value: number; key?: string };
  * Vertical bars with a value axis (gridlines and labels) and a category axis. Built from boxes, not
  * an SVG scaled to the width, so its text stays readable at 375 px. `format` writes a value for the
  * axis; `formatValue` (default: `format`) writes a bar's exact value for its tooltip and for
- * screen readers, which read `name` with every value.
+ * screen readers, which read `name` with every value. `counts`: the values are whole numbers, and so
+ * is every axis step.
  */
 export function BarChart({
   data,
@@ -32,6 +37,7 @@ export function BarChart({
   formatValue = format,
   height = 180,
   color = 1,
+  counts = false,
   className,
 }: {
   data: BarDatum[];
@@ -40,9 +46,10 @@ export function BarChart({
   formatValue?: (value: number) => string;
   height?: number;
   color?: 1 | 2 | 3 | 4 | 5;
+  counts?: boolean;
   className?: string;
 }) {
-  const ticks = niceTicks(Math.max(0, ...data.map((d) => d.value)));
+  const ticks = niceTicks(Math.max(0, ...data.map((d) => d.value)), 4, counts);
   const top = ticks[ticks.length - 1]!;
   const summary = `${name}: ${data.map((d) => `${d.label} ${formatValue(d.value)}`).join(', ')}`;
   return (
@@ -92,12 +99,24 @@ export function BarChart({
 
 export type Line = { label: string; points: { x: string; y: number }[] };
 
-/** Lines over shared x values (days), with a value axis and a legend. */
-export function LineChart({ lines, name, format, height = 180 }: { lines: Line[]; name: string; format: (v: number) => string; height?: number }) {
+/** Lines over shared x values (days), with a value axis and a legend. `counts`: whole-number axis steps. */
+export function LineChart({
+  lines,
+  name,
+  format,
+  height = 180,
+  counts = false,
+}: {
+  lines: Line[];
+  name: string;
+  format: (v: number) => string;
+  height?: number;
+  counts?: boolean;
+}) {
   const width = 640;
   const pad = { top: 10, bottom: 22, left: 56, right: 10 };
   const xs = [...new Set(lines.flatMap((l) => l.points.map((p) => p.x)))].sort();
-  const ticks = niceTicks(Math.max(Number.EPSILON, ...lines.flatMap((l) => l.points.map((p) => p.y))));
+  const ticks = niceTicks(Math.max(Number.EPSILON, ...lines.flatMap((l) => l.points.map((p) => p.y))), 4, counts);
   const top = ticks[ticks.length - 1]!;
   const innerW = width - pad.left - pad.right;
   const innerH = height - pad.top - pad.bottom;

@@ -51,7 +51,7 @@ export function ClientSummaryCards({
               <CardDescription>Every client, by where they stand.</CardDescription>
             </CardHeader>
             <CardContent>
-              <BarChart name="Clients by status" data={CLIENT_STATUSES.map((s) => ({ label: s, key: s, value: summary[s] }))} color={1} />
+              <BarChart name="Clients by status" data={CLIENT_STATUSES.map((s) => ({ label: s, key: s, value: summary[s] }))} color={1} counts />
             </CardContent>
           </Card>
           <Card>
@@ -62,6 +62,7 @@ export function ClientSummaryCards({
             <CardContent>
               <BarChart
                 name="New clients per month"
+                counts
                 data={byMonth.map((m) => ({ label: monthLabel(m.month), key: m.month, value: m.count }))}
                 color={2}
               />

@@ -88,6 +88,7 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
           />
           <LineChart
             name="Paying subscribers by month, last 12 months"
+            counts
             format={(v) => Math.round(v).toLocaleString('en-US')}
             lines={[{ label: 'Paying subscribers', points: data.revenue.byMonth.map((m) => ({ x: m.month.slice(2), y: m.paying })) }]}
           />
@@ -116,6 +117,7 @@ export function OperationsView({ data }: { data: OperationsOverview }) {
       <Panel title="Joins per month" description="Sign-ups, last 12 months.">
         <BarChart
           name="Joins per month, last 12 months"
+          counts
           data={data.joinsByMonth.map((m) => ({ key: m.month, label: m.month.slice(2), value: m.joins }))}
         />
       </Panel>
