@@ -23,6 +23,11 @@ if (existsSync(report)) {
 } else {
   failed = 1;
 }
-if (result.status !== 0 && failed === 0) failed = 1;
+if (result.status !== 0 && failed === 0) {
+  // Every test passed, yet Vitest failed the run: an error outside the tests (an unhandled error or
+  // rejection, a global setup or teardown). Vitest printed it above under "Unhandled Errors".
+  console.log(`vitest exited with status ${result.status} with no failed test: an error outside the tests (see "Unhandled Errors" above)`);
+  failed = 1;
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(result.status ?? 1);
