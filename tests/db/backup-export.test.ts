@@ -1,10 +1,11 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/cli/demo-data';
 import { signUp } from '../../src/fuse/auth/accounts';
 import { openBusinessExport } from '../../src/fuse/backup/export';
 import { NotFoundError } from '../../src/fuse/http/errors';
 import { ForbiddenError } from '../../src/fuse/session/errors';
+import { testPool } from '../setup/test-pool';
 import { freshDatabase, KINDS, seedForBackup, type Fresh } from './backup-helpers';
 
 type ExportDocument = {
@@ -47,7 +48,7 @@ for (const kind of KINDS) {
       );
       demoId = (await fresh.client.query(`select id from businesses where name = $1`, [DEMO.business])).rows[0].id;
       if (kind === 'pglite') await fresh.client.end();
-      pool = new pg.Pool({ connectionString: fresh.url, max: 1 });
+      pool = testPool({ connectionString: fresh.url, max: 1 });
     }, 300_000);
     afterAll(async () => {
       await pool?.end();

@@ -1,12 +1,13 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { backupStatus } from '../../src/fuse/backup/runs';
 import { BACKUP_LOCK_KEY, pruneBackups, runScheduledBackup } from '../../src/fuse/backup/scheduler';
 import type { Database } from '../../src/fuse/db/client';
 import { logger } from '../../src/fuse/observability/logger';
+import { testPool } from '../setup/test-pool';
 import { freshDatabase, KINDS, seedForBackup, tempDir, type Fresh } from './backup-helpers';
 
 for (const kind of KINDS) {
@@ -20,7 +21,7 @@ for (const kind of KINDS) {
       await seedForBackup(fresh);
       // The scheduler uses a pool; the embedded server takes one connection, so hand the test's over.
       if (kind === 'pglite') await fresh.client.end();
-      pool = new pg.Pool({ connectionString: fresh.url, max: kind === 'pglite' ? 1 : 3 });
+      pool = testPool({ connectionString: fresh.url, max: kind === 'pglite' ? 1 : 3 });
       db = drizzle({ client: pool }) as unknown as Database;
     }, 300_000);
     afterAll(async () => {

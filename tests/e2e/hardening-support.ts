@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
 import { seedDemo } from '../../src/cli/demo-data';
 import { migrateDatabase } from '../../src/fuse/db/migrate';
 import { createPostgresDatabase } from '../setup/databases';
+import { testPool } from '../setup/test-pool';
 import { afterAll, beforeAll } from 'vitest';
 import { freePort, startAppServer, startSeededEmbeddedDatabase, type AppServer } from '../setup/app-server';
 
@@ -52,7 +52,8 @@ export async function seededPostgres(prefix: string) {
   if (!server) throw new Error('DATABASE_URL (PostgreSQL) is required for this suite');
   const database = await createPostgresDatabase(server, prefix);
   await migrateDatabase(database.url);
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  // Open for the whole file, beside the app servers on the same database.
+  const pool = testPool({ connectionString: database.url, max: 2 });
   await seedDemo(drizzle({ client: pool }));
   return { ...database, pool };
 }

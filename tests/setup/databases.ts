@@ -9,22 +9,30 @@ import { migrateDatabase } from '../../src/fuse/db/migrate';
  */
 export type TestDatabases = { pglite: string; postgres: string | null; stop: () => Promise<void> };
 
+/**
+ * A short-lived admin connection to the server. A connection error is also the error of the query in
+ * flight, which reports it; as an unheard 'error' event it would be thrown besides (in Vitest's own
+ * process, for the global setup and teardown). Ended whatever the query did.
+ */
+async function onServer(serverUrl: string, query: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 export async function createPostgresDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5_000 });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  await onServer(serverUrl, `create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
+    drop: () => onServer(serverUrl, `drop database if exists ${name} with (force)`),
   };
 }
 

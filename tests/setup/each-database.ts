@@ -1,7 +1,8 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, describe, inject } from 'vitest';
 import type { Database } from '../../src/fuse/db/client';
+import { testPool } from './test-pool';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -17,7 +18,7 @@ export function describeEachDatabase(name: string, suite: (ctx: { kind: Database
   for (const [kind, url] of targets) {
     if (!url) continue;
     describe(`${name} [${kind}]`, () => {
-      const pool = new pg.Pool({ connectionString: url, max: kind === 'pglite' ? 1 : 5 });
+      const pool = testPool({ connectionString: url, max: kind === 'pglite' ? 1 : 5 });
       const db = drizzle({ client: pool }) as Database;
       afterAll(() => pool.end());
       suite({ kind, db: () => db, pool: () => pool });
