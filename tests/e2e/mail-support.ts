@@ -39,8 +39,19 @@ export async function startMailSink() {
       });
     },
   });
+  // smtp-server emits 'error' for a connection cut in the middle of a message (an app server stopped
+  // while an after() mail was on its way): unheard, that is thrown in the test process, outside any
+  // test. Kept here instead, and named by waitFor when a mail it waits for does not arrive.
+  const errors: Error[] = [];
+  server.on('error', (err: Error) => errors.push(err));
   const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 
   /** The messages to `to` so far. */
   const to = (address: string) => received.filter((m) => m.to.includes(address.toLowerCase()));
@@ -55,7 +66,7 @@ export async function startMailSink() {
         throw new Error(
           `no mail "${subject}" #${nth} to ${address} within ${ms} ms (got: ${to(address)
             .map((m) => m.subject)
-            .join('; ')})`,
+            .join('; ')})${errors.length ? `; SMTP connection errors: ${errors.map((e) => e.message).join('; ')}` : ''}`,
         );
       await new Promise<void>((resolve) => {
         const wake = () => {
@@ -71,6 +82,7 @@ export async function startMailSink() {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    errors,
     to,
     waitFor,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
