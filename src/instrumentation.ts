@@ -19,6 +19,7 @@ export async function register() {
       { closeDb, getDb },
       { startRevenueWindowJob },
       { applyServerTimeouts },
+      { interceptPageRequest },
     ] = await Promise.all([
       import('./fuse/security/peer-address'),
       import('./fuse/shutdown'),
@@ -28,6 +29,7 @@ export async function register() {
       import('./fuse/db/client'),
       import('./domains/finance/windows'),
       import('./fuse/http/server-timeouts'),
+      import('./fuse/http/page-policy'),
     ]);
     installPeerAddress();
     // Slow clients (headers or body trickled in) are cut off (src/fuse/http/server-timeouts.ts).
@@ -36,6 +38,8 @@ export async function register() {
     onHttpRequest((_server, req, res) => timePageRequest(req, res));
     // GET /api/live is served here, outside Next, for fan-out speed (src/fuse/live/node-transport.ts).
     interceptHttpRequest(interceptLiveRequest);
+    // Pages: request id, rate limit, session, CSP nonce and headers before Next renders (src/fuse/http/page-policy.ts).
+    interceptHttpRequest(interceptPageRequest);
     installGracefulShutdown();
     onShutdown(() => closeDb(), { after: 'requests' });
     // Finance: next month's revenue windows built ahead, so no summary pays for one (src/domains/finance/windows.ts).

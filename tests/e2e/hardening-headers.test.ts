@@ -56,6 +56,38 @@ describe('hardening: security headers on every response kind', () => {
     expect(a.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('a client cannot pick the nonce or skip the page policy: its CSP headers and the policy mark are replaced', async () => {
+    const cookie = await signInCookie(baseUrl);
+    const forged = {
+      cookie,
+      'content-security-policy': "script-src 'nonce-chosen-by-client'",
+      'content-security-policy-report-only': "script-src 'nonce-chosen-by-client'",
+      // The mark the Node server sets on requests it has run the page policy on (src/fuse/http/page-policy.ts).
+      'x-fuse-page-policy': 'forged',
+    };
+    for (const path of ['/sign-in', '/dashboard/clients']) {
+      const first = await fetch(`${baseUrl}${path}`, { headers: forged, redirect: 'manual' });
+      const second = await fetch(`${baseUrl}${path}`, { headers: forged, redirect: 'manual' });
+      // /sign-in redirects a signed-in visitor: the policy ran (the proxy's job, now done before Next).
+      if (path === '/sign-in') expect(first.status).toBe(307);
+      else expect(first.status).toBe(200);
+      expectSecurityHeaders(first, `${path} with forged headers`);
+      const nonce = nonceOf(first);
+      expect(nonce).toBeTruthy();
+      expect(nonce).not.toBe('chosen-by-client');
+      expect(first.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      // Still counted against the client's budget.
+      expect(Number(second.headers.get('ratelimit-remaining'))).toBeLessThan(Number(first.headers.get('ratelimit-limit')));
+      if (first.status !== 200) continue;
+      const html = await first.text();
+      expect(html).not.toContain('chosen-by-client');
+      const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+      await second.arrayBuffer();
+    }
+  });
+
   it('the prerendered home page: a CSP without nonce that allows exactly its inline scripts by hash', async () => {
     const res = await fetch(`${baseUrl}/`);
     expectSecurityHeaders(res, 'home');

@@ -171,9 +171,9 @@ function withHeader(response: Response, name: string, value: string): Response {
 }
 
 /**
- * The API's request policy, run by the wrapper of every route handler. The proxy (src/proxy.ts)
- * covers pages only: Next running a proxy in front of a route handler cost more CPU than the
- * handler's own work (docs/scaling.md). Per request: the request id and the client address (X-*
+ * The API's request policy, run by the wrapper of every route handler. The page policy
+ * (src/fuse/http/page-policy.ts) covers pages only: Next running a proxy in front of a route handler
+ * cost more CPU than the handler's own work (docs/scaling.md). Per request: the request id and the client address (X-*
  * headers believed only from TRUSTED_PROXIES), the per-IP rate limit (a 429 before anything else
  * runs), and on the answer the request id, the limit's headers and HSTS over HTTPS. The static
  * security headers and the API's Content-Security-Policy come from next.config.ts for every /api/

@@ -3,6 +3,7 @@ import { config } from '@/fuse/config';
 import { captureServerError } from '@/fuse/observability/errors';
 import { logger } from '@/fuse/observability/logger';
 import { recordRequest, recordSessionRead, routeLabel } from '@/fuse/observability/metrics';
+import { nodeRequestHeaders } from '@/fuse/security/client-ip';
 import { checkRequestRate, requestIdentity, responseCsp, responseSecurityHeaders, TOO_MANY_REQUESTS } from '@/fuse/security/request-policy';
 import { parseCookieHeader, serializeCookie, sessionCookieWrites } from '@/fuse/session/cookie';
 import { UnauthorizedError } from '@/fuse/session/errors';
@@ -49,15 +50,6 @@ export function isLiveRequest(req: http.IncomingMessage): boolean {
   return (q === -1 ? url : url.slice(0, q)) === LIVE_PATH;
 }
 
-function webHeaders(req: http.IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  return headers;
-}
-
 function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]>) {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
@@ -95,7 +87,7 @@ export async function serveLiveRequest(req: http.IncomingMessage, res: http.Serv
   let status = 500;
   try {
     const cfg = config();
-    const headers = webHeaders(req);
+    const headers = nodeRequestHeaders(req);
     const identity = requestIdentity(headers, cfg);
     requestId = identity.requestId;
     const base: Record<string, string | string[]> = responseSecurityHeaders(identity.https, responseCsp(identity.https), requestId);

@@ -100,7 +100,7 @@ function create(): FuseMetrics {
 
 export const metrics: FuseMetrics = processSingleton('metrics', create);
 
-/** The proxy calls this for every request it answers with 429. */
+/** The request policy (pages, API, live stream) calls this for every request it answers with 429. */
 export const rateLimitedTotal = metrics.rateLimitedTotal;
 /** The live hub sets this (inc on open, dec on close) for the streams it holds. */
 export const liveStreamsOpen = metrics.liveStreamsOpen;

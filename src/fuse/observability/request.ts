@@ -2,15 +2,15 @@ import 'server-only';
 import type { Logger } from 'pino';
 import { logger } from './logger';
 
-/** Header the proxy sets on every request (and echoes in the response). */
+/** Header the page policy and the API wrapper set on every request (and echo in the response). */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 type HeaderReader = { get(name: string): string | null };
 
-/** The request id the proxy assigned, or null outside a proxied request. */
+/** The request id the request policy assigned, or null where none ran. */
 export function requestIdFrom(h: HeaderReader): string | null {
   const id = h.get(REQUEST_ID_HEADER);
-  // The proxy validates it; this only guards against oversized values reaching every log line.
+  // The request policy validates it; this only guards against oversized values reaching every log line.
   return id && id.length <= 128 ? id : null;
 }
 

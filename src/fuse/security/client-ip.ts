@@ -82,13 +82,26 @@ export function resolveClientIp(peer: string, forwardedFor: string | null, trust
 }
 
 /** The socket address recorded by the hook in peer-address.ts; null where the hook does not run. */
-function socketPeer(headers: Headers): string | null {
+/** What reading a request's headers needs: a web `Headers`, or `nodeRequestHeaders` of a Node request. */
+export type HeaderReader = Pick<Headers, 'get'>;
+
+/** A Node request's headers read like web `Headers` (lower-case names, repeated values joined), without copying them. */
+export function nodeRequestHeaders(req: { headers: Record<string, string | string[] | undefined> }): HeaderReader {
+  return {
+    get: (name) => {
+      const value = req.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
+
+function socketPeer(headers: HeaderReader): string | null {
   const installed = (globalThis as Record<symbol, unknown>)[PEER_MARK] === true;
   return (installed && headers.get(PEER_HEADER)) || null;
 }
 
 /** The client address of a request in the proxy or a route handler. */
-export function clientIpFromHeaders(headers: Headers, trustedProxies: readonly string[]): string {
+export function clientIpFromHeaders(headers: HeaderReader, trustedProxies: readonly string[]): string {
   const xff = headers.get('x-forwarded-for');
   let peer = socketPeer(headers);
   if (!peer) {
@@ -117,7 +130,7 @@ export type RequestOrigin = {
   viaTrustedProxy: boolean;
 };
 
-function firstValue(headers: Headers, name: string): string | null {
+function firstValue(headers: HeaderReader, name: string): string | null {
   return headers.get(name)?.split(',')[0]?.trim().toLowerCase() || null;
 }
 
@@ -127,7 +140,7 @@ function firstValue(headers: Headers, name: string): string | null {
  * runs): from anyone else they would let a client pick its address, its cookie name and the Origin
  * it may send.
  */
-export function requestOrigin(headers: Headers, trust: ForwardingTrust): RequestOrigin {
+export function requestOrigin(headers: HeaderReader, trust: ForwardingTrust): RequestOrigin {
   const peer = socketPeer(headers);
   const viaTrustedProxy = !!peer && trust.trustedProxies.length > 0 && ipMatches(peer, trust.trustedProxies);
   const forwardedHttps = viaTrustedProxy && firstValue(headers, 'x-forwarded-proto') === 'https';

@@ -1,9 +1,13 @@
 import http from 'node:http';
+import { logger } from '@/fuse/observability/logger';
 import { PEER_HEADER, PEER_MARK } from './client-ip';
 
 type Listener = (server: http.Server, req: http.IncomingMessage, res: http.ServerResponse) => void;
-/** Answers a request itself (returns true) instead of letting Next handle it. */
-type Interceptor = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+/**
+ * Answers a request itself (returns true) instead of letting Next handle it, or prepares it for Next
+ * (returns false). A promise holds the request back from Next until it settles.
+ */
+type Interceptor = (req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>;
 const listeners: Listener[] = [];
 const serverListeners: ((server: http.Server) => void)[] = [];
 const seenServers = new WeakSet<http.Server>();
@@ -34,11 +38,38 @@ export function installPeerAddress(): void {
       const res = args[1] as http.ServerResponse;
       req.headers[PEER_HEADER] = req.socket?.remoteAddress ?? '';
       for (const listener of listeners) listener(this, req, res);
-      for (const intercept of interceptors) if (intercept(req, res)) return true;
+      return runInterceptors(0, req, res, () => Reflect.apply(original, this, [event, ...args]) as boolean);
     }
     return Reflect.apply(original, this, [event, ...args]) as boolean;
   } as typeof original;
   (globalThis as Record<symbol, unknown>)[PEER_MARK] = true;
+}
+
+/**
+ * The interceptors from `from` on, then Next (`toNext`, the server's own `emit`). An asynchronous one
+ * holds the request until it settles; the value is what `emit` returns (true once one has taken it).
+ */
+function runInterceptors(from: number, req: http.IncomingMessage, res: http.ServerResponse, toNext: () => boolean): boolean {
+  for (let i = from; i < interceptors.length; i++) {
+    const answer = interceptors[i]!(req, res);
+    if (answer === true) return true;
+    if (answer !== false) {
+      answer.then(
+        (answered) => answered || runInterceptors(i + 1, req, res, toNext),
+        (err: unknown) => failRequest(res, err),
+      );
+      return true;
+    }
+  }
+  return toNext();
+}
+
+/** An interceptor that failed: the request gets a 500 (or its connection is cut if an answer had begun). */
+function failRequest(res: http.ServerResponse, err: unknown): void {
+  logger.error({ err }, 'request hook failed');
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end('Something went wrong.\n');
 }
 
 /** Called once per Node HTTP server, before the first connection it accepts after the install. */

@@ -1,12 +1,12 @@
 import { config } from '@/fuse/config';
 import { rateLimitedTotal } from '@/fuse/observability/metrics';
 import { hitRateLimit, rateLimitHeaders, requestRule, webhookRule } from '@/fuse/ratelimit';
-import { REQUEST_ID_HEADER, requestOrigin, type ForwardingTrust } from './client-ip';
+import { REQUEST_ID_HEADER, requestOrigin, type ForwardingTrust, type HeaderReader } from './client-ip';
 import { contentSecurityPolicy, createNonce, staticSecurityHeaders } from './headers';
 import { prerenderedScriptHashes } from './static-csp';
 
 /**
- * The per-request rules every response follows, shared by the proxy (src/proxy.ts, pages), the API
+ * The per-request rules every response follows, shared by the page policy (src/fuse/http/page-policy.ts), the API
  * handlers' wrapper (src/fuse/http/handler.ts) and the live stream served outside Next
  * (src/fuse/live/node-transport.ts): who the client is, the request id, the per-IP rate limit and
  * the security headers.
@@ -23,7 +23,7 @@ export type RequestIdentity = {
 };
 
 /** Who sent the request (`requestOrigin`): only a configured reverse proxy has its X-* headers believed. */
-export function requestIdentity(headers: Headers, trust: ForwardingTrust): RequestIdentity {
+export function requestIdentity(headers: HeaderReader, trust: ForwardingTrust): RequestIdentity {
   const { https, ip, viaTrustedProxy } = requestOrigin(headers, trust);
   const incomingId = viaTrustedProxy ? headers.get(REQUEST_ID_HEADER) : null;
   const requestId = incomingId && REQUEST_ID_FORMAT.test(incomingId) ? incomingId : crypto.randomUUID();

@@ -3,6 +3,7 @@ export { ForbiddenError, UnauthorizedError } from './errors';
 import { cookies, headers } from 'next/headers';
 import { cache } from 'react';
 import { config } from '@/fuse/config';
+import { assertPagePolicyRan } from '@/fuse/http/page-policy';
 import { requestOrigin } from '@/fuse/security/client-ip';
 import type { Theme } from '@/fuse/auth/schema-types';
 import {
@@ -21,11 +22,13 @@ import { mintSessionToken, verifySessionToken, type Session, type SessionGrant }
 
 /**
  * The session of this request, verified from the cookie once per request (React `cache`) and
- * checked against the revocations this instance knows (memory). It does not trust the proxy: a
- * request that skipped the proxy is checked here all the same. A cookie marked for a re-check (a
- * rank change) is re-checked against the database here only when the proxy could not refresh it.
+ * checked against the revocations this instance knows (memory). It does not trust the page policy
+ * (src/fuse/http/page-policy.ts): a request that skipped it is checked here all the same, and one
+ * carrying a policy mark this process did not set is refused. A cookie marked for a re-check (a
+ * rank change) is re-checked against the database here only when the page policy could not refresh it.
  */
 export const getSession = cache(async (): Promise<Session | null> => {
+  assertPagePolicyRan(await headers());
   const jar = await cookies();
   const verified = await verifySessionToken(readSessionCookie(jar, await requestIsSecure()), verificationSecrets());
   if (!verified) return null;
