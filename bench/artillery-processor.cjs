@@ -5,7 +5,11 @@
 
 const USERS = Number(process.env.LOADTEST_USERS || 500);
 const PASSWORD = process.env.SCALE_PASSWORD || 'scale-load-2026';
-const sessions = new Map();
+// `npm run loadtest -- --knee` signs every user in before its steps and hands the cookies over in this
+// file, so the steps measure the seed's flow of returning users (the sign-ins are measured on their own).
+const sessions = new Map(
+  process.env.LOADTEST_SESSIONS_FILE ? Object.entries(JSON.parse(require('node:fs').readFileSync(process.env.LOADTEST_SESSIONS_FILE, 'utf8'))) : [],
+);
 
 function pickUser(context, events, done) {
   const n = Math.floor(Math.random() * USERS);

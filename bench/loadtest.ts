@@ -9,13 +9,16 @@
  *   --gate errors   exit 1 only on errors (CI on a shared machine), not on a missed p99
  *   --knee          capacity: the same flow at constant arrival rates (--rates 5,10,20,…,
  *                   --step-seconds 30), rising until the goal breaks twice; reports the highest rate
- *                   that met it, with a chart (loadtest-<date>-knee.{json,md,svg})
+ *                   that met it, with a chart (loadtest-<date>-knee.{json,md,svg}). The users sign in
+ *                   before the first step (measured on their own) and the steps run the seed's flow
+ *                   of returning users; --with-sign-ins makes each user's first arrival sign in.
  * Writes bench/results/loadtest-<date>[-short|-label].{json,md}. Exits 1 when the goal is missed.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { scaleUserEmail, SCALE_PASSWORD } from '../src/cli/scale-seed';
 import { arg, buildIfNeeded, cpuMeter, ensureScaleDatabase, flag, log, machine, ROOT, startApp, today, type Server } from './lib';
 import { renderSvg, type LoadPoint } from './report';
 
@@ -123,6 +126,7 @@ export async function runArtillery(
   outFile: string,
   phases?: Phase[],
   cpu: { generatorSeconds?: number | null } = {},
+  sessionsFile?: string,
 ): Promise<LoadtestSummary> {
   const bin = path.join(ROOT, 'bench/node_modules/.bin/artillery');
   const args = [
@@ -144,6 +148,7 @@ export async function runArtillery(
       // How many distinct scale-target users arrive: each signs in once (argon2id), later arrivals return with
       // the cookie. Short profile: 450 arrivals over 30 users; seed profile: 12,600 over 500.
       LOADTEST_USERS: process.env.LOADTEST_USERS ?? (short ? '30' : '500'),
+      ...(sessionsFile ? { LOADTEST_SESSIONS_FILE: sessionsFile } : {}),
       ARTILLERY_DISABLE_TELEMETRY: 'true',
       DO_NOT_TRACK: '1',
     },
@@ -175,6 +180,43 @@ type KneeStep = {
   serverCpuPercent: number | null;
 };
 
+const SIGN_IN_CONCURRENCY = 4;
+
+/**
+ * Signs in the scale-target users 0 … users-1 through the real endpoint, SIGN_IN_CONCURRENCY at a
+ * time, each from its own address (as artillery.yml sends it); writes their cookies for the processor.
+ */
+async function signInEveryone(target: string, users: number): Promise<{ file: string; users: number; perSecond: number; p99: number }> {
+  log(`knee: signing in ${users} users (${SIGN_IN_CONCURRENCY} at a time)`);
+  const tokens: Record<string, string> = {};
+  const times: number[] = [];
+  let next = 0;
+  const start = Date.now();
+  const worker = async () => {
+    for (let n = next++; n < users; n = next++) {
+      const email = scaleUserEmail(n);
+      const t = performance.now();
+      const res = await fetch(`${target}/api/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` },
+        body: JSON.stringify({ email, password: SCALE_PASSWORD }),
+      });
+      times.push(performance.now() - t);
+      const token = /^(?:__Host-)?FUSE_SESSION=([^;]+)/.exec(res.headers.getSetCookie().find((c) => c.includes('FUSE_SESSION=')) ?? '')?.[1];
+      if (res.status !== 200 || !token) throw new Error(`knee: sign-in of ${email} answered ${res.status}`);
+      tokens[email] = token;
+    }
+  };
+  await Promise.all(Array.from({ length: SIGN_IN_CONCURRENCY }, worker));
+  const file = path.join(os.tmpdir(), `fuse-knee-sessions-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(tokens));
+  times.sort((a, b) => a - b);
+  const perSecond = Math.round((users / ((Date.now() - start) / 1000)) * 10) / 10;
+  const p99 = Math.round(times[Math.min(times.length - 1, Math.floor(times.length * 0.99))]! * 10) / 10;
+  log(`knee: ${users} sign-ins at ${perSecond}/s, p99 ${p99} ms`);
+  return { file, users, perSecond, p99 };
+}
+
 /**
  * The capacity of what is behind `target` for the seed's flow: constant arrival rates, one step
  * each, from low to high, until two steps miss the goal. The answer is the highest rate that met it.
@@ -183,6 +225,9 @@ async function findKnee(target: string, dir: string, base: string, serverPid?: n
   const rates = (arg('--rates') ?? '5,10,15,20,25,30,40,50,60,80,100').split(',').map(Number);
   if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--rates takes positive numbers, e.g. 5,10,20');
   const seconds = Number(arg('--step-seconds') ?? 30);
+  // Returning users by default: each step is a new Artillery process, so without this most of a short
+  // step's arrivals would be first visits that sign in (argon2id), which the seed's flow has not.
+  const signIns = flag('--with-sign-ins') ? null : await signInEveryone(target, Number(process.env.LOADTEST_USERS ?? 500));
   const steps: KneeStep[] = [];
   let misses = 0;
   for (const [i, rate] of rates.entries()) {
@@ -191,7 +236,7 @@ async function findKnee(target: string, dir: string, base: string, serverPid?: n
     const server = cpuMeter(serverPid);
     const cpu: { generatorSeconds?: number | null } = {};
     const t = Date.now();
-    const summary = await runArtillery(target, false, tmp, [{ name: `rate-${rate}`, duration: seconds, arrivalRate: rate }], cpu);
+    const summary = await runArtillery(target, false, tmp, [{ name: `rate-${rate}`, duration: seconds, arrivalRate: rate }], cpu, signIns?.file);
     const wall = (Date.now() - t) / 1000;
     const serverSeconds = server.stop();
     rmSync(tmp, { force: true });
@@ -226,6 +271,7 @@ async function findKnee(target: string, dir: string, base: string, serverPid?: n
     target,
     machine: machine(''),
     goal: '0 errors, p99 < 200 ms',
+    signIns: signIns ? { users: signIns.users, perSecond: signIns.perSecond, p99Ms: signIns.p99, concurrency: SIGN_IN_CONCURRENCY } : 'first arrival',
     steps,
     capacityArrivalsPerSecond: best?.arrivalRate ?? 0,
   };
@@ -233,8 +279,17 @@ async function findKnee(target: string, dir: string, base: string, serverPid?: n
   const md = [
     `# FUSE capacity for the seed's flow — ${when}`,
     '',
-    `Target ${target}. Each step: ${steps[0]?.seconds ?? 0} s at a constant arrival rate of virtual users who sign in once`,
-    "(500 scale-target users, argon2id) and visit `/`, `/dashboard`, `/dashboard/clients` with the seed's think times.",
+    ...(signIns
+      ? [
+          `Target ${target}. Each step: ${steps[0]?.seconds ?? 0} s at a constant arrival rate of returning virtual users (the seed's flow)`,
+          "who visit `/`, `/dashboard`, `/dashboard/clients` with the seed's think times, holding the session cookies of",
+          `${signIns.users} scale-target users signed in before the first step through \`POST /api/auth/sign-in\` (argon2id):`,
+          `${signIns.perSecond} sign-ins/s at ${SIGN_IN_CONCURRENCY} at a time, p99 ${signIns.p99} ms (\`--with-sign-ins\` makes each user's first arrival sign in instead).`,
+        ]
+      : [
+          `Target ${target}. Each step: ${steps[0]?.seconds ?? 0} s at a constant arrival rate of virtual users who sign in once`,
+          "(500 scale-target users, argon2id) and visit `/`, `/dashboard`, `/dashboard/clients` with the seed's think times.",
+        ]),
     "The load generator (Artillery) runs on the same machine; its CPU and the server's are shown in % of one core over each step",
     "(Artillery's own start-up included), so the server's capacity can be read net of the generator.",
     '',

@@ -4,7 +4,7 @@
  * data-set scale 0.01, shorter runs, no Lighthouse (add `--lighthouse` to include it).
  *
  * Options: --report FILE (write an earlier run's report again, measuring nothing), --quick, --no-live (no live-change row),
- * --bare-rounds N / --bare-duration S (FUSE against the bare Next.js app, bench/bare-next), --read-cache-off (also
+ * --bare-rounds N / --bare-duration S / --bare-warm S (FUSE against the bare Next.js app, bench/bare-next, after a warm-up of S s per side), --read-cache-off (also
  * a second FUSE server with READ_CACHE_MAX_ENTRIES=0 in the same interleaved rounds), --scale N, --db NAME, --lighthouse / --no-lighthouse, --lighthouse-runs N (median of N; 3 by default, 1 with --quick), --duration S.
  * Writes bench/results/<date>[-quick].{json,md,svg}.
  */
@@ -57,6 +57,7 @@ const headline = 50;
 const bareRounds = Number(arg('--bare-rounds') ?? (quick ? 4 : 6));
 const bareDuration = Number(arg('--bare-duration') ?? (quick ? 2 : 5));
 const bareConnections = 10;
+const bareWarmSeconds = Number(arg('--bare-warm') ?? (quick ? 4 : 8));
 const withLighthouse = flag('--lighthouse') || (!quick && !flag('--no-lighthouse'));
 const RESULTS = path.join(ROOT, 'bench/results');
 
@@ -172,6 +173,15 @@ async function compareWithBare(fuseUrl: string, databaseUrl: string, signedIn: R
       await fetch(`${p.fuseUrl ?? fuseUrl}${p.fuse}`, { headers: signedIn }).then((r) => r.arrayBuffer());
       await fetch(`${bareServer.url}${p.bare}`, { headers: signedIn }).then((r) => r.arrayBuffer());
     }
+  }
+  // The same warm-up under load for both sides before anything is measured: FUSE's server has already
+  // run the load points above, and a bare server measured cold (its JIT still compiling) would make
+  // the ratio look better than it is.
+  log('FUSE vs bare Next.js: warm-up round (not measured)');
+  for (const p of pairs) {
+    const warm = { connections: bareConnections, duration: bareWarmSeconds, headers: signedIn, pipelining: 1, timeout: 10 };
+    await autocannon({ ...warm, url: `${p.fuseUrl ?? fuseUrl}${p.fuse}` });
+    await autocannon({ ...warm, url: `${bareServer.url}${p.bare}` });
   }
   const out = pairs.map((p): BareComparison & { fuseUrl?: string } => ({ ...p, connections: bareConnections, rounds: [] }));
   for (let round = 0; round < bareRounds; round++) {
