@@ -12,8 +12,8 @@ const nextConfig: NextConfig = {
   // Served with `next start` everywhere (npm start, the container image, systemd): one way, with the
   // live stream's Node hook (src/fuse/live/node-transport.ts); no standalone output.
   assetPrefix: cdnUrl,
-  // The proxy sets security headers (with a per-request CSP nonce) on the pages it handles; these
-  // cover what it never sees: static files, image optimisation, favicon, and the API (JSON never
+  // The page policy (src/fuse/http/page-policy.ts) sets security headers (with a per-request CSP
+  // nonce) on every page; these cover what it never sees: static files, image optimisation, favicon, and the API (JSON never
   // runs scripts; the handlers' wrapper adds the request id, the rate limit's headers and HSTS).
   async headers() {
     const base = staticAssetHeaders();

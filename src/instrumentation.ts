@@ -7,8 +7,11 @@ import type { Instrumentation } from 'next';
 export async function register() {
   // `next build` loads this module too: nothing below is for a build.
   if (process.env.NEXT_RUNTIME === 'nodejs' && process.env.NEXT_PHASE !== 'phase-production-build') {
+    // Configuration is checked as startServer begins (synchronously: a bad variable exits here); the
+    // request hook goes in before the rest of the start, since Next is already listening and until
+    // the hook is in, pages take the proxy's path.
     const { startServer } = await import('./fuse/startup');
-    await startServer();
+    const started = startServer();
     // Socket address for the rate limiter, request tracking and SIGTERM handling (src/fuse/security/peer-address.ts).
     const [
       { installPeerAddress, interceptHttpRequest, onHttpRequest, onHttpServer },
@@ -40,6 +43,7 @@ export async function register() {
     interceptHttpRequest(interceptLiveRequest);
     // Pages: request id, rate limit, session, CSP nonce and headers before Next renders (src/fuse/http/page-policy.ts).
     interceptHttpRequest(interceptPageRequest);
+    await started;
     installGracefulShutdown();
     onShutdown(() => closeDb(), { after: 'requests' });
     // Finance: next month's revenue windows built ahead, so no summary pays for one (src/domains/finance/windows.ts).

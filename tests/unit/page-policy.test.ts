@@ -118,6 +118,28 @@ describe('page policy on the Node server', () => {
     expect(res.headers.get('ratelimit-limit')).toBeTruthy();
   });
 
+  it('decides on the path as Next routes it: dot segments and absolute-form targets do not skip the redirect', async () => {
+    const raw = (target: string) =>
+      new Promise<http.IncomingMessage>((resolve, reject) => {
+        const r = http.request({ host: '127.0.0.1', port: Number(new URL(base).port), path: target, method: 'GET' }, (res) => {
+          res.resume();
+          resolve(res);
+        });
+        r.on('error', reject);
+        r.end();
+      });
+    seen.length = 0;
+    for (const target of ['/sign-in/../dashboard', '/api/../dashboard', 'http://elsewhere.example/dashboard', '/x/%2e%2e/dashboard']) {
+      const res = await raw(target);
+      expect(res.statusCode, target).toBe(307);
+      expect(res.headers.location, target).toBe('/sign-in?next=%2Fdashboard');
+    }
+    expect(seen).toHaveLength(0);
+    // Next's own RSC parameter is not part of where the visitor was going.
+    const rsc = await fetch(`${base}/dashboard/clients?_rsc=abc&status=lead`, { redirect: 'manual' });
+    expect(new URL(rsc.headers.get('location')!, base).searchParams.get('next')).toBe('/dashboard/clients?status=lead');
+  });
+
   it('answers a redirect itself, and strips the mark from requests outside the pages', async () => {
     seen.length = 0;
     const res = await fetch(`${base}/dashboard`, { redirect: 'manual' });

@@ -118,37 +118,43 @@ export function assertPagePolicyRan(headers: HeaderReader): void {
  * hands the request to Next with the policy's request headers set and its response headers in place.
  */
 export function interceptPageRequest(req: http.IncomingMessage, res: http.ServerResponse): boolean | Promise<boolean> {
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  const pathname = q === -1 ? url : url.slice(0, q);
-  if (!isPagePath(pathname)) {
+  // Where Next runs in minimal mode (a platform's own server in front of it), the proxy is the policy.
+  if (process.env.NEXT_PRIVATE_MINIMAL_MODE) return false;
+  // The path as Next routes it: dot segments resolved, an absolute-form target reduced to its path.
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://page.invalid');
+  } catch {
+    url = new URL('/', 'http://page.invalid');
+  }
+  if (!isPagePath(url.pathname)) {
     delete req.headers[PAGE_POLICY_HEADER];
     return false;
   }
-  return pagePolicy({ method: req.method ?? 'GET', pathname, search: q === -1 ? '' : url.slice(q), headers: nodeRequestHeaders(req) }).then(
-    (policy) => {
-      const cookies: string[] = [];
-      for (const [name, value] of policy.response) {
-        if (name === 'Set-Cookie') cookies.push(value);
-        else res.setHeader(name, value);
-      }
-      if (cookies.length) res.setHeader('Set-Cookie', cookies);
-      if (policy.answer?.status === 429) {
-        res.writeHead(429, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-        res.end(policy.answer.body);
-        return true;
-      }
-      if (policy.answer) {
-        res.writeHead(307, { Location: policy.answer.location });
-        res.end();
-        return true;
-      }
-      for (const [name, value] of Object.entries(policy.request)) {
-        if (value === null) delete req.headers[name];
-        else req.headers[name] = value;
-      }
-      req.headers[PAGE_POLICY_HEADER] = mark.value;
-      return false;
-    },
-  );
+  // Next's own parameter for RSC requests is not part of where the visitor was going.
+  url.searchParams.delete('_rsc');
+  return pagePolicy({ method: req.method ?? 'GET', pathname: url.pathname, search: url.search, headers: nodeRequestHeaders(req) }).then((policy) => {
+    const cookies: string[] = [];
+    for (const [name, value] of policy.response) {
+      if (name === 'Set-Cookie') cookies.push(value);
+      else res.setHeader(name, value);
+    }
+    if (cookies.length) res.setHeader('Set-Cookie', cookies);
+    if (policy.answer?.status === 429) {
+      res.writeHead(429, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(policy.answer.body);
+      return true;
+    }
+    if (policy.answer) {
+      res.writeHead(307, { Location: policy.answer.location });
+      res.end();
+      return true;
+    }
+    for (const [name, value] of Object.entries(policy.request)) {
+      if (value === null) delete req.headers[name];
+      else req.headers[name] = value;
+    }
+    req.headers[PAGE_POLICY_HEADER] = mark.value;
+    return false;
+  });
 }

@@ -13,7 +13,7 @@ import { isIP } from 'node:net';
  * right, skipping further trusted proxies, so a client-written left part never counts.
  */
 export const PEER_HEADER = 'x-fuse-peer-address';
-/** Set by the proxy on every page request (always overwritten): the request id. */
+/** Set by the request policy on every page and API request (always overwritten): the request id. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const PEER_MARK = Symbol.for('fuse.peerAddressInstalled');
 
@@ -81,7 +81,6 @@ export function resolveClientIp(peer: string, forwardedFor: string | null, trust
   return chain.length ? normalizeIp(chain[0]!) : socket;
 }
 
-/** The socket address recorded by the hook in peer-address.ts; null where the hook does not run. */
 /** What reading a request's headers needs: a web `Headers`, or `nodeRequestHeaders` of a Node request. */
 export type HeaderReader = Pick<Headers, 'get'>;
 
@@ -95,6 +94,7 @@ export function nodeRequestHeaders(req: { headers: Record<string, string | strin
   };
 }
 
+/** The socket address recorded by the hook in peer-address.ts; null where the hook does not run. */
 function socketPeer(headers: HeaderReader): string | null {
   const installed = (globalThis as Record<symbol, unknown>)[PEER_MARK] === true;
   return (installed && headers.get(PEER_HEADER)) || null;

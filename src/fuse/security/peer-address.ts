@@ -54,10 +54,8 @@ function runInterceptors(from: number, req: http.IncomingMessage, res: http.Serv
     const answer = interceptors[i]!(req, res);
     if (answer === true) return true;
     if (answer !== false) {
-      answer.then(
-        (answered) => answered || runInterceptors(i + 1, req, res, toNext),
-        (err: unknown) => failRequest(res, err),
-      );
+      // A client that left while it was held is not handed on.
+      answer.then((answered) => answered || res.destroyed || runInterceptors(i + 1, req, res, toNext)).catch((err: unknown) => failRequest(res, err));
       return true;
     }
   }

@@ -37,7 +37,7 @@ export function parseCookieHeader(header: string | null | undefined): CookieRead
     const i = part.indexOf('=');
     if (i <= 0) continue;
     const name = part.slice(0, i).trim();
-    if (jar.has(name)) continue;
+    // A name sent twice: the last value, as Next's cookies() reads it, so every reader agrees.
     const raw = part.slice(i + 1).trim();
     try {
       jar.set(name, decodeURIComponent(raw));
