@@ -7,8 +7,10 @@ const USERS = Number(process.env.LOADTEST_USERS || 500);
 const PASSWORD = process.env.SCALE_PASSWORD || 'scale-load-2026';
 // `npm run loadtest -- --knee` signs every user in before its steps and hands the cookies over in this
 // file, so the steps measure the seed's flow of returning users (the sign-ins are measured on their own).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- Artillery loads its processor as CommonJS.
+const { readFileSync } = require('node:fs');
 const sessions = new Map(
-  process.env.LOADTEST_SESSIONS_FILE ? Object.entries(JSON.parse(require('node:fs').readFileSync(process.env.LOADTEST_SESSIONS_FILE, 'utf8'))) : [],
+  process.env.LOADTEST_SESSIONS_FILE ? Object.entries(JSON.parse(readFileSync(process.env.LOADTEST_SESSIONS_FILE, 'utf8'))) : [],
 );
 
 function pickUser(context, events, done) {
