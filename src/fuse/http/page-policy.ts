@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { config } from '@/fuse/config';
 import { nodeRequestHeaders, REQUEST_ID_HEADER, type HeaderReader } from '@/fuse/security/client-ip';
-import { checkRequestRate, requestIdentity, responseCsp, responseSecurityHeaders, TOO_MANY_REQUESTS } from '@/fuse/security/request-policy';
+import { checkRequestRate, requestIdentity, responseCsp, securityHeaderEntries, TOO_MANY_REQUESTS } from '@/fuse/security/request-policy';
 import { prerenderedPageFor, prerenderedScriptHashes } from '@/fuse/security/static-csp';
 import {
   parseCookieHeader,
@@ -75,7 +75,7 @@ export async function pagePolicy(req: PageRequest): Promise<PagePolicy> {
   const staticHashes = prerendered ? prerenderedScriptHashes(prerendered) : null;
   const csp = responseCsp(https, staticHashes);
   request['content-security-policy'] = staticHashes ? null : csp;
-  const response = Object.entries(responseSecurityHeaders(https, csp, requestId));
+  const response = securityHeaderEntries(https, csp, requestId);
 
   const rate = await checkRequestRate(ip, 'general');
   response.push(...Object.entries(rate.headers));
