@@ -6,6 +6,10 @@
 // chunk its route tree loads up front (the `entryJSFiles` of the page's client-reference manifest:
 // layouts, error boundaries, the page). Polyfills are excluded: modern browsers skip them (nomodule).
 //
+// It also fails when a page's first-load chunks carry server-only code: the ORM's table builders
+// (drizzle-orm/pg-core) reach the browser when a client component imports a domain's schema.ts
+// instead of a module free of it (statuses.ts); they cost every page its download and evaluation.
+//
 // Usage: node scripts/bundle-budget.mjs [--dist .next] [--budget-kb 215] [--prefix /dashboard] [--json]
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -54,6 +58,21 @@ const urlOf = (route) =>
     .filter((s) => s && !/^\(.*\)$/.test(s))
     .reduce((a, s) => `${a}/${s}`, '') || '/';
 
+/** Code that belongs on the server only, by a string its build output keeps (drizzle's entity kinds). */
+const SERVER_ONLY = [{ name: 'drizzle-orm (database schema)', marker: '"PgTable"' }];
+const serverOnlyCache = new Map();
+function serverOnlyIn(file) {
+  if (!serverOnlyCache.has(file)) {
+    const abs = path.join(dist, file.replace(/^\/?_next\//, ''));
+    const text = existsSync(abs) && file.endsWith('.js') ? readFileSync(abs, 'utf8') : '';
+    serverOnlyCache.set(
+      file,
+      SERVER_ONLY.filter((s) => text.includes(s.marker)).map((s) => s.name),
+    );
+  }
+  return serverOnlyCache.get(file);
+}
+
 const rows = [];
 for (const { file, route } of pageManifests()) {
   const url = urlOf(route);
@@ -65,7 +84,8 @@ for (const { file, route } of pageManifests()) {
   const files = new Set(rootFiles);
   for (const list of Object.values(manifest.entryJSFiles ?? {})) for (const f of list) files.add(f);
   const bytes = [...files].reduce((n, f) => n + gzippedBytes(f), 0);
-  rows.push({ page: url, files: files.size, kb: Math.round((bytes / 1024) * 10) / 10 });
+  const serverOnly = [...new Set([...files].flatMap(serverOnlyIn))];
+  rows.push({ page: url, files: files.size, kb: Math.round((bytes / 1024) * 10) / 10, serverOnly });
 }
 rows.sort((a, b) => a.page.localeCompare(b.page));
 
@@ -74,17 +94,18 @@ if (!rows.length) {
   process.exit(2);
 }
 const over = rows.filter((r) => r.kb > budgetKb);
+const leaking = rows.filter((r) => r.serverOnly.length > 0);
 if (asJson) {
-  console.log(JSON.stringify({ budgetKb, rows, over: over.map((r) => r.page) }));
+  console.log(JSON.stringify({ budgetKb, rows, over: over.map((r) => r.page), serverOnly: leaking.map((r) => r.page) }));
 } else {
   const w = Math.max(4, ...rows.map((r) => r.page.length));
   console.log(`First-load JS (gzipped), budget ${budgetKb} KB`);
   console.log(`${'Page'.padEnd(w)}  ${'Chunks'.padStart(6)}  ${'KB'.padStart(7)}  Status`);
   for (const r of rows) {
-    console.log(`${r.page.padEnd(w)}  ${String(r.files).padStart(6)}  ${r.kb.toFixed(1).padStart(7)}  ${r.kb > budgetKb ? 'OVER' : 'ok'}`);
+    const status = [r.kb > budgetKb ? 'OVER' : 'ok', ...r.serverOnly.map((name) => `server-only code: ${name}`)].join(', ');
+    console.log(`${r.page.padEnd(w)}  ${String(r.files).padStart(6)}  ${r.kb.toFixed(1).padStart(7)}  ${status}`);
   }
 }
-if (over.length) {
-  console.error(`budget: ${over.length} page(s) over ${budgetKb} KB: ${over.map((r) => r.page).join(', ')}`);
-  process.exit(1);
-}
+if (over.length) console.error(`budget: ${over.length} page(s) over ${budgetKb} KB: ${over.map((r) => r.page).join(', ')}`);
+if (leaking.length) console.error(`budget: server-only code in the first load of ${leaking.map((r) => r.page).join(', ')}`);
+if (over.length || leaking.length) process.exit(1);

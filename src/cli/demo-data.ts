@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { hashPassword } from '@/fuse/auth/passwords';
 import { businesses, memberships, subscriptions, users } from '@/fuse/auth/schema';
-import { clients, CLIENT_STATUSES } from '@/domains/clients/schema';
+import { clients } from '@/domains/clients/schema';
+import { CLIENT_STATUSES } from '@/domains/clients/statuses';
 import { invoices, type NewInvoice } from '@/domains/finance/schema';
 
 export const DEMO = {

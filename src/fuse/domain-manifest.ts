@@ -1,6 +1,6 @@
 import type { LucideIcon } from 'lucide-react';
 import type { Action } from '@/fuse/auth/permissions';
-import type { PreviewComponent } from '@/fuse/store/instant-navigation';
+import type { PreviewLoader } from '@/fuse/store/instant-navigation';
 
 /**
  * What a domain tells the platform about itself, in `src/domains/<name>/manifest.ts`: the sidebar
@@ -21,9 +21,11 @@ export type DomainManifest = {
   shownTo: Action;
   /**
    * The one GET that returns the page's slice (fetched by the idle preloader), and the page drawn
-   * from that slice between a click and the server's render.
+   * from that slice between a click and the server's render, as a dynamic import
+   * (`() => import('./components/x-preview').then((m) => m.XPreview)`): its code loads when the
+   * browser is idle, not with every dashboard page.
    */
-  preload?: { url: string; preview: PreviewComponent };
+  preload?: { url: string; preview: PreviewLoader };
 };
 
 /** Declares a domain's manifest (typed, so a missing field is a type error). */

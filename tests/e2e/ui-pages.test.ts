@@ -3,12 +3,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser } from '../setup/browser';
 import { call, DEMO_USERS, signInAs } from './ranks-helpers';
-import { contextWith, documentScheme, luminance, seriousViolations, setTheme, SHOT_DIR } from './ui-support';
+import { contextWith, documentScheme, layoutShifts, luminance, seriousViolations, setTheme, SHOT_DIR } from './ui-support';
 
 /**
  * Every page, in the light and the dark theme, at desktop and phone width: no serious or critical
- * WCAG 2.1 A/AA violation (axe-core), the theme covers the whole document, no sideways scrolling at
- * 375 px, and a screenshot of each into test-results/ui for review.
+ * WCAG 2.1 A/AA violation (axe-core), the theme covers the whole document, nothing moves once drawn
+ * (cumulative layout shift 0), no sideways scrolling at 375 px, and a screenshot of each into
+ * test-results/ui for review.
  */
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -82,6 +83,9 @@ async function checkPage(page: Page, name: string, url: string, theme: Theme, li
     const res = await page.goto(url, { waitUntil: 'load' });
     expect(res?.status(), `${url} status`).toBeLessThan(400);
     await page.locator('h1').first().waitFor();
+    // CLS 0: the first HTML is the page; hydration, charts and live data change no element's place.
+    const cls = await layoutShifts(page);
+    expect(cls.total, `${name} (${theme}, ${width} px) layout shifts: ${JSON.stringify(cls.shifts)}`).toBe(0);
     // The whole document is in the theme, not only the content area.
     const { scheme, background } = await documentScheme(page);
     expect(scheme, `${name} ${theme} colour scheme`).toContain(theme);
@@ -113,6 +117,26 @@ async function checkPage(page: Page, name: string, url: string, theme: Theme, li
     await page.screenshot({ path: path.join(SHOT_DIR, `${name}-${theme}-${width}.png`), fullPage: true });
   }
 }
+
+describe('the layout-shift check', () => {
+  it('sees content pushed down after the first paint', async () => {
+    const context = await contextWith(browser, baseUrl, null);
+    const page = await context.newPage();
+    try {
+      await page.goto('/sign-in', { waitUntil: 'load' });
+      expect((await layoutShifts(page)).total).toBe(0);
+      // What a late banner or an unsized image does: everything below it moves.
+      await page.evaluate(() => {
+        const banner = document.createElement('div');
+        banner.style.height = '200px';
+        document.body.prepend(banner);
+      });
+      expect((await layoutShifts(page)).total).toBeGreaterThan(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
 
 describe('every page in both themes', () => {
   for (const theme of THEMES) {

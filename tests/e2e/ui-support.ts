@@ -13,11 +13,55 @@ const AXE_SOURCE = readFileSync(path.resolve('node_modules/axe-core/axe.min.js')
 /** A browser context signed in with `cookie` (a `NAME=value` pair). CSP is bypassed only so axe can be injected. */
 export async function contextWith(browser: Browser, baseUrl: string, cookie: string | null): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL: baseUrl, bypassCSP: true, viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(recordLayoutShifts);
   if (cookie) {
     const eq = cookie.indexOf('=');
     await context.addCookies([{ name: cookie.slice(0, eq), value: cookie.slice(eq + 1), url: baseUrl }]);
   }
   return context;
+}
+
+type ShiftWindow = Window & { __layoutShifts?: { value: number; sources: string[] }[] };
+
+/**
+ * Runs in every document before its own scripts: records each layout shift the user did not cause
+ * (the Layout Instability API, what CLS sums), with the elements that moved.
+ */
+function recordLayoutShifts() {
+  const shifts: { value: number; sources: string[] }[] = [];
+  (window as ShiftWindow).__layoutShifts = shifts;
+  type Shift = PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: { node?: Node | null }[] };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as Shift[]) {
+      if (entry.hadRecentInput) continue;
+      const sources = (entry.sources ?? []).map((s) => {
+        const el = s.node instanceof Element ? s.node : s.node?.parentElement;
+        return el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].slice(0, 3).join('.')}` : '?';
+      });
+      shifts.push({ value: entry.value, sources });
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+}
+
+/**
+ * The layout shifts of the page so far, once it has settled: two animation frames after the browser
+ * is idle, so hydration, fonts, charts and the first live connection have had their turn.
+ */
+export async function layoutShifts(page: Page): Promise<{ total: number; shifts: { value: number; sources: string[] }[] }> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const settle = () =>
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() => {
+              const shifts = (window as ShiftWindow).__layoutShifts;
+              if (!shifts) return reject(new Error('no layout-shift recorder in this page (contextWith installs it)'));
+              resolve({ total: shifts.reduce((sum, s) => sum + s.value, 0), shifts });
+            }),
+          );
+        setTimeout(() => requestIdleCallback(settle, { timeout: 2000 }), 500);
+      }),
+  );
 }
 
 export type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: string[]; failureSummary?: string }[] };

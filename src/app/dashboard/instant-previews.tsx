@@ -1,14 +1,31 @@
 'use client';
 
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { formatMoney } from '@/domains/finance/money';
-import { InstantOutlet, type PreviewComponent } from '@/fuse/store/instant-navigation';
+import type { Rank } from '@/fuse/auth/schema-types';
+import { InstantNavigation, InstantOutlet, type PreloadTarget, type PreviewLoader } from '@/fuse/store/instant-navigation';
+import type { SessionView } from '@/fuse/store/slices';
 import { DOMAINS } from './domains';
+import { dashboardNav } from './navigation';
 
-/** Each sidebar page drawn from its preloaded slice, keyed like the preload targets (the domain's name). */
-const PREVIEWS: Record<string, PreviewComponent> = Object.fromEntries(
+/** Loads each sidebar page's preview (its view drawn from the preloaded slice), keyed like the preload targets (the domain's name). */
+const PREVIEWS: Record<string, PreviewLoader> = Object.fromEntries(
   DOMAINS.flatMap((domain) => (domain.preload ? [[domain.name, domain.preload.preview]] : [])),
 );
+
+/**
+ * Instant navigation for the pages this rank's sidebar offers. A client component: the domains'
+ * manifests (and their previews' dynamic imports) stay out of the server's module graph, where a
+ * previewed view would become a client reference of the layout and load with every page.
+ */
+export function DashboardNavigation({ rank, session, children }: { rank: Rank; session: SessionView; children: ReactNode }) {
+  const targets = useMemo(() => dashboardNav(rank).flatMap((item) => (item.preload ? [item.preload] : ([] as PreloadTarget[]))), [rank]);
+  return (
+    <InstantNavigation targets={targets} session={session}>
+      {children}
+    </InstantNavigation>
+  );
+}
 
 export function DashboardOutlet({ children }: { children: ReactNode }) {
   useEffect(() => {

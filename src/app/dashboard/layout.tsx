@@ -3,13 +3,11 @@ import type { ReactNode } from 'react';
 import { VerifyBanner } from '@/fuse/auth/components/verify-banner';
 import { UserMenu } from '@/fuse/auth/components/user-menu';
 import { getSession } from '@/fuse/session/server';
-import { InstantNavigation, type PreloadTarget } from '@/fuse/store/instant-navigation';
 import { sessionSlice } from '@/fuse/store/slices';
 import { Brand } from '@/fuse/ui/brand';
 import { MobileNav } from '@/fuse/ui/mobile-nav';
-import { DashboardOutlet } from './instant-previews';
+import { DashboardNavigation, DashboardOutlet } from './instant-previews';
 import { NavLinks } from './nav-links';
-import { dashboardNav } from './navigation';
 
 /**
  * The dashboard shell: a sidebar on wide screens, a header with a menu sheet on phones. The theme
@@ -18,12 +16,10 @@ import { dashboardNav } from './navigation';
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const session = await getSession();
   if (!session) redirect('/sign-in?next=/dashboard');
-  const nav = dashboardNav(session.rank);
-  const preload = nav.flatMap((item) => (item.preload ? [item.preload] : ([] as PreloadTarget[])));
   const user = { name: session.name, email: session.email, rank: session.rank };
   return (
     <div className="shell min-h-dvh lg:grid lg:grid-cols-[15rem_minmax(0,1fr)]" data-theme={session.theme}>
-      <InstantNavigation targets={preload} session={sessionSlice(session).session}>
+      <DashboardNavigation rank={session.rank} session={sessionSlice(session).session}>
         <a
           href="#main"
           className="sr-only rounded-md bg-primary px-3 py-2 text-primary-foreground focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50"
@@ -53,7 +49,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <VerifyBanner />
           <DashboardOutlet>{children}</DashboardOutlet>
         </main>
-      </InstantNavigation>
+      </DashboardNavigation>
     </div>
   );
 }

@@ -3,4 +3,5 @@
  * their client). Everything else in this folder is the domain's own; the lint rules let other
  * domains import `@/domains/clients` only, never a file inside it.
  */
-export { clients, type Client, type ClientStatus } from './schema';
+export { clients, type Client } from './schema';
+export type { ClientStatus } from './statuses';

@@ -7,7 +7,8 @@ import { timed } from '@/fuse/db/timed';
 import { NotFoundError, ValidationError } from '@/fuse/http/errors';
 import { cursorKey } from '@/fuse/session/secrets';
 import type { Session } from '@/fuse/session/token';
-import { CLIENT_STATUSES, clients, type Client, type ClientStatus } from './schema';
+import { clients, type Client } from './schema';
+import { CLIENT_STATUSES, type ClientStatus } from './statuses';
 import { clientListParams, type ClientListParams } from './validators';
 
 /** The slice of a session a query needs. It always comes from the verified server session. */

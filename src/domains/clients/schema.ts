@@ -1,9 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { businesses } from '@/fuse/auth/schema';
-
-export const CLIENT_STATUSES = ['active', 'lead', 'inactive', 'archived'] as const;
-export type ClientStatus = (typeof CLIENT_STATUSES)[number];
+import { CLIENT_STATUSES } from './statuses';
 
 export const clients = pgTable(
   'clients',

@@ -2,7 +2,7 @@ import type { DomainState } from '@/fuse/store/domain-store';
 import { pagedList, type ListInitial, type PagedList } from '@/fuse/store/paged-list';
 import type { UiSlice } from '@/fuse/store/slices';
 import type { ClientView } from './queries';
-import type { ClientStatus } from './schema';
+import type { ClientStatus } from './statuses';
 
 export type ClientFilter = { status: ClientStatus | 'all'; q: string };
 

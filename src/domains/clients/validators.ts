@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idParam, pageParams } from '@/fuse/http/params';
 import { textField } from '@/fuse/http/text-field';
-import { CLIENT_STATUSES } from './schema';
+import { CLIENT_STATUSES } from './statuses';
 
 const optionalText = (max: number) =>
   textField()

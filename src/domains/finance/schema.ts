@@ -2,9 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, check, date, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { businesses } from '@/fuse/auth/schema';
 import { clients } from '@/domains/clients';
-
-export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'overdue'] as const;
-export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+import { INVOICE_STATUSES } from './statuses';
 
 // The invoice's client must be in the same business: the key points at the clients table, which
 // finance takes from the clients domain's public surface (src/domains/clients/index.ts).

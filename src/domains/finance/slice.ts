@@ -3,7 +3,7 @@ import type { DomainState } from '@/fuse/store/domain-store';
 import { pagedList, type PagedList } from '@/fuse/store/paged-list';
 import type { UiSlice } from '@/fuse/store/slices';
 import type { FinanceSummary, InvoicePage, InvoiceView } from './queries';
-import type { InvoiceStatus } from './schema';
+import type { InvoiceStatus } from './statuses';
 
 export type InvoiceFilter = { status: InvoiceStatus | 'all'; q: string };
 export type ClientOption = { id: number; name: string };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { idParam, pageParams } from '@/fuse/http/params';
 import { textField } from '@/fuse/http/text-field';
 import { isKnownCurrency, MAX_AMOUNT_CENTS, parseDecimalToCents } from './money';
-import { INVOICE_STATUSES } from './schema';
+import { INVOICE_STATUSES } from './statuses';
 
 const isoDate = textField({ error: 'Use a date like 2026-01-31.' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.')

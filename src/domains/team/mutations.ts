@@ -26,7 +26,8 @@ import type { Session, SessionInput } from '@/fuse/session/token';
 import { deliverInvite, type InviteDelivery } from './mailer';
 import { assignableRanks, mayChangeRankOf, type InviteView, type MemberChange, type MemberView, type Scope } from './queries';
 import { invites } from './schema';
-import { acceptInviteInput, inviteInput, inviteToken, newMemberPassword, rankChangeInput, switchBusinessInput, type MemberRank } from './validators';
+import { acceptInviteInput, inviteInput, inviteToken, newMemberPassword, rankChangeInput, switchBusinessInput } from './validators';
+import type { MemberRank } from './ranks';
 
 export const TEAM_DOMAIN = 'team';
 const INVITE_DAYS = 7;

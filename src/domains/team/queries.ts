@@ -8,7 +8,7 @@ import { timed } from '@/fuse/db/timed';
 import type { Session } from '@/fuse/session/token';
 import { assignableRanks, mayChangeRankOf } from './ranks';
 import { invites } from './schema';
-import type { MemberRank } from './validators';
+import type { MemberRank } from './ranks';
 
 export { assignableRanks, mayChangeRankOf };
 

@@ -1,7 +1,10 @@
 import { can } from '@/fuse/auth/permissions';
 import { RANKS, type Rank } from '@/fuse/auth/schema-types';
 import type { Session } from '@/fuse/session/token';
-import { MEMBER_RANKS, type MemberRank } from './validators';
+
+/** Ranks a membership can hold. The admiral is a platform operator, never invited into a business. Browser-safe: no zod here. */
+export const MEMBER_RANKS = ['crew', 'captain', 'commodore'] as const;
+export type MemberRank = (typeof MEMBER_RANKS)[number];
 
 /** Whoever acts or reads: the server's scope, or the browser's session slice. */
 type Actor = Pick<Session, 'rank' | 'userId'>;

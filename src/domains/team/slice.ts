@@ -4,7 +4,7 @@ import { runOptimistic, showError } from '@/fuse/store/optimistic';
 import type { LiveChange, SessionSlice, UiSlice } from '@/fuse/store/slices';
 import type { InviteView, MemberView, TeamInitial } from './queries';
 import { mayChangeRankOf } from './ranks';
-import type { MemberRank } from './validators';
+import type { MemberRank } from './ranks';
 
 export type TeamSlice = {
   team: TeamInitial & {

@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { textField } from '@/fuse/http/text-field';
 import { emailField, passwordField } from '@/fuse/auth/validators';
-
-/** Ranks a membership can hold. The admiral is a platform operator, never invited into a business. */
-export const MEMBER_RANKS = ['crew', 'captain', 'commodore'] as const;
-export type MemberRank = (typeof MEMBER_RANKS)[number];
+import { MEMBER_RANKS } from './ranks';
 
 const memberRank = z.enum(MEMBER_RANKS, { error: `Rank is one of ${MEMBER_RANKS.join(', ')}.` });
 

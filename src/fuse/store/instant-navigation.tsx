@@ -2,7 +2,18 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ComponentType, type MouseEvent, type ReactNode } from 'react';
+import {
+  createContext,
+  createElement,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ComponentType,
+  type MouseEvent,
+  type ReactNode,
+} from 'react';
 import { bindPreloadCache, preloadedAge, preloadSlice, PRELOAD_REFRESH_AFTER_MS, readPreloaded, reportPreloadUse } from './preload-cache';
 import type { SessionView } from './slices';
 
@@ -11,6 +22,39 @@ export type PreloadTarget = { key: string; href: string; url: string };
 
 /** Renders a page's view from its preloaded slice while the server render of that page is on its way. */
 export type PreviewComponent = ComponentType<{ data: unknown; session: SessionView }>;
+
+/**
+ * Loads a page's preview component (a dynamic `import()`): preview code is fetched when the browser
+ * is idle, with the slices, so no page's first load carries (and evaluates) the other pages' views.
+ */
+export type PreviewLoader = () => Promise<PreviewComponent>;
+
+// Browser-wide, like the preload cache: the outlet registers each page's loader, the idle preloader
+// loads them, a click shows a page only once both its code and its slice are here.
+const previewLoaders = new Map<string, PreviewLoader>();
+const loadedPreviews = new Map<string, PreviewComponent>();
+const loadingPreviews = new Map<string, Promise<boolean>>();
+
+function loadPreview(key: string): Promise<boolean> {
+  if (loadedPreviews.has(key)) return Promise.resolve(true);
+  const loader = previewLoaders.get(key);
+  if (!loader) return Promise.resolve(false);
+  let loading = loadingPreviews.get(key);
+  if (!loading) {
+    loading = loader().then(
+      (component) => {
+        loadedPreviews.set(key, component);
+        return true;
+      },
+      () => {
+        loadingPreviews.delete(key); // a failed chunk load is tried again on the next refresh
+        return false;
+      },
+    );
+    loadingPreviews.set(key, loading);
+  }
+  return loading;
+}
 
 type Pending = { key: string; href: string; from: string };
 type Context = {
@@ -53,7 +97,8 @@ export function InstantNavigation({ targets, session, children }: { targets: Pre
     const refresh = (olderThan: number) => {
       for (const t of targets) {
         if (targetFor([t], pathname)) continue; // the page on screen has its own, fresher data
-        if (preloadedAge(t.key) > olderThan) void preloadSlice(t.key, t.url);
+        // The view's code first (once per page load), then the slice: a preloaded slice means both are here.
+        if (preloadedAge(t.key) > olderThan) void loadPreview(t.key).then(() => preloadSlice(t.key, t.url));
       }
     };
     const cancel = whenIdle(() => refresh(PRELOAD_REFRESH_AFTER_MS));
@@ -77,7 +122,7 @@ export function InstantNavigation({ targets, session, children }: { targets: Pre
     (href: string) => {
       const target = targetFor(targets, href);
       if (!target || href === pathname) return;
-      const hit = readPreloaded(target.key) !== null;
+      const hit = readPreloaded(target.key) !== null && loadedPreviews.has(target.key);
       reportPreloadUse(href, hit);
       setPending(hit ? { key: target.key, href, from: pathname } : null);
     },
@@ -104,18 +149,25 @@ export function InstantLink({ href, children, className }: { href: string; child
   );
 }
 
-/** Where the page goes: the page itself, or, between a click and the server's answer, its preview. */
-export function InstantOutlet({ previews, children }: { previews: Record<string, PreviewComponent>; children: ReactNode }) {
+/**
+ * Where the page goes: the page itself, or, between a click and the server's answer, its preview.
+ * `previews` loads each page's preview by its preload key (the idle preloader calls them).
+ */
+export function InstantOutlet({ previews, children }: { previews: Record<string, PreviewLoader>; children: ReactNode }) {
   const ctx = useContext(InstantContext);
   const pathname = usePathname();
+  useEffect(() => {
+    for (const [key, loader] of Object.entries(previews)) previewLoaders.set(key, loader);
+  }, [previews]);
   const pending = ctx?.pending;
   if (pending && pending.from === pathname) {
-    const Preview = previews[pending.key];
+    const Preview = loadedPreviews.get(pending.key);
     const data = readPreloaded(pending.key);
     if (Preview && data) {
       return (
         <div data-instant-preview={pending.key}>
-          <Preview data={data} session={ctx.session} />
+          {/* createElement: the component comes from the loaded-previews map (one per page, loaded once), not made here. */}
+          {createElement(Preview, { data, session: ctx.session })}
         </div>
       );
     }

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/fuse/ui/button';
 import { Field, Input, Select } from '@/fuse/ui/input';
-import { CLIENT_STATUSES, type ClientStatus } from '../schema';
+import { CLIENT_STATUSES, type ClientStatus } from '../statuses';
 import type { NewClientInput } from '../slice';
 
 type Props = {

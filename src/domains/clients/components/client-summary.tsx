@@ -5,7 +5,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle, StatCard } f
 import { BarChart } from '@/fuse/ui/chart';
 import { EmptyState } from '@/fuse/ui/empty-state';
 import { PageHeader } from '@/fuse/ui/page-header';
-import { CLIENT_STATUSES } from '../schema';
+import { CLIENT_STATUSES } from '../statuses';
 import type { ClientSummary } from '../queries';
 
 const MONTH = new Intl.DateTimeFormat('en-US', { month: 'short', timeZone: 'UTC' });

@@ -10,7 +10,7 @@ import { EmptyState } from '@/fuse/ui/empty-state';
 import { useOnDemand } from '@/fuse/ui/on-demand';
 import { Table, TableCell, TableRow, TableRowHead } from '@/fuse/ui/table';
 import type { ClientView } from '../queries';
-import type { ClientStatus } from '../schema';
+import type { ClientStatus } from '../statuses';
 import type { ClientsStoreState } from '../slice';
 
 export const CLIENT_STATUS_TONE: Record<ClientStatus, BadgeTone> = { active: 'success', lead: 'info', inactive: 'warning', archived: 'neutral' };

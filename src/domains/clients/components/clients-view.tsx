@@ -10,7 +10,7 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/fuse/ui/card';
 import { Input, Select } from '@/fuse/ui/input';
 import { LoadMoreBar } from '@/fuse/ui/load-more';
 import { PageHeader } from '@/fuse/ui/page-header';
-import { CLIENT_STATUSES, type ClientStatus } from '../schema';
+import { CLIENT_STATUSES, type ClientStatus } from '../statuses';
 import type { ClientsStoreState } from '../slice';
 import { ClientForm } from './client-form';
 import { ClientsTable } from './clients-table';
@@ -30,6 +30,7 @@ function Filters() {
     >
       <Select
         aria-label="Filter by status"
+        name="status"
         className="w-full sm:w-44"
         value={filter.status}
         onChange={(e) => void setFilter({ status: e.target.value as ClientStatus | 'all' })}
@@ -43,6 +44,7 @@ function Filters() {
       </Select>
       <Input
         type="search"
+        name="q"
         aria-label="Search clients"
         placeholder="Search name or email"
         className="flex-1 sm:max-w-xs"

@@ -15,7 +15,7 @@ import { PageHeader } from '@/fuse/ui/page-header';
 import { Table, TableCell, TableRow, TableRowHead } from '@/fuse/ui/table';
 import { formatMoney } from '../money';
 import type { InvoiceView } from '../queries';
-import { INVOICE_STATUSES, type InvoiceStatus } from '../schema';
+import { INVOICE_STATUSES, type InvoiceStatus } from '../statuses';
 import type { FinanceStoreState } from '../slice';
 import { RevenueChart } from './revenue-chart';
 
@@ -151,6 +151,7 @@ function Filters() {
     >
       <Select
         aria-label="Filter invoices by status"
+        name="status"
         className="w-full sm:w-44"
         value={filter.status}
         onChange={(e) => void setFilter({ status: e.target.value as InvoiceStatus | 'all' })}
@@ -164,6 +165,7 @@ function Filters() {
       </Select>
       <Input
         type="search"
+        name="q"
         aria-label="Search invoice numbers"
         placeholder="Invoice number"
         className="flex-1 sm:max-w-xs"

@@ -14,7 +14,7 @@ import { Field, Input } from '@/fuse/ui/input';
 import { PageHeader } from '@/fuse/ui/page-header';
 import type { SettingsInitial } from '../queries';
 import { settingsSlice, type SettingsStoreState } from '../slice';
-import { THEMES, type Theme } from '../validators';
+import { THEMES, type Theme } from '@/fuse/auth/schema-types';
 
 type S = SettingsStoreState;
 

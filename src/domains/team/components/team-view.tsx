@@ -15,7 +15,7 @@ import { PageHeader } from '@/fuse/ui/page-header';
 import { Table, TableCell, TableRow, TableRowHead } from '@/fuse/ui/table';
 import type { TeamInitial } from '../queries';
 import { teamSlice, type TeamStoreState } from '../slice';
-import type { MemberRank } from '../validators';
+import type { MemberRank } from '../ranks';
 
 type S = TeamStoreState;
 

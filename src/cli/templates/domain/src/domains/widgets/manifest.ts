@@ -1,10 +1,9 @@
 import { Boxes } from 'lucide-react';
 import { defineDomain } from '@/fuse/domain-manifest';
-import { WidgetsPreview } from './components/widgets-preview';
 
 export const widgetsDomain = defineDomain({
   name: 'widgets',
   navigation: { label: 'Widgets', href: '/dashboard/widgets', icon: Boxes },
   shownTo: 'widgets.read',
-  preload: { url: '/api/widgets?status=active', preview: WidgetsPreview },
+  preload: { url: '/api/widgets?status=active', preview: () => import('./components/widgets-preview').then((m) => m.WidgetsPreview) },
 });

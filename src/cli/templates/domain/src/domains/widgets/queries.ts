@@ -7,7 +7,8 @@ import { timed } from '@/fuse/db/timed';
 import type { MutationScope } from '@/fuse/domain/define-mutation';
 import { NotFoundError, ValidationError } from '@/fuse/http/errors';
 import { cursorKey } from '@/fuse/session/secrets';
-import { widgets, type WidgetRecord, type WidgetStatus } from './schema';
+import { widgets, type WidgetRecord } from './schema';
+import type { WidgetStatus } from './statuses';
 import { widgetListParams, type WidgetListParams } from './validators';
 
 export type Scope = MutationScope;

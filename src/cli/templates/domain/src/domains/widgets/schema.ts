@@ -1,8 +1,6 @@
 import { bigint, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { businesses } from '@/fuse/auth/schema';
-
-export const WIDGET_STATUSES = ['active', 'archived'] as const;
-export type WidgetStatus = (typeof WIDGET_STATUSES)[number];
+import { WIDGET_STATUSES } from './statuses';
 
 export const widgets = pgTable(
   'widgets',

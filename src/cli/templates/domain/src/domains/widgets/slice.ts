@@ -2,7 +2,7 @@ import type { DomainState } from '@/fuse/store/domain-store';
 import { pagedList, type ListInitial, type PagedList } from '@/fuse/store/paged-list';
 import type { UiSlice } from '@/fuse/store/slices';
 import type { WidgetView } from './queries';
-import type { WidgetStatus } from './schema';
+import type { WidgetStatus } from './statuses';
 
 export type WidgetFilter = { status: WidgetStatus | 'all' };
 

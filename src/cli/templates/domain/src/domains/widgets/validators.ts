@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idParam, pageParams } from '@/fuse/http/params';
 import { textField } from '@/fuse/http/text-field';
-import { WIDGET_STATUSES } from './schema';
+import { WIDGET_STATUSES } from './statuses';
 
 const widgetName = textField({ error: 'Enter a name.' }).trim().min(1, 'Enter a name.').max(200, 'Use at most 200 characters.');
 const widgetStatus = z.enum(WIDGET_STATUSES, { error: `Status is one of ${WIDGET_STATUSES.join(', ')}.` });

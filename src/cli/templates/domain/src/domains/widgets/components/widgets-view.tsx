@@ -14,7 +14,7 @@ import { LoadMoreBar } from '@/fuse/ui/load-more';
 import { PageHeader } from '@/fuse/ui/page-header';
 import { Table, TableCell, TableRow, TableRowHead } from '@/fuse/ui/table';
 import type { WidgetView } from '../queries';
-import { WIDGET_STATUSES, type WidgetStatus } from '../schema';
+import { WIDGET_STATUSES, type WidgetStatus } from '../statuses';
 import type { WidgetsStoreState } from '../slice';
 
 const STATUS_TONE: Record<WidgetStatus, BadgeTone> = { active: 'success', archived: 'neutral' };
@@ -158,6 +158,7 @@ function StatusFilter() {
     <form className="mb-3 flex flex-wrap gap-2" role="search" onSubmit={(e) => e.preventDefault()}>
       <Select
         aria-label="Filter by status"
+        name="status"
         className="w-full sm:w-44"
         value={status}
         onChange={(e) => void setFilter({ status: e.target.value as WidgetStatus | 'all' })}

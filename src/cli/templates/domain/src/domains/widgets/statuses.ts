@@ -1,0 +1,7 @@
+/**
+ * The statuses a widget can have, in the order the filters list them.
+ * Its own module, free of the database schema: the browser's views import it, and importing
+ * `schema.ts` would ship the ORM's table builders to every page (`npm run budget` checks).
+ */
+export const WIDGET_STATUSES = ['active', 'archived'] as const;
+export type WidgetStatus = (typeof WIDGET_STATUSES)[number];
