@@ -21,6 +21,8 @@ const config = [
       'bench/bare-next/.next/**',
       'node_modules/**',
       'bench/node_modules/**',
+      // Scratch measurements kept out of git (.git/info/exclude), never committed.
+      'bench/tmp/**',
       'drizzle/**',
       'next-env.d.ts',
       'coverage/**',
