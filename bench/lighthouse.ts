@@ -25,7 +25,26 @@ export async function runLighthouse(url: string, cookie: string, runs = 1): Prom
   return results;
 }
 
+/**
+ * Lighthouse sometimes loses its own trace of a load on a busy machine (NO_NAVSTART, NO_FCP and
+ * the like: "Please run Lighthouse again"). Such a run measured nothing, so it is run again, up to
+ * twice; any other error (a redirect to sign-in, a page error) stops the benchmark.
+ */
+const RETRIED = new Set(['NO_NAVSTART', 'NO_FCP', 'NO_LCP', 'NO_TRACING_STARTED', 'NO_DCL', 'NO_SCREENSHOTS']);
+
 async function runOnce(url: string, cookie: string, preset: 'desktop' | 'mobile'): Promise<LighthouseResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await measure(url, cookie, preset);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (!code || !RETRIED.has(code) || attempt === 3) throw err;
+      process.stderr.write(`bench:   lighthouse ${preset}: ${code}, run again\n`);
+    }
+  }
+}
+
+async function measure(url: string, cookie: string, preset: 'desktop' | 'mobile'): Promise<LighthouseResult> {
   {
     const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM_PATH, chromeFlags: CHROMIUM_FLAGS });
     try {
@@ -42,7 +61,7 @@ async function runOnce(url: string, cookie: string, preset: 'desktop' | 'mobile'
       );
       if (!runner) throw new Error('lighthouse returned no result');
       const lhr = runner.lhr;
-      if (lhr.runtimeError) throw new Error(`lighthouse: ${lhr.runtimeError.message}`);
+      if (lhr.runtimeError) throw Object.assign(new Error(`lighthouse: ${lhr.runtimeError.message}`), { code: lhr.runtimeError.code });
       if (lhr.finalDisplayedUrl && !lhr.finalDisplayedUrl.includes('/dashboard')) {
         throw new Error(`lighthouse was redirected to ${lhr.finalDisplayedUrl}: the cookie did not sign it in`);
       }

@@ -5,7 +5,7 @@
  *
  * Options: --report FILE (write an earlier run's report again, measuring nothing), --quick, --no-live (no live-change row),
  * --bare-rounds N / --bare-duration S / --bare-warm S (FUSE against the bare Next.js app, bench/bare-next, after a warm-up of S s per side), --read-cache-off (also
- * a second FUSE server with READ_CACHE_MAX_ENTRIES=0 in the same interleaved rounds), --scale N, --db NAME, --lighthouse / --no-lighthouse, --lighthouse-runs N (median of N; 3 by default, 1 with --quick), --duration S.
+ * a second FUSE server with READ_CACHE_MAX_ENTRIES=0 in the same interleaved rounds), --scale N, --db NAME, --lighthouse / --no-lighthouse, --lighthouse-runs N (median of N; 5 by default, Lighthouse's own advice for variance; 1 with --quick), --duration S.
  * Writes bench/results/<date>[-quick].{json,md,svg}.
  */
 import { randomUUID } from 'node:crypto';
@@ -352,7 +352,7 @@ async function main() {
     bare.push(...(await compareWithBare(app.url, databaseUrl, signedIn, servers)));
     if (withLighthouse) {
       log('lighthouse');
-      lighthouse = await runLighthouse(`${app.url}/dashboard/clients`, cookie, Number(arg('--lighthouse-runs') ?? (quick ? 1 : 3)));
+      lighthouse = await runLighthouse(`${app.url}/dashboard/clients`, cookie, Number(arg('--lighthouse-runs') ?? (quick ? 1 : 5)));
     }
   } finally {
     for (const s of servers.reverse()) await s.stop();
