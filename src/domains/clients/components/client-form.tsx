@@ -32,7 +32,11 @@ export function ClientForm({ initial = {}, submitLabel, onSubmit, onCancel }: Pr
 
   return (
     <form
-      className={editing ? 'grid gap-3' : 'grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1.4fr_0.8fr_auto] lg:items-end'}
+      className={
+        editing
+          ? 'grid gap-3'
+          : 'grid gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_minmax(0,1.4fr)_minmax(0,0.8fr)_8rem] lg:items-end'
+      }
       onSubmit={submit}
       aria-label={submitLabel}
     >

@@ -102,7 +102,11 @@ function CreateInvoice() {
     if (ok) setAmount('');
   }
   return (
-    <form className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1.4fr_1fr_0.6fr_1fr_auto] lg:items-end" onSubmit={submit} aria-label="New invoice">
+    <form
+      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1.4fr)_minmax(0,1fr)_minmax(0,0.6fr)_minmax(0,1fr)_9.5rem] lg:items-end"
+      onSubmit={submit}
+      aria-label="New invoice"
+    >
       <Field label="Client">
         {(p) => (
           <Select {...p} value={clientId} onChange={(e) => setClientId(Number(e.target.value))} required>

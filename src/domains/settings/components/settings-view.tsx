@@ -9,6 +9,7 @@ import type { SessionView } from '@/fuse/store/slices';
 import { Toast } from '@/fuse/store/toast';
 import { Badge } from '@/fuse/ui/badge';
 import { Button } from '@/fuse/ui/button';
+import { cn } from '@/fuse/ui/cn';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/fuse/ui/card';
 import { Field, Input } from '@/fuse/ui/input';
 import { PageHeader } from '@/fuse/ui/page-header';
@@ -45,7 +46,7 @@ function Profile() {
         <CardDescription>Signed in as {profile.email}.</CardDescription>
       </CardHeader>
       <CardContent className="flex flex-col gap-6">
-        <form className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_auto] sm:items-end" onSubmit={submit} aria-label="Profile">
+        <form className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_8.5rem] sm:items-end" onSubmit={submit} aria-label="Profile">
           <Field label="Your name">{(p) => <Input {...p} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />}</Field>
           <Button type="submit">Save profile</Button>
         </form>
@@ -93,7 +94,11 @@ function Business() {
         </CardDescription>
       </CardHeader>
       <CardContent>
-        <form className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] sm:items-end" onSubmit={submit} aria-label="Business">
+        <form
+          className={cn('grid gap-3 sm:items-end', canEdit ? 'sm:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_9rem]' : 'sm:grid-cols-2')}
+          onSubmit={submit}
+          aria-label="Business"
+        >
           <Field label="Business name">
             {(p) => <Input {...p} value={name} onChange={(e) => setName(e.target.value)} disabled={!canEdit} required maxLength={120} />}
           </Field>

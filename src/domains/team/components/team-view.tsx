@@ -40,7 +40,7 @@ function InviteForm() {
         <CardDescription>They get a link to join this business with the rank you choose.</CardDescription>
       </CardHeader>
       <CardContent>
-        <form className="grid gap-3 sm:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_auto] sm:items-end" onSubmit={submit} aria-label="Invite a member">
+        <form className="grid gap-3 sm:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_7rem] sm:items-end" onSubmit={submit} aria-label="Invite a member">
           <Field label="Email to invite">
             {(p) => (
               <Input
