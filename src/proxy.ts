@@ -35,7 +35,7 @@ export async function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: '/((?!_next/static|_next/image|favicon.ico|api/).*)',
+      source: '/((?!_next/static|_next/image|favicon.ico|icon.svg|api/).*)',
       // PAGE_POLICY_HEADER, written out: Next reads the matcher from the source without running it.
       missing: [{ type: 'header', key: 'x-fuse-page-policy' }],
     },

@@ -5,7 +5,8 @@ import type { PreviewLoader } from '@/fuse/store/instant-navigation';
 /**
  * What a domain tells the platform about itself, in `src/domains/<name>/manifest.ts`: the sidebar
  * entry, who sees it, and how its page is preloaded and previewed for instant navigation. The
- * layout, the navigation, the previews and the lint rules read it; nothing else lists the domains.
+ * sidebar's links, the instant navigation (both client components: see `preload`) and the lint
+ * rules read it; nothing else lists the domains.
  */
 export type DomainManifest = {
   /** The domain's folder under src/domains, and its key in the preload cache. */

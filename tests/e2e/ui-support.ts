@@ -21,18 +21,19 @@ export async function contextWith(browser: Browser, baseUrl: string, cookie: str
   return context;
 }
 
-type ShiftWindow = Window & { __layoutShifts?: { value: number; sources: string[] }[] };
+type Shift = { value: number; sources: string[] };
+type ShiftWindow = Window & { __layoutShifts?: () => Shift[] };
 
 /**
  * Runs in every document before its own scripts: records each layout shift the user did not cause
- * (the Layout Instability API, what CLS sums), with the elements that moved.
+ * (the Layout Instability API, what CLS sums), with the elements that moved. `__layoutShifts()`
+ * also takes the entries the observer has not delivered yet.
  */
 function recordLayoutShifts() {
-  const shifts: { value: number; sources: string[] }[] = [];
-  (window as ShiftWindow).__layoutShifts = shifts;
-  type Shift = PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: { node?: Node | null }[] };
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries() as Shift[]) {
+  const shifts: Shift[] = [];
+  type Entry = PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: { node?: Node | null }[] };
+  const take = (entries: PerformanceEntryList) => {
+    for (const entry of entries as Entry[]) {
       if (entry.hadRecentInput) continue;
       const sources = (entry.sources ?? []).map((s) => {
         const el = s.node instanceof Element ? s.node : s.node?.parentElement;
@@ -40,22 +41,29 @@ function recordLayoutShifts() {
       });
       shifts.push({ value: entry.value, sources });
     }
-  }).observe({ type: 'layout-shift', buffered: true });
+  };
+  const observer = new PerformanceObserver((list) => take(list.getEntries()));
+  observer.observe({ type: 'layout-shift', buffered: true });
+  (window as ShiftWindow).__layoutShifts = () => {
+    take(observer.takeRecords());
+    return shifts;
+  };
 }
 
 /**
  * The layout shifts of the page so far, once it has settled: two animation frames after the browser
  * is idle, so hydration, fonts, charts and the first live connection have had their turn.
  */
-export async function layoutShifts(page: Page): Promise<{ total: number; shifts: { value: number; sources: string[] }[] }> {
+export async function layoutShifts(page: Page): Promise<{ total: number; shifts: Shift[] }> {
   return page.evaluate(
     () =>
       new Promise((resolve, reject) => {
         const settle = () =>
           requestAnimationFrame(() =>
             requestAnimationFrame(() => {
-              const shifts = (window as ShiftWindow).__layoutShifts;
-              if (!shifts) return reject(new Error('no layout-shift recorder in this page (contextWith installs it)'));
+              const read = (window as ShiftWindow).__layoutShifts;
+              if (!read) return reject(new Error('no layout-shift recorder in this page (contextWith installs it)'));
+              const shifts = read();
               resolve({ total: shifts.reduce((sum, s) => sum + s.value, 0), shifts });
             }),
           );

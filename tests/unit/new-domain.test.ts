@@ -142,12 +142,17 @@ describe('fuse new-domain: what it writes', () => {
         'src/domains/projects/events.ts',
         'src/domains/projects/manifest.ts',
         'src/domains/projects/schema.ts',
+        'src/domains/projects/statuses.ts',
+        'src/domains/projects/validators.ts',
         'tests/db/projects.test.ts',
         'tests/e2e/projects.test.ts',
       ]),
     );
     for (const [file, text] of plan.files) expect(text, file).not.toMatch(/widget/i);
     expect(plan.files.get('src/domains/projects/schema.ts')).toContain("pgTable(\n  'projects'");
+    // The browser's views take the status list from statuses.ts, never from the schema.
+    expect(plan.files.get('src/domains/projects/statuses.ts')).toContain('export const PROJECT_STATUSES');
+    expect(plan.files.get('src/domains/projects/components/projects-view.tsx')).toContain("from '../statuses'");
     expect(plan.edits.get('src/fuse/auth/permissions.ts')![1]).toContain("'projects.archive': { ranks: CAPTAINS");
   });
 

@@ -34,10 +34,11 @@ async function sessionCookie(): Promise<string> {
 }
 
 describe('page policy', () => {
-  it('covers pages, not the API, built assets or the favicon (the proxy matcher’s paths)', () => {
+  it('covers pages, not the API, built assets or the app icons (the proxy matcher’s paths)', () => {
     for (const p of ['/', '/dashboard', '/dashboard/clients', '/sign-in', '/api', '/apiary', '/_next/data/x.json'])
       expect(isPagePath(p), p).toBe(true);
-    for (const p of ['/api/clients', '/api/live', '/_next/static/chunks/a.js', '/_next/image', '/favicon.ico']) expect(isPagePath(p), p).toBe(false);
+    for (const p of ['/api/clients', '/api/live', '/_next/static/chunks/a.js', '/_next/image', '/favicon.ico', '/icon.svg'])
+      expect(isPagePath(p), p).toBe(false);
   });
 
   it('replaces a client’s CSP headers and request id with its own, a fresh nonce each time', async () => {

@@ -38,12 +38,13 @@ export type PagePolicy = {
   answer: { status: 429; body: string } | { status: 307; location: string } | null;
 };
 
-/** Paths the policy covers: everything but the API (its handlers' wrapper has its own), built assets and the favicon. */
+/** Paths the policy covers: everything but the API (its handlers' wrapper has its own), built assets and the app icons. */
 export function isPagePath(pathname: string): boolean {
   return !(
     pathname.startsWith('/_next/static') ||
     pathname.startsWith('/_next/image') ||
     pathname.startsWith('/favicon.ico') ||
+    pathname.startsWith('/icon.svg') ||
     pathname.startsWith('/api/')
   );
 }

@@ -20,7 +20,8 @@ export type AppRoute = { pattern: string; kind: RouteKind };
 const PAGE_FILE = /^page\.(tsx|ts|jsx|js|mdx)$/;
 const ROUTE_FILE = /^route\.(tsx|ts|jsx|js)$/;
 /** Metadata files Next serves as route handlers at their own path (favicon.ico → /favicon.ico). */
-const METADATA_FILE = /^(favicon\.ico|robots\.(txt|ts|js)|sitemap\.(xml|ts|js)|manifest\.(json|webmanifest|ts|js))$/;
+const METADATA_FILE =
+  /^(favicon\.ico|(apple-)?icon\.(ico|jpg|jpeg|png|svg)|robots\.(txt|ts|js)|sitemap\.(xml|ts|js)|manifest\.(json|webmanifest|ts|js))$/;
 
 /** Next's own entries (`/_not-found`, `/_global-error`) answer no URL of their own. */
 const isInternal = (pattern: string) => pattern.split('/').some((s) => s.startsWith('_'));

@@ -94,17 +94,22 @@ export function InstantNavigation({ targets, session, children }: { targets: Pre
   }, [sessionKey]);
 
   useEffect(() => {
+    let current = true; // false once the page, the targets or the session changed
     const refresh = (olderThan: number) => {
       for (const t of targets) {
         if (targetFor([t], pathname)) continue; // the page on screen has its own, fresher data
-        // The view's code first (once per page load), then the slice: a preloaded slice means both are here.
-        if (preloadedAge(t.key) > olderThan) void loadPreview(t.key).then(() => preloadSlice(t.key, t.url));
+        // The view's code first (once per page load), then the slice: a preloaded slice means both
+        // are here. Code that failed to load is tried again on the next refresh, with its slice.
+        if (preloadedAge(t.key) > olderThan || !loadedPreviews.has(t.key)) {
+          void loadPreview(t.key).then((loaded) => (loaded && current ? preloadSlice(t.key, t.url) : false));
+        }
       }
     };
     const cancel = whenIdle(() => refresh(PRELOAD_REFRESH_AFTER_MS));
     const onFocus = () => refresh(PRELOAD_REFRESH_AFTER_MS);
     window.addEventListener('focus', onFocus);
     return () => {
+      current = false;
       cancel();
       window.removeEventListener('focus', onFocus);
     };
