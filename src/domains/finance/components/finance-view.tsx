@@ -146,7 +146,7 @@ function Filters() {
   const [q, setQ] = useState(filter.q);
   return (
     <form
-      className="mb-3 flex flex-wrap gap-2"
+      className="mb-3 grid grid-cols-[minmax(0,1fr)_7.5rem] gap-2 sm:grid-cols-[11rem_minmax(0,20rem)_7.5rem]"
       role="search"
       onSubmit={(e) => {
         e.preventDefault();
@@ -156,7 +156,7 @@ function Filters() {
       <Select
         aria-label="Filter invoices by status"
         name="status"
-        className="w-full sm:w-44"
+        className="col-span-2 sm:col-span-1"
         value={filter.status}
         onChange={(e) => void setFilter({ status: e.target.value as InvoiceStatus | 'all' })}
       >
@@ -172,7 +172,6 @@ function Filters() {
         name="q"
         aria-label="Search invoice numbers"
         placeholder="Invoice number"
-        className="flex-1 sm:max-w-xs"
         value={q}
         onChange={(e) => setQ(e.target.value)}
       />
