@@ -13,8 +13,9 @@ const nextConfig: NextConfig = {
   // live stream's Node hook (src/fuse/live/node-transport.ts); no standalone output.
   assetPrefix: cdnUrl,
   // The page policy (src/fuse/http/page-policy.ts) sets security headers (with a per-request CSP
-  // nonce) on every page; these cover what it never sees: static files, image optimisation, favicon, and the API (JSON never
-  // runs scripts; the handlers' wrapper adds the request id, the rate limit's headers and HSTS).
+  // nonce) on every page; these cover what it never sees: static files, image optimisation, the app
+  // icons, and the API (JSON never runs scripts; the handlers' wrapper adds the request id, the rate
+  // limit's headers and HSTS).
   async headers() {
     const base = staticAssetHeaders();
     const hsts = { key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains; preload' };

@@ -33,13 +33,22 @@ if (!existsSync(path.join(dist, 'build-manifest.json'))) {
 const buildManifest = JSON.parse(readFileSync(path.join(dist, 'build-manifest.json'), 'utf8'));
 const rootFiles = buildManifest.rootMainFiles ?? [];
 
-const gzCache = new Map();
-function gzippedBytes(file) {
-  if (!gzCache.has(file)) {
+/** Code that belongs on the server only, by a string its build output keeps (drizzle's entity kinds). */
+const SERVER_ONLY = [{ name: 'drizzle-orm (database schema)', marker: '"PgTable"' }];
+
+/** One read of a chunk: its gzipped size, and the server-only code it carries (see SERVER_ONLY). */
+const chunkCache = new Map();
+function chunk(file) {
+  if (!chunkCache.has(file)) {
     const abs = path.join(dist, file.replace(/^\/?_next\//, ''));
-    gzCache.set(file, existsSync(abs) ? gzipSync(readFileSync(abs), { level: 9 }).length : 0);
+    const bytes = existsSync(abs) ? readFileSync(abs) : null;
+    const text = bytes && file.endsWith('.js') ? bytes.toString('utf8') : '';
+    chunkCache.set(file, {
+      gzipped: bytes ? gzipSync(bytes, { level: 9 }).length : 0,
+      serverOnly: SERVER_ONLY.filter((s) => text.includes(s.marker)).map((s) => s.name),
+    });
   }
-  return gzCache.get(file);
+  return chunkCache.get(file);
 }
 
 /** Every `page_client-reference-manifest.js` under server/app, with its route. */
@@ -59,21 +68,6 @@ const urlOf = (route) =>
     .filter((s) => s && !/^\(.*\)$/.test(s))
     .reduce((a, s) => `${a}/${s}`, '') || '/';
 
-/** Code that belongs on the server only, by a string its build output keeps (drizzle's entity kinds). */
-const SERVER_ONLY = [{ name: 'drizzle-orm (database schema)', marker: '"PgTable"' }];
-const serverOnlyCache = new Map();
-function serverOnlyIn(file) {
-  if (!serverOnlyCache.has(file)) {
-    const abs = path.join(dist, file.replace(/^\/?_next\//, ''));
-    const text = existsSync(abs) && file.endsWith('.js') ? readFileSync(abs, 'utf8') : '';
-    serverOnlyCache.set(
-      file,
-      SERVER_ONLY.filter((s) => text.includes(s.marker)).map((s) => s.name),
-    );
-  }
-  return serverOnlyCache.get(file);
-}
-
 const rows = [];
 for (const { file, route } of pageManifests()) {
   const url = urlOf(route);
@@ -84,8 +78,8 @@ for (const { file, route } of pageManifests()) {
   const manifest = Object.values(manifests)[0] ?? {};
   const files = new Set(rootFiles);
   for (const list of Object.values(manifest.entryJSFiles ?? {})) for (const f of list) files.add(f);
-  const bytes = [...files].reduce((n, f) => n + gzippedBytes(f), 0);
-  const serverOnly = [...new Set([...files].flatMap(serverOnlyIn))];
+  const bytes = [...files].reduce((n, f) => n + chunk(f).gzipped, 0);
+  const serverOnly = [...new Set([...files].flatMap((f) => chunk(f).serverOnly))];
   rows.push({ page: url, files: files.size, kb: Math.round((bytes / 1024) * 10) / 10, serverOnly });
 }
 rows.sort((a, b) => a.page.localeCompare(b.page));

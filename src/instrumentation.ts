@@ -12,6 +12,9 @@ export async function register() {
     // the hook is in, pages take the proxy's path.
     const { startServer } = await import('./fuse/startup');
     const started = startServer();
+    // Awaited below, after the hook goes in: marked handled now so a failure meanwhile is not an
+    // unhandled rejection (the await still throws it).
+    started.catch(() => undefined);
     // Socket address for the rate limiter, request tracking and SIGTERM handling (src/fuse/security/peer-address.ts).
     const [
       { installPeerAddress, interceptHttpRequest, onHttpRequest, onHttpServer },

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, type ReactNode } from 'react';
 import { formatMoney } from '@/domains/finance/money';
 import type { Rank } from '@/fuse/auth/schema-types';
-import { InstantNavigation, InstantOutlet, type PreloadTarget, type PreviewLoader } from '@/fuse/store/instant-navigation';
+import { InstantNavigation, InstantOutlet, type InstantTarget, type PreviewLoader } from '@/fuse/store/instant-navigation';
 import type { SessionView } from '@/fuse/store/slices';
 import { DOMAINS } from './domains';
 import { dashboardNav } from './navigation';
@@ -19,7 +19,14 @@ const PREVIEWS: Record<string, PreviewLoader> = Object.fromEntries(
  * previewed view would become a client reference of the layout and load with every page.
  */
 export function DashboardNavigation({ rank, session, children }: { rank: Rank; session: SessionView; children: ReactNode }) {
-  const targets = useMemo(() => dashboardNav(rank).flatMap((item) => (item.preload ? [item.preload] : ([] as PreloadTarget[]))), [rank]);
+  const targets = useMemo(
+    () =>
+      dashboardNav(rank).flatMap(({ preload }): InstantTarget[] => {
+        const preview = preload && PREVIEWS[preload.key];
+        return preload && preview ? [{ ...preload, preview }] : [];
+      }),
+    [rank],
+  );
   return (
     <InstantNavigation targets={targets} session={session}>
       {children}
@@ -36,5 +43,5 @@ export function DashboardOutlet({ children }: { children: ReactNode }) {
     const id = window.requestIdleCallback(warm, { timeout: 5_000 });
     return () => window.cancelIdleCallback(id);
   }, []);
-  return <InstantOutlet previews={PREVIEWS}>{children}</InstantOutlet>;
+  return <InstantOutlet>{children}</InstantOutlet>;
 }

@@ -29,19 +29,19 @@ export type PreviewComponent = ComponentType<{ data: unknown; session: SessionVi
  */
 export type PreviewLoader = () => Promise<PreviewComponent>;
 
-// Browser-wide, like the preload cache: the outlet registers each page's loader, the idle preloader
-// loads them, a click shows a page only once both its code and its slice are here.
-const previewLoaders = new Map<string, PreviewLoader>();
+/** A page instant navigation can show at once: its slice's GET and its preview's loader. */
+export type InstantTarget = PreloadTarget & { preview: PreviewLoader };
+
+// Browser-wide, like the preload cache: the idle preloader loads each page's preview code, a click
+// shows a page only once both its code and its slice are here.
 const loadedPreviews = new Map<string, PreviewComponent>();
 const loadingPreviews = new Map<string, Promise<boolean>>();
 
-function loadPreview(key: string): Promise<boolean> {
+function loadPreview({ key, preview }: InstantTarget): Promise<boolean> {
   if (loadedPreviews.has(key)) return Promise.resolve(true);
-  const loader = previewLoaders.get(key);
-  if (!loader) return Promise.resolve(false);
   let loading = loadingPreviews.get(key);
   if (!loading) {
-    loading = loader().then(
+    loading = preview().then(
       (component) => {
         loadedPreviews.set(key, component);
         return true;
@@ -61,7 +61,7 @@ type Context = {
   begin: (href: string) => void;
   pending: Pending | null;
   session: SessionView;
-  targets: PreloadTarget[];
+  targets: InstantTarget[];
 };
 
 const InstantContext = createContext<Context | null>(null);
@@ -75,7 +75,7 @@ function whenIdle(run: () => void): () => void {
   return () => clearTimeout(id);
 }
 
-function targetFor(targets: PreloadTarget[], pathname: string): PreloadTarget | undefined {
+function targetFor(targets: InstantTarget[], pathname: string): InstantTarget | undefined {
   return targets.find((t) => pathname === t.href || pathname.startsWith(`${t.href}/`));
 }
 
@@ -84,7 +84,7 @@ function targetFor(targets: PreloadTarget[], pathname: string): PreloadTarget | 
  * (one GET each), keeps them fresh on window focus, and lets sidebar links show a preloaded page
  * the moment they are clicked.
  */
-export function InstantNavigation({ targets, session, children }: { targets: PreloadTarget[]; session: SessionView; children: ReactNode }) {
+export function InstantNavigation({ targets, session, children }: { targets: InstantTarget[]; session: SessionView; children: ReactNode }) {
   const pathname = usePathname();
   const [pending, setPending] = useState<Pending | null>(null);
   const sessionKey = `${session.userId}:${session.businessId}:${session.rank}`;
@@ -101,7 +101,7 @@ export function InstantNavigation({ targets, session, children }: { targets: Pre
         // The view's code first (once per page load), then the slice: a preloaded slice means both
         // are here. Code that failed to load is tried again on the next refresh, with its slice.
         if (preloadedAge(t.key) > olderThan || !loadedPreviews.has(t.key)) {
-          void loadPreview(t.key).then((loaded) => (loaded && current ? preloadSlice(t.key, t.url) : false));
+          void loadPreview(t).then((loaded) => (loaded && current ? preloadSlice(t.key, t.url) : false));
         }
       }
     };
@@ -154,16 +154,10 @@ export function InstantLink({ href, children, className }: { href: string; child
   );
 }
 
-/**
- * Where the page goes: the page itself, or, between a click and the server's answer, its preview.
- * `previews` loads each page's preview by its preload key (the idle preloader calls them).
- */
-export function InstantOutlet({ previews, children }: { previews: Record<string, PreviewLoader>; children: ReactNode }) {
+/** Where the page goes: the page itself, or, between a click and the server's answer, its preview. */
+export function InstantOutlet({ children }: { children: ReactNode }) {
   const ctx = useContext(InstantContext);
   const pathname = usePathname();
-  useEffect(() => {
-    for (const [key, loader] of Object.entries(previews)) previewLoaders.set(key, loader);
-  }, [previews]);
   const pending = ctx?.pending;
   if (pending && pending.from === pathname) {
     const Preview = loadedPreviews.get(pending.key);

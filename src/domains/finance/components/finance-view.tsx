@@ -1,6 +1,6 @@
 'use client';
 
-import { FileText, Plus, Search } from 'lucide-react';
+import { FileText, Plus } from 'lucide-react';
 import { memo, useState, type FormEvent } from 'react';
 import { can } from '@/fuse/auth/permissions';
 import { useFuse } from '@/fuse/store/provider';
@@ -10,6 +10,7 @@ import { Button } from '@/fuse/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle, StatCard } from '@/fuse/ui/card';
 import { EmptyState } from '@/fuse/ui/empty-state';
 import { Field, Input, Select } from '@/fuse/ui/input';
+import { ListFilters } from '@/fuse/ui/list-filters';
 import { LoadMoreBar } from '@/fuse/ui/load-more';
 import { PageHeader } from '@/fuse/ui/page-header';
 import { Table, TableCell, TableRow, TableRowHead } from '@/fuse/ui/table';
@@ -143,42 +144,17 @@ function CreateInvoice() {
 function Filters() {
   const filter = useFuse((s: S) => s.finance.filter);
   const setFilter = useFuse((s: S) => s.finance.setFilter);
-  const [q, setQ] = useState(filter.q);
   return (
-    <form
-      className="mb-3 grid grid-cols-[minmax(0,1fr)_7.5rem] gap-2 sm:grid-cols-[11rem_minmax(0,20rem)_7.5rem]"
-      role="search"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void setFilter({ q });
-      }}
-    >
-      <Select
-        aria-label="Filter invoices by status"
-        name="status"
-        className="col-span-2 sm:col-span-1"
-        value={filter.status}
-        onChange={(e) => void setFilter({ status: e.target.value as InvoiceStatus | 'all' })}
-      >
-        <option value="all">all statuses</option>
-        {INVOICE_STATUSES.map((s) => (
-          <option key={s} value={s}>
-            {s}
-          </option>
-        ))}
-      </Select>
-      <Input
-        type="search"
-        name="q"
-        aria-label="Search invoice numbers"
-        placeholder="Invoice number"
-        value={q}
-        onChange={(e) => setQ(e.target.value)}
-      />
-      <Button type="submit" variant="secondary">
-        <Search aria-hidden /> Search
-      </Button>
-    </form>
+    <ListFilters
+      statuses={INVOICE_STATUSES}
+      status={filter.status}
+      statusLabel="Filter invoices by status"
+      onStatus={(status) => void setFilter({ status })}
+      query={filter.q}
+      searchLabel="Search invoice numbers"
+      placeholder="Invoice number"
+      onSearch={(q) => void setFilter({ q })}
+    />
   );
 }
 
